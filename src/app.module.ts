@@ -1,0 +1,40 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { ChatModule } from './chat/chat.module';
+import { ApiKeyGuard } from './common/auth/api-key.guard';
+import { OpenAIExceptionFilter } from './common/errors/openai-exception.filter';
+import { ApiKeyThrottlerGuard } from './common/throttling/api-key-throttler.guard';
+import { throttlerOptions } from './common/throttling/throttler-options.factory';
+import { createValidationPipe } from './common/validation/validation-pipe.factory';
+import { appConfig, AppConfig } from './config/app.config';
+import { configModuleOptions } from './config/config.module-options';
+import { ModelsModule } from './models/models.module';
+
+/**
+ * The root module. A factory rather than a static module so each app instance (tests start
+ * several) reads and validates the environment anew.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(configModuleOptions()),
+        ThrottlerModule.forRootAsync({ inject: [appConfig.KEY], useFactory: (app: AppConfig) => throttlerOptions(app) }),
+        ModelsModule,
+        ChatModule,
+      ],
+      providers: [
+        // Order matters: authenticate first, so the throttler counts per API key.
+        ApiKeyGuard,
+        { provide: APP_GUARD, useExisting: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: ApiKeyThrottlerGuard },
+        { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,69 @@
+import type { CodexEvent, TurnUsage } from '../codex/codex-event.types';
+import type { ChatUsage } from '../openai/openai.types';
+import type { ChatCompletionChunk, ChatDelta, ChatMeta, FinishReason } from './chat.types';
+
+export function toChatUsage(u: TurnUsage): ChatUsage {
+  return {
+    prompt_tokens: u.inputTokens,
+    completion_tokens: u.outputTokens,
+    total_tokens: u.inputTokens + u.outputTokens,
+    prompt_tokens_details: { cached_tokens: u.cachedInputTokens },
+    completion_tokens_details: { reasoning_tokens: u.reasoningOutputTokens },
+  };
+}
+
+export interface ChunkOptions {
+  includeUsage: boolean;
+  hideReasoning: boolean;
+}
+
+/**
+ * Pure mapping of a turn's events to `chat.completion.chunk`s: the role first, then token
+ * deltas, a final chunk with `finish_reason`, and the usage chunk when asked for. Separate agent
+ * messages of one turn are joined by a blank line, as in the non-streaming answer.
+ */
+export class ChatChunkMapper {
+  private roleSent = false;
+  private lastMessageId: string | null = null;
+
+  constructor(
+    private readonly meta: ChatMeta,
+    private readonly options: ChunkOptions,
+  ) {}
+
+  map(event: CodexEvent): ChatCompletionChunk[] {
+    switch (event.type) {
+      case 'text_delta': {
+        const sep = this.lastMessageId !== null && this.lastMessageId !== event.itemId ? '\n\n' : '';
+        this.lastMessageId = event.itemId;
+        return [...this.role(), this.chunk({ content: sep + event.delta })];
+      }
+      case 'reasoning_delta':
+        return this.options.hideReasoning ? [] : [...this.role(), this.chunk({ reasoning_content: event.delta })];
+      case 'completed': {
+        const out = [...this.role(), this.chunk({}, 'stop')];
+        if (this.options.includeUsage) out.push({ ...this.base(), choices: [], usage: toChatUsage(event.usage) });
+        return out;
+      }
+      default:
+        return [];
+    }
+  }
+
+  private role(): ChatCompletionChunk[] {
+    if (this.roleSent) return [];
+    this.roleSent = true;
+    return [this.chunk({ role: 'assistant', content: '' })];
+  }
+
+  private base(): Omit<ChatCompletionChunk, 'choices'> {
+    const { id, created, model, fingerprint } = this.meta;
+    return { id, object: 'chat.completion.chunk', created, model, system_fingerprint: fingerprint };
+  }
+
+  private chunk(delta: ChatDelta, finish: FinishReason | null = null): ChatCompletionChunk {
+    const chunk: ChatCompletionChunk = { ...this.base(), choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] };
+    if (this.options.includeUsage) chunk.usage = null;
+    return chunk;
+  }
+}

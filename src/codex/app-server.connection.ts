@@ -1,0 +1,160 @@
+import { Logger } from '@nestjs/common';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { CodexError, CodexErrorCode } from './codex.errors';
+import type { Method, Notification, ParamsOf, ResultByMethod } from './protocol/app-server.protocol';
+
+interface Pending {
+  method: string;
+  resolve: (value: unknown) => void;
+  reject: (err: CodexError) => void;
+}
+
+type NotificationListener = (n: Notification) => void;
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Answers that let a turn go on without a human: every approval is declined, every question cancelled. */
+function answerFor(method: string): unknown {
+  if (method === 'item/tool/requestUserInput') return { answers: {} };
+  if (method === 'mcpServer/elicitation/request') return { action: 'decline', content: null };
+  if (method === 'item/permissions/requestApproval') return { permissions: {}, scope: 'turn' };
+  if (method === 'applyPatchApproval' || method === 'execCommandApproval') return { decision: 'denied' };
+  return { decision: 'decline' };
+}
+
+/**
+ * One `codex app-server` child spoken to with JSON-RPC over stdio. Notifications are routed by
+ * thread id; when the child exits every pending call and thread listener is failed, never left hanging.
+ */
+export class AppServerConnection {
+  activeTurns = 0;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly threadListeners = new Map<string, Set<NotificationListener>>();
+  private readonly exitListeners = new Set<(err: CodexError) => void>();
+  private readonly stderrTail: string[] = [];
+  private exitError: CodexError | null = null;
+  readonly exited: Promise<void>;
+
+  constructor(
+    readonly child: ChildProcessWithoutNullStreams,
+    readonly name: string,
+    private readonly logger: Logger,
+  ) {
+    createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => this.onLine(line));
+    createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (line) => {
+      this.stderrTail.push(line);
+      if (this.stderrTail.length > 40) this.stderrTail.shift();
+    });
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.handleExit(`exited with ${signal ?? code}`);
+        resolve();
+      });
+      child.once('error', (err) => {
+        this.handleExit(`failed to start: ${err.message}`);
+        resolve();
+      });
+    });
+    child.stdin.on('error', () => undefined);
+  }
+
+  get alive(): boolean {
+    return this.exitError === null;
+  }
+
+  get recentStderr(): string {
+    return this.stderrTail.join('\n');
+  }
+
+  request<M extends Method>(method: M, params: ParamsOf<M>): Promise<ResultByMethod[M]> {
+    if (this.exitError) return Promise.reject(this.exitError);
+    const id = this.nextId++;
+    return new Promise<ResultByMethod[M]>((resolve, reject) => {
+      this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject });
+      this.write({ id, method, params });
+    });
+  }
+
+  notify(method: string, params?: unknown): void {
+    this.write(params === undefined ? { method } : { method, params });
+  }
+
+  /** Routes every notification that names `threadId` to `listener` until the returned function is called. */
+  subscribeThread(threadId: string, listener: NotificationListener): () => void {
+    let set = this.threadListeners.get(threadId);
+    if (!set) this.threadListeners.set(threadId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.threadListeners.get(threadId) === set) this.threadListeners.delete(threadId);
+    };
+  }
+
+  onExit(listener: (err: CodexError) => void): () => void {
+    if (this.exitError) {
+      listener(this.exitError);
+      return () => undefined;
+    }
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+
+  private write(message: Record<string, unknown>): void {
+    if (this.exitError || !this.child.stdin.writable) return;
+    this.child.stdin.write(`${JSON.stringify(message)}\n`);
+  }
+
+  private onLine(line: string): void {
+    let msg: unknown;
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      this.logger.warn(`${this.name}: ignoring non-JSON output line`);
+      return;
+    }
+    if (!isRecord(msg)) return;
+    const { id, method } = msg;
+    if (id !== undefined && method === undefined) return this.onResponse(msg);
+    if (typeof method !== 'string') return;
+    if (id !== undefined) {
+      // A server→client request must be answered, or the turn that asked waits forever.
+      this.write({ id, result: answerFor(method) });
+      return;
+    }
+    this.onNotification(msg as unknown as Notification);
+  }
+
+  private onResponse(msg: Record<string, unknown>): void {
+    const id = typeof msg.id === 'number' ? msg.id : Number(msg.id);
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    this.pending.delete(id);
+    if (isRecord(msg.error)) {
+      const message = typeof msg.error.message === 'string' ? msg.error.message : 'unknown error';
+      pending.reject(new CodexError(CodexErrorCode.ProtocolError, `${pending.method}: ${message}`));
+    } else {
+      pending.resolve(msg.result);
+    }
+  }
+
+  private onNotification(n: Notification): void {
+    const params: unknown = n.params;
+    const threadId = isRecord(params) && typeof params.threadId === 'string' ? params.threadId : null;
+    if (threadId === null) return;
+    const listeners = this.threadListeners.get(threadId);
+    if (listeners) for (const listener of [...listeners]) listener(n);
+  }
+
+  private handleExit(reason: string): void {
+    if (this.exitError) return;
+    this.exitError = new CodexError(CodexErrorCode.EngineDied, `codex app-server ${this.name} ${reason}`);
+    for (const p of this.pending.values()) p.reject(this.exitError);
+    this.pending.clear();
+    for (const listener of [...this.exitListeners]) listener(this.exitError);
+    this.exitListeners.clear();
+  }
+}

@@ -1,0 +1,157 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { mkdirSync } from 'node:fs';
+import { delimiter } from 'node:path';
+import { codexConfig, CodexConfig } from '../config/codex.config';
+import { AppServerConnection } from './app-server.connection';
+import { CodexBinary, resolveCodexBinary } from './codex-binary';
+import { CodexProcessRunner } from './codex-process.runner';
+import { CodexError, CodexErrorCode } from './codex.errors';
+
+/** Flags that make failures fast and start-up cheap (see docs/architecture.md). */
+export const APP_SERVER_ARGS = [
+  'app-server',
+  '--disable', 'unbounded_connection_retries',
+  '--disable', 'shell_snapshot',
+  '--disable', 'plugins',
+  '-c', 'thread_unload_delay_secs=0',
+] as const;
+
+const INIT_TIMEOUT_MS = 30_000;
+const MAX_BACKOFF_MS = 10_000;
+const STOP_GRACE_MS = 2_000;
+
+/**
+ * A fixed-size pool of long-lived `codex app-server` processes. Each slot is restarted with
+ * exponential backoff when its process dies; requests on the dead process fail at once.
+ */
+@Injectable()
+export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(CodexPoolService.name);
+  private readonly slots: (AppServerConnection | null)[];
+  private readonly failures: number[];
+  private binary: CodexBinary | null = null;
+  private stopping = false;
+  private readyResolve: (() => void) | null = null;
+  readonly ready: Promise<void>;
+  restarts = 0;
+  lastError: string | null = null;
+  version: string | null = null;
+
+  constructor(
+    @Inject(codexConfig.KEY) private readonly config: CodexConfig,
+    private readonly runner: CodexProcessRunner,
+  ) {
+    this.slots = new Array<AppServerConnection | null>(config.poolSize).fill(null);
+    this.failures = new Array<number>(config.poolSize).fill(0);
+    this.ready = new Promise((resolve) => (this.readyResolve = resolve));
+  }
+
+  onApplicationBootstrap(): void {
+    mkdirSync(this.config.workdir, { recursive: true });
+    try {
+      this.binary = resolveCodexBinary(this.config.binPath ?? undefined);
+      this.version = this.binary.version;
+    } catch (err) {
+      this.lastError = err instanceof Error ? err.message : String(err);
+      this.logger.error(this.lastError);
+      return;
+    }
+    for (let i = 0; i < this.slots.length; i++) void this.start(i);
+  }
+
+  /** The live process with the fewest running turns. */
+  acquire(): AppServerConnection {
+    let best: AppServerConnection | null = null;
+    for (const c of this.slots) if (c?.alive && (!best || c.activeTurns < best.activeTurns)) best = c;
+    if (!best) throw new CodexError(CodexErrorCode.EngineUnavailable, this.lastError ?? 'engine starting', { retryAfterSeconds: 1 });
+    return best;
+  }
+
+  get liveCount(): number {
+    return this.slots.filter((c) => c?.alive).length;
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Pids of the live app-server processes (for benchmarks and leak checks). */
+  get pids(): number[] {
+    return this.slots.flatMap((c) => (c?.alive && c.child.pid !== undefined ? [c.child.pid] : []));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.slots.map((c) => (c ? this.stop(c) : Promise.resolve())));
+  }
+
+  private async start(index: number): Promise<void> {
+    if (this.stopping || !this.binary) return;
+    const { bin, pathDir } = this.binary;
+    const env: Record<string, string> = { ...this.config.childEnv, CODEX_HOME: this.config.home };
+    if (pathDir) env.PATH = [pathDir, env.PATH ?? ''].join(delimiter);
+    const child = this.runner.spawn({ bin, args: APP_SERVER_ARGS, env, cwd: this.config.workdir });
+    const conn = new AppServerConnection(child, `#${index}`, this.logger);
+    this.slots[index] = conn;
+    conn.onExit((err) => this.onExit(index, conn, err));
+    const startedAt = Date.now();
+    try {
+      const init = await withTimeout(
+        conn.request('initialize', {
+          clientInfo: { name: 'codex_wrapper', title: 'Codex-Wrapper', version: '0.1.0' },
+          capabilities: null,
+        }),
+        INIT_TIMEOUT_MS,
+      );
+      conn.notify('initialized');
+      this.lastError = null;
+      this.logger.log(`app-server ${conn.name} ready in ${Date.now() - startedAt} ms (${init.userAgent})`);
+      this.readyResolve?.();
+      setTimeout(() => {
+        if (conn.alive) this.failures[index] = 0;
+      }, 30_000).unref();
+    } catch (err) {
+      this.lastError = err instanceof Error ? err.message : String(err);
+      this.logger.error(`app-server ${conn.name} failed to initialize: ${this.lastError}`);
+      this.runner.killGroup(child, 'SIGKILL');
+    }
+  }
+
+  private onExit(index: number, conn: AppServerConnection, err: CodexError): void {
+    this.runner.killGroup(conn.child, 'SIGKILL');
+    if (this.stopping || this.slots[index] !== conn) return;
+    this.lastError = err.message;
+    const failures = (this.failures[index] ?? 0) + 1;
+    this.failures[index] = failures;
+    const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** (failures - 1));
+    const tail = conn.recentStderr;
+    this.logger.error(`${err.message}; restarting in ${delay} ms${tail ? `\n${tail}` : ''}`);
+    this.restarts++;
+    setTimeout(() => void this.start(index), delay).unref();
+  }
+
+  private async stop(conn: AppServerConnection): Promise<void> {
+    // Closing stdin makes app-server exit by itself (~50 ms); the group kill catches stragglers.
+    conn.child.stdin.end();
+    const timer = setTimeout(() => this.runner.killGroup(conn.child, 'SIGTERM'), STOP_GRACE_MS);
+    await conn.exited;
+    clearTimeout(timer);
+    this.runner.killGroup(conn.child, 'SIGKILL');
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+
+export interface SpawnSpec {
+  bin: string;
+  args: readonly string[];
+  env: Record<string, string>;
+  cwd: string;
+}
+
+/** The only place that starts processes. */
+@Injectable()
+export class CodexProcessRunner {
+  spawn(spec: SpawnSpec): ChildProcessWithoutNullStreams {
+    // Own process group, so stopping the group also stops the shells and tools Codex started.
+    return spawn(spec.bin, [...spec.args], { env: spec.env, cwd: spec.cwd, stdio: 'pipe', detached: true });
+  }
+
+  /** Signals the child's whole process group, which may outlive the child itself. */
+  killGroup(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signals): void {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // ESRCH: the group is already gone.
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CodexConfigFileService } from './codex-config-file.service';
+import { CodexEngineService } from './codex-engine.service';
+import { CodexPoolService } from './codex-pool.service';
+import { CodexProcessRunner } from './codex-process.runner';
+import { SandboxPolicyService } from './sandbox-policy.service';
+
+/** The only module that talks to the Codex CLI. */
+@Module({
+  providers: [CodexProcessRunner, CodexPoolService, CodexEngineService, CodexConfigFileService, SandboxPolicyService],
+  exports: [CodexPoolService, CodexEngineService, SandboxPolicyService, CodexConfigFileService],
+})
+export class CodexModule {}

@@ -1,0 +1,39 @@
+/**
+ * The slice of the app-server protocol the gateway uses, typed by the files that the pinned
+ * binary generated (`npm run codex:types`). Only this map needs editing to call a new method.
+ */
+import type { ClientRequest } from './generated/ClientRequest';
+import type { InitializeResponse } from './generated/InitializeResponse';
+import type { ServerNotification } from './generated/ServerNotification';
+import type { ModelListResponse } from './generated/v2/ModelListResponse';
+import type { ThreadForkResponse } from './generated/v2/ThreadForkResponse';
+import type { ThreadInjectItemsResponse } from './generated/v2/ThreadInjectItemsResponse';
+import type { ThreadResumeResponse } from './generated/v2/ThreadResumeResponse';
+import type { ThreadStartResponse } from './generated/v2/ThreadStartResponse';
+import type { ThreadUnsubscribeResponse } from './generated/v2/ThreadUnsubscribeResponse';
+import type { TurnInterruptResponse } from './generated/v2/TurnInterruptResponse';
+import type { TurnStartResponse } from './generated/v2/TurnStartResponse';
+
+export interface ResultByMethod {
+  initialize: InitializeResponse;
+  'model/list': ModelListResponse;
+  'thread/start': ThreadStartResponse;
+  'thread/resume': ThreadResumeResponse;
+  'thread/fork': ThreadForkResponse;
+  'thread/inject_items': ThreadInjectItemsResponse;
+  'thread/unsubscribe': ThreadUnsubscribeResponse;
+  'turn/start': TurnStartResponse;
+  'turn/interrupt': TurnInterruptResponse;
+}
+
+export type Method = keyof ResultByMethod;
+export type ParamsOf<M extends Method> = Extract<ClientRequest, { method: M }>['params'];
+export type Notification = ServerNotification;
+export type NotificationOf<M extends Notification['method']> = Extract<Notification, { method: M }>['params'];
+
+export type { ThreadItem } from './generated/v2/ThreadItem';
+export type { TurnError } from './generated/v2/TurnError';
+export type { TokenUsageBreakdown } from './generated/v2/TokenUsageBreakdown';
+export type { UserInput } from './generated/v2/UserInput';
+export type { SandboxPolicy } from './generated/v2/SandboxPolicy';
+export type { Model } from './generated/v2/Model';

@@ -1,0 +1,189 @@
+import type { Subscriber } from 'rxjs';
+import { AppServerConnection } from './app-server.connection';
+import { CodexPoolService } from './codex-pool.service';
+import { CodexError, CodexErrorCode } from './codex.errors';
+import { CodexEvent } from './codex-event.types';
+import { TurnNotificationMapper } from './codex-notification.mapper';
+import { ConcurrencyLimiter } from './concurrency-limiter';
+import type { Notification, SandboxPolicy } from './protocol/app-server.protocol';
+import { TurnSpec } from './turn-spec.types';
+
+export interface TurnRunDeps {
+  limiter: ConcurrencyLimiter;
+  pool: CodexPoolService;
+  cwd: string;
+  timeoutMs: number;
+}
+
+const INTERRUPT_WAIT_MS = 2_000;
+
+function sandboxPolicy(spec: TurnSpec): SandboxPolicy {
+  switch (spec.sandbox) {
+    case 'danger-full-access':
+      return { type: 'dangerFullAccess' };
+    case 'workspace-write':
+      return { type: 'workspaceWrite', writableRoots: [], networkAccess: spec.networkAccess, excludeTmpdirEnvVar: false, excludeSlashTmp: false };
+    case 'read-only':
+      return { type: 'readOnly', networkAccess: false };
+  }
+}
+
+/**
+ * The life of one turn: wait for a slot, open its thread, start it, relay its events, and on any
+ * ending (done, failed, timed out, client gone) interrupt what still runs and give everything back.
+ */
+export class TurnRun {
+  private readonly abort = new AbortController();
+  private release: (() => void) | null = null;
+  private conn: AppServerConnection | null = null;
+  private threadId: string | null = null;
+  private turnId: string | null = null;
+  private mapper: TurnNotificationMapper | null = null;
+  private readonly buffered: Notification[] = [];
+  private readonly cleanups: (() => void)[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private settled = false;
+  private onSettled: (() => void) | null = null;
+  private closed = false;
+  private starting = false;
+  private disposed = false;
+
+  constructor(
+    private readonly spec: TurnSpec,
+    private readonly out: Subscriber<CodexEvent>,
+    private readonly deps: TurnRunDeps,
+  ) {}
+
+  async start(): Promise<void> {
+    this.starting = true;
+    try {
+      await this.begin();
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      this.starting = false;
+    }
+    if (this.closed) this.finish();
+  }
+
+  /** Called by RxJS when the subscriber completes, errors or goes away. */
+  teardown(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.abort.abort();
+    // While start() is between awaits it owns the resources; it finishes the cleanup itself.
+    if (!this.starting) this.finish();
+  }
+
+  private async begin(): Promise<void> {
+    this.release = await this.deps.limiter.acquire(this.abort.signal);
+    if (this.closed) return;
+    const conn = this.deps.pool.acquire();
+    this.conn = conn;
+    conn.activeTurns++;
+    this.cleanups.push(conn.onExit((err) => this.fail(err)));
+    this.timer = setTimeout(() => this.onTimeout(), this.deps.timeoutMs);
+    this.threadId = await this.openThread(conn);
+    this.cleanups.push(conn.subscribeThread(this.threadId, (n) => this.onNotification(n)));
+    if (this.spec.history.length > 0) {
+      await conn.request('thread/inject_items', { threadId: this.threadId, items: this.spec.history });
+    }
+    if (this.closed) return;
+    const { turn } = await conn.request('turn/start', {
+      threadId: this.threadId,
+      input: this.spec.input,
+      model: this.spec.model,
+      effort: this.spec.effort,
+      sandboxPolicy: sandboxPolicy(this.spec),
+      outputSchema: this.spec.outputSchema,
+    });
+    this.turnId = turn.id;
+    this.mapper = new TurnNotificationMapper(turn.id);
+    if (this.closed) return;
+    this.out.next({ type: 'started', threadId: this.threadId, turnId: turn.id });
+    for (const n of this.buffered.splice(0)) this.onNotification(n);
+  }
+
+  private finish(): void {
+    if (this.turnId !== null && !this.settled) void this.interruptAndDispose();
+    else this.dispose();
+  }
+
+  private async openThread(conn: AppServerConnection): Promise<string> {
+    const { spec } = this;
+    const common = {
+      model: spec.model,
+      cwd: this.deps.cwd,
+      sandbox: spec.sandbox,
+      approvalPolicy: 'never' as const,
+      developerInstructions: spec.developerInstructions,
+    };
+    switch (spec.thread.kind) {
+      case 'new':
+        return (await conn.request('thread/start', { ...common, ephemeral: spec.thread.ephemeral })).thread.id;
+      case 'resume':
+        return (await conn.request('thread/resume', { ...common, threadId: spec.thread.threadId, excludeTurns: true })).thread.id;
+      case 'fork':
+        return (await conn.request('thread/fork', { ...common, threadId: spec.thread.threadId, lastTurnId: spec.thread.lastTurnId, excludeTurns: true })).thread.id;
+    }
+  }
+
+  private onNotification(n: Notification): void {
+    if (!this.mapper) {
+      // Notifications can arrive before turn/start answers with the turn id.
+      this.buffered.push(n);
+      return;
+    }
+    for (const event of this.mapper.map(n)) {
+      if (event.type === 'completed' || event.type === 'failed') this.markSettled();
+      if (this.closed) continue;
+      if (event.type === 'failed') return this.fail(event.error);
+      this.out.next(event);
+      if (event.type === 'completed') return this.out.complete();
+    }
+  }
+
+  private onTimeout(): void {
+    const seconds = Math.round(this.deps.timeoutMs / 1000);
+    this.fail(new CodexError(CodexErrorCode.Timeout, `Codex did not finish within ${seconds} s (CODEX_TIMEOUT).`));
+  }
+
+  private fail(err: unknown): void {
+    if (this.closed) {
+      this.markSettled();
+      return;
+    }
+    this.out.error(err instanceof CodexError ? err : new CodexError(CodexErrorCode.ProtocolError, String(err), { cause: err }));
+  }
+
+  private markSettled(): void {
+    this.settled = true;
+    this.onSettled?.();
+  }
+
+  private async interruptAndDispose(): Promise<void> {
+    const { conn, threadId, turnId } = this;
+    if (conn?.alive && threadId !== null && turnId !== null && !this.settled) {
+      const done = new Promise<void>((resolve) => {
+        this.onSettled = resolve;
+        setTimeout(resolve, INTERRUPT_WAIT_MS).unref();
+      });
+      conn.request('turn/interrupt', { threadId, turnId }).catch(() => this.markSettled());
+      await done;
+    }
+    this.dispose();
+  }
+
+  private dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const fn of this.cleanups.splice(0)) fn();
+    const { conn, threadId } = this;
+    if (conn) {
+      conn.activeTurns--;
+      if (threadId !== null && conn.alive) conn.request('thread/unsubscribe', { threadId }).catch(() => undefined);
+    }
+    this.release?.();
+  }
+}

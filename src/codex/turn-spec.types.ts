@@ -1,0 +1,24 @@
+import type { SandboxMode } from '../config/env.validation';
+import type { UserInput } from './protocol/app-server.protocol';
+import type { JsonValue } from './protocol/generated/serde_json/JsonValue';
+
+/** Where a turn runs: a new thread, or the continuation of a stored one. */
+export type ThreadTarget =
+  | { kind: 'new'; ephemeral: boolean }
+  | { kind: 'resume'; threadId: string }
+  | { kind: 'fork'; threadId: string; lastTurnId: string };
+
+/** One validated turn, as the HTTP features hand it to the engine. */
+export interface TurnSpec {
+  model: string;
+  effort: string | null;
+  sandbox: SandboxMode;
+  networkAccess: boolean;
+  developerInstructions: string | null;
+  /** Earlier conversation as raw Responses API items, injected with their roles before the turn. */
+  history: JsonValue[];
+  input: UserInput[];
+  /** JSON Schema the final answer must follow (structured output), or null. */
+  outputSchema: JsonValue | null;
+  thread: ThreadTarget;
+}

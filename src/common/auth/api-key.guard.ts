@@ -1,0 +1,87 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { appConfig, AppConfig } from '../../config/app.config';
+import { OpenAIHttpException } from '../errors/openai-error';
+import { setApiKeyName } from './api-key.types';
+import { Public } from './public.decorator';
+
+interface KeyEntry {
+  name: string;
+  hash: Buffer;
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+/**
+ * Keys file format: one `<sha256 hex> <name>` per line; `#` starts a comment. Only hashes are
+ * stored, so the file can be read by operators without exposing the keys.
+ */
+export function parseKeysFile(text: string): KeyEntry[] {
+  const entries: KeyEntry[] = [];
+  for (const [i, raw] of text.split('\n').entries()) {
+    const line = raw.replace(/#.*/, '').trim();
+    if (!line) continue;
+    const [hex, name] = line.split(/\s+/, 2);
+    if (!hex || !/^[0-9a-fA-F]{64}$/.test(hex)) throw new Error(`PROXY_API_KEYS_FILE line ${i + 1}: expected a SHA-256 hex digest`);
+    entries.push({ name: name ?? `key-${i + 1}`, hash: Buffer.from(hex, 'hex') });
+  }
+  return entries;
+}
+
+function unauthorized(message: string): OpenAIHttpException {
+  return new OpenAIHttpException(401, message, 'invalid_request_error', null, 'invalid_api_key', { 'WWW-Authenticate': 'Bearer' });
+}
+
+/** Bearer (or `x-api-key`) check against hashed keys, in constant time. With no keys the gateway is open. */
+@Injectable()
+export class ApiKeyGuard implements CanActivate, OnModuleInit {
+  private readonly logger = new Logger(ApiKeyGuard.name);
+  private keys: KeyEntry[] = [];
+
+  constructor(
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly reflector: Reflector,
+  ) {}
+
+  onModuleInit(): void {
+    this.keys = this.config.apiKeys.map((key, i) => ({ name: `key-${i + 1}`, hash: sha256(key) }));
+    if (this.config.apiKeysFile) this.keys.push(...parseKeysFile(readFileSync(this.config.apiKeysFile, 'utf8')));
+    if (this.keys.length === 0) {
+      this.logger.warn('No PROXY_API_KEY set: the API is open to anyone who can reach it.');
+    }
+  }
+
+  get enabled(): boolean {
+    return this.keys.length > 0;
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    if (this.keys.length === 0) return true;
+    if (this.reflector.getAllAndOverride(Public, [context.getHandler(), context.getClass()])) return true;
+    const req = context.switchToHttp().getRequest<Request>();
+    const token = bearer(req);
+    if (token === null) throw unauthorized('Missing API key: send it as "Authorization: Bearer <key>".');
+    const hash = sha256(token);
+    let match: KeyEntry | null = null;
+    // Every key is compared, so the time taken says nothing about which one nearly matched.
+    for (const key of this.keys) if (timingSafeEqual(hash, key.hash) && match === null) match = key;
+    if (!match) throw unauthorized('Incorrect API key provided.');
+    setApiKeyName(req, match.name);
+    return true;
+  }
+}
+
+function bearer(req: Request): string | null {
+  const header = req.header('authorization');
+  if (header) {
+    const m = /^Bearer\s+(.+)$/i.exec(header.trim());
+    return m?.[1]?.trim() || null;
+  }
+  const alt = req.header('x-api-key');
+  return alt ? alt.trim() : null;
+}

@@ -1,0 +1,34 @@
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { invalidRequest } from '../errors/openai-error';
+
+/** `messages.0.content` → `messages[0].content`, the way OpenAI names a `param`. */
+function pathOf(parent: string, property: string): string {
+  if (/^\d+$/.test(property)) return `${parent}[${property}]`;
+  return parent ? `${parent}.${property}` : property;
+}
+
+function firstLeaf(errors: ValidationError[], parent = ''): { param: string; message: string } | null {
+  for (const e of errors) {
+    const param = pathOf(parent, e.property);
+    const constraints = Object.values(e.constraints ?? {});
+    if (constraints.length > 0) return { param, message: constraints[0] ?? 'is invalid' };
+    const child = firstLeaf(e.children ?? [], param);
+    if (child) return child;
+  }
+  return null;
+}
+
+/** One global pipe: unknown fields are stripped (OpenAI clients send many), bad ones are a 400 with `param`. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    transform: true,
+    forbidUnknownValues: false,
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => {
+      const leaf = firstLeaf(errors);
+      if (!leaf) return invalidRequest('Invalid request body.');
+      return invalidRequest(`Invalid value for '${leaf.param}': ${leaf.message}`, leaf.param);
+    },
+  });
+}

@@ -1,0 +1,46 @@
+import { ConfigType, registerAs } from '@nestjs/config';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { validateEnv } from './env.validation';
+
+// The gateway's own secrets never reach Codex or the commands it runs.
+const PRIVATE_VARS = new Set(['PROXY_API_KEY', 'PROXY_API_KEYS_FILE']);
+
+function childEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !PRIVATE_VARS.has(k)) out[k] = v;
+  return out;
+}
+
+/** Everything the Codex engine needs, resolved to absolute paths once at boot. */
+export const codexConfig = registerAs('codex', () => {
+  const env = validateEnv(process.env);
+  if (env.CODEX_SANDBOX_MODE === 'danger-full-access' && !env.CODEX_ALLOW_DANGER_FULL_ACCESS) {
+    throw new Error('CODEX_SANDBOX_MODE=danger-full-access needs CODEX_ALLOW_DANGER_FULL_ACCESS=1.');
+  }
+  const home = resolve(env.CODEX_CONFIG_DIR ?? env.CODEX_HOME ?? join(homedir(), '.codex'));
+  return {
+    binPath: env.CODEX_PATH ?? null,
+    home,
+    // Outside any git repository by default: inside one, Codex runs four git commands per thread (~50 ms).
+    workdir: resolve(env.CODEX_WORKDIR ?? join(homedir(), '.codex-wrapper', 'workdir')),
+    dataDir: resolve(env.CODEX_DATA_DIR ?? join(homedir(), '.codex-wrapper', 'data')),
+    sandboxMode: env.CODEX_SANDBOX_MODE,
+    reasoningEffort: env.CODEX_REASONING_EFFORT,
+    hideReasoning: env.CODEX_HIDE_REASONING,
+    workspaceNetworkAccess: env.CODEX_WORKSPACE_NETWORK_ACCESS,
+    localOnly: env.CODEX_LOCAL_ONLY,
+    allowDangerFullAccess: env.CODEX_ALLOW_DANGER_FULL_ACCESS,
+    timeoutMs: env.CODEX_TIMEOUT * 1000,
+    poolSize: env.CODEX_POOL_SIZE,
+    maxParallel: env.CODEX_MAX_PARALLEL_REQUESTS,
+    maxQueue: env.CODEX_MAX_QUEUE,
+    queueTimeoutMs: env.CODEX_QUEUE_TIMEOUT * 1000,
+    deprecatedModel: env.CODEX_MODEL ?? null,
+    childEnv: childEnv(),
+    // Used only to tell whether the built-in openai provider is local (CODEX_LOCAL_ONLY).
+    openaiBaseUrl: process.env.OPENAI_BASE_URL ?? null,
+  };
+});
+
+export type CodexConfig = ConfigType<typeof codexConfig>;

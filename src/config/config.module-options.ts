@@ -1,0 +1,16 @@
+import { ConfigModuleOptions } from '@nestjs/config';
+import { appConfig } from './app.config';
+import { codexConfig } from './codex.config';
+
+/**
+ * `CODEX_ENV_FILE` is read from the OS environment only (it names the file, so it cannot live in
+ * it). OS variables win over the file, as in the prototype.
+ */
+export function configModuleOptions(): ConfigModuleOptions {
+  return {
+    isGlobal: true,
+    cache: true,
+    envFilePath: process.env.CODEX_ENV_FILE || '.env',
+    load: [appConfig, codexConfig],
+  };
+}

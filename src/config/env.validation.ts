@@ -1,0 +1,76 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+
+export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
+export type SandboxMode = (typeof SANDBOX_MODES)[number];
+export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+
+const TRUE = new Set(['1', 'true', 'yes', 'on']);
+const FALSE = new Set(['0', 'false', 'no', 'off', '']);
+
+/** The prototype's boolean spelling: 1/0, true/false, yes/no, on/off. Anything else stays a string and fails. */
+function toBool({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (TRUE.has(v)) return true;
+  if (FALSE.has(v)) return false;
+  return value;
+}
+
+function toInt({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'string' || value.trim() === '') return value;
+  return /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+}
+
+function blankToUndefined({ value }: { value: unknown }): unknown {
+  return typeof value === 'string' && value.trim() === '' ? undefined : value;
+}
+
+/** Every environment variable the server reads, validated once at boot. */
+export class EnvVars {
+  @IsOptional() @Transform(blankToUndefined) @IsString() PROXY_API_KEY?: string;
+  @IsOptional() @Transform(blankToUndefined) @IsString() PROXY_API_KEYS_FILE?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) RATE_LIMIT_PER_MINUTE = 60;
+  @IsOptional() @Transform(toBool) @IsBoolean() TRUST_PROXY = false;
+  @IsOptional() @Transform(blankToUndefined) @IsString() CORS_ORIGINS?: string;
+
+  @IsOptional() @Transform(blankToUndefined) @IsString() HOST?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT = 8000;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024) MAX_REQUEST_BODY_BYTES = 8 * 1024 * 1024;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) SSE_KEEPALIVE_SECONDS = 15;
+
+  @IsOptional() @Transform(blankToUndefined) @IsString() @MinLength(1) CODEX_PATH?: string;
+  @IsOptional() @Transform(blankToUndefined) @IsString() CODEX_WORKDIR?: string;
+  @IsOptional() @Transform(blankToUndefined) @IsString() CODEX_CONFIG_DIR?: string;
+  @IsOptional() @Transform(blankToUndefined) @IsString() CODEX_HOME?: string;
+  @IsOptional() @Transform(blankToUndefined) @IsString() CODEX_DATA_DIR?: string;
+  @IsOptional() @IsIn(SANDBOX_MODES) CODEX_SANDBOX_MODE: SandboxMode = 'read-only';
+  @IsOptional() @IsIn(REASONING_EFFORTS) CODEX_REASONING_EFFORT = 'medium';
+  @IsOptional() @Transform(toBool) @IsBoolean() CODEX_HIDE_REASONING = false;
+  @IsOptional() @Transform(toBool) @IsBoolean() CODEX_WORKSPACE_NETWORK_ACCESS = false;
+  @IsOptional() @Transform(toBool) @IsBoolean() CODEX_LOCAL_ONLY = false;
+  @IsOptional() @Transform(toBool) @IsBoolean() CODEX_ALLOW_DANGER_FULL_ACCESS = false;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_TIMEOUT = 120;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(16) CODEX_POOL_SIZE = 1;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_MAX_PARALLEL_REQUESTS = 16;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) CODEX_MAX_QUEUE = 64;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_QUEUE_TIMEOUT = 30;
+  @IsOptional() @Transform(blankToUndefined) @IsString() CODEX_MODEL?: string;
+}
+
+/** Validates `env` against {@link EnvVars}; throws one error listing every bad variable. */
+export function validateEnv(env: Record<string, string | undefined>): EnvVars {
+  const known = Object.fromEntries(
+    Object.keys(new EnvVars()).concat(['PROXY_API_KEY', 'PROXY_API_KEYS_FILE', 'CORS_ORIGINS', 'HOST', 'CODEX_PATH',
+      'CODEX_WORKDIR', 'CODEX_CONFIG_DIR', 'CODEX_HOME', 'CODEX_DATA_DIR', 'CODEX_MODEL'])
+      .filter((k) => env[k] !== undefined)
+      .map((k) => [k, env[k]]),
+  );
+  const vars = plainToInstance(EnvVars, known, { exposeDefaultValues: true });
+  const errors = validateSync(vars, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new Error(`Invalid environment variables:\n${lines.join('\n')}`);
+  }
+  return vars;
+}

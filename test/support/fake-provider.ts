@@ -1,0 +1,153 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A fake OpenAI Responses API provider on 127.0.0.1 for Codex to talk to. The scenario is picked
+ * by a `SCENARIO=<name>` keyword in the last user message:
+ * text (default), reasoning, slow, hang, e400, e429, e500, failed, midfail, long.
+ */
+export interface RecordedRequest {
+  body: ProviderRequestBody;
+  scenario: string;
+  /** The connection closed before the fake finished answering (the client gave up). */
+  aborted: boolean;
+  finished: boolean;
+}
+
+export interface ProviderRequestBody {
+  model?: string;
+  input?: ProviderItem[];
+  reasoning?: { effort?: string } | null;
+  [key: string]: unknown;
+}
+
+export interface ProviderItem {
+  type?: string;
+  role?: string;
+  content?: { type?: string; text?: string; image_url?: string }[];
+}
+
+export const DEFAULT_TEXT = 'Hello from the fake model.';
+const SLOW_DELAY_MS = 150;
+
+export class FakeProvider {
+  readonly requests: RecordedRequest[] = [];
+  private server: Server | null = null;
+  private readonly open = new Set<ServerResponse>();
+  port = 0;
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}/v1`;
+  }
+
+  async stop(): Promise<void> {
+    for (const res of this.open) res.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** The texts of every message of `role` in a recorded request, in order. */
+  static texts(body: ProviderRequestBody, role: string): string[] {
+    return (body.input ?? [])
+      .filter((i) => i.type === 'message' && i.role === role)
+      .map((i) => (i.content ?? []).map((c) => c.text ?? '').join(''));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
+    req.on('end', () => {
+      if (req.method !== 'POST' || !req.url?.endsWith('/responses')) {
+        res.writeHead(404).end();
+        return;
+      }
+      const body = JSON.parse(raw) as ProviderRequestBody;
+      const users = FakeProvider.texts(body, 'user');
+      const last = users[users.length - 1] ?? '';
+      const scenario = /SCENARIO=(\w+)/.exec(last)?.[1] ?? 'text';
+      const record: RecordedRequest = { body, scenario, aborted: false, finished: false };
+      this.requests.push(record);
+      this.open.add(res);
+      res.on('close', () => {
+        this.open.delete(res);
+        if (!record.finished) record.aborted = true;
+      });
+      void this.answer(scenario, body, res).then(() => {
+        record.finished = true;
+        res.end();
+      });
+    });
+  }
+
+  private async answer(scenario: string, body: ProviderRequestBody, res: ServerResponse): Promise<void> {
+    if (scenario === 'e400') return json(res, 400, { error: { message: 'Invalid request: fake bad request', type: 'invalid_request_error', param: null, code: null } });
+    if (scenario === 'e429') return json(res, 429, { error: { message: 'slow down', type: 'rate_limit_error' } }, { 'retry-after': '1' });
+    if (scenario === 'e500') return json(res, 500, { error: { message: 'secret internal detail', type: 'server_error' } });
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const id = `resp_${Math.random().toString(36).slice(2)}`;
+    send(res, { type: 'response.created', response: { id } });
+    if (scenario === 'hang') return new Promise<void>((resolve) => res.on('close', resolve));
+    if (scenario === 'failed') {
+      send(res, { type: 'response.failed', response: { id, error: { code: 'server_error', message: 'fake response.failed' } } });
+      return;
+    }
+    let reasoningTokens = 0;
+    if (scenario === 'reasoning') {
+      reasoningTokens = 3;
+      const summary = 'Thinking about the greeting carefully.';
+      send(res, { type: 'response.output_item.added', item: { type: 'reasoning', id: 'rs_1', summary: [] } });
+      for (const d of chunks(summary, 6)) send(res, { type: 'response.reasoning_summary_text.delta', item_id: 'rs_1', summary_index: 0, delta: d });
+      send(res, { type: 'response.output_item.done', item: { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: summary }] } });
+    }
+    const text = scenario === 'long' ? 'word '.repeat(400).trim() : scenario === 'reasoning' ? 'Reasoned answer.' : DEFAULT_TEXT;
+    const msg = `msg_${Math.random().toString(36).slice(2)}`;
+    send(res, { type: 'response.output_item.added', item: { type: 'message', role: 'assistant', id: msg, content: [] } });
+    const parts = chunks(text, 5);
+    for (let i = 0; i < parts.length; i++) {
+      if (res.destroyed) return;
+      if (scenario === 'slow') await sleep(SLOW_DELAY_MS);
+      if (scenario === 'midfail' && i === 2) {
+        send(res, { type: 'response.failed', response: { id, error: { code: 'server_error', message: 'fake failure mid-stream' } } });
+        return;
+      }
+      send(res, { type: 'response.output_text.delta', item_id: msg, output_index: 0, content_index: 0, delta: parts[i] });
+    }
+    send(res, { type: 'response.output_item.done', item: { type: 'message', role: 'assistant', id: msg, content: [{ type: 'output_text', text }] } });
+    const inputTokens = 10 + (body.input?.length ?? 0);
+    send(res, {
+      type: 'response.completed',
+      response: {
+        id,
+        usage: {
+          input_tokens: inputTokens,
+          input_tokens_details: { cached_tokens: 4 },
+          output_tokens: 7,
+          output_tokens_details: { reasoning_tokens: reasoningTokens },
+          total_tokens: inputTokens + 7,
+        },
+      },
+    });
+  }
+}
+
+function send(res: ServerResponse, event: { type: string } & Record<string, unknown>): void {
+  if (!res.destroyed) res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.write(JSON.stringify(body));
+}
+
+function chunks(text: string, size: number): string[] {
+  return text.match(new RegExp(`[\\s\\S]{1,${size}}`, 'g')) ?? [];
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

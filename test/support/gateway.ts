@@ -1,0 +1,73 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AddressInfo } from 'node:net';
+import OpenAI from 'openai';
+import { createApp } from '../../src/bootstrap';
+import { CodexPoolService } from '../../src/codex/codex-pool.service';
+import { ModelsService } from '../../src/models/models.service';
+import { makeCodexHome } from './codex-home';
+import { FakeProvider } from './fake-provider';
+
+/** Variables the gateway reads; cleared before each start so one test's settings never leak into the next. */
+const MANAGED = [
+  'PROXY_API_KEY', 'PROXY_API_KEYS_FILE', 'RATE_LIMIT_PER_MINUTE', 'TRUST_PROXY', 'CORS_ORIGINS', 'HOST', 'PORT',
+  'MAX_REQUEST_BODY_BYTES', 'SSE_KEEPALIVE_SECONDS', 'CODEX_PATH', 'CODEX_WORKDIR', 'CODEX_CONFIG_DIR', 'CODEX_HOME',
+  'CODEX_DATA_DIR', 'CODEX_SANDBOX_MODE', 'CODEX_REASONING_EFFORT', 'CODEX_HIDE_REASONING', 'CODEX_WORKSPACE_NETWORK_ACCESS',
+  'CODEX_LOCAL_ONLY', 'CODEX_ALLOW_DANGER_FULL_ACCESS', 'CODEX_TIMEOUT', 'CODEX_POOL_SIZE', 'CODEX_MAX_PARALLEL_REQUESTS',
+  'CODEX_MAX_QUEUE', 'CODEX_QUEUE_TIMEOUT', 'CODEX_MODEL', 'OPENAI_BASE_URL',
+];
+
+export interface Gateway {
+  app: NestExpressApplication;
+  url: string;
+  provider: FakeProvider;
+  home: string;
+  client: (apiKey?: string) => OpenAI;
+  /** Number of turns the fake provider has seen (a turn that never started adds none). */
+  providerCalls: () => number;
+  close: () => Promise<void>;
+}
+
+export interface GatewayOptions {
+  env?: Record<string, string>;
+  /** Reuse a provider and CODEX_HOME (restart tests). */
+  provider?: FakeProvider;
+  home?: { home: string; workdir: string };
+  /** Do not wait for the engine (readiness tests). */
+  noWait?: boolean;
+}
+
+/** Boots the real application on 127.0.0.1 with Codex pointed at a fake provider. */
+export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
+  const provider = options.provider ?? new FakeProvider();
+  if (!options.provider) await provider.start();
+  const dirs = options.home ?? makeCodexHome(provider.baseUrl);
+  for (const k of MANAGED) delete process.env[k];
+  Object.assign(process.env, {
+    CODEX_CONFIG_DIR: dirs.home,
+    CODEX_WORKDIR: dirs.workdir,
+    CODEX_ENV_FILE: '/nonexistent/.env',
+    RATE_LIMIT_PER_MINUTE: '0',
+    ...options.env,
+  });
+  const app = await createApp({ logger: ['error'] });
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  if (!options.noWait) {
+    await app.get(CodexPoolService).ready;
+    const models = app.get(ModelsService);
+    for (let i = 0; i < 100 && !models.isLoaded; i++) await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    app,
+    url,
+    provider,
+    home: dirs.home,
+    client: (apiKey = 'unused') => new OpenAI({ baseURL: `${url}/v1`, apiKey, maxRetries: 0, timeout: 30_000 }),
+    providerCalls: () => provider.requests.length,
+    close: async () => {
+      await app.close();
+      if (!options.provider) await provider.stop();
+    },
+  };
+}
