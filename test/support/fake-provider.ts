@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 /**
  * A fake OpenAI Responses API provider on 127.0.0.1 for Codex to talk to. The scenario is picked
  * by a `SCENARIO=<name>` keyword in the last user message:
- * text (default), reasoning, slow, hang, e400, e429, e500, failed, midfail, long.
+ * text (default), reasoning, slow, hang, stall (two deltas, then silence), e400, e429, e500, failed,
+ * midfail, long.
  */
 export interface RecordedRequest {
   body: ProviderRequestBody;
@@ -111,6 +112,7 @@ export class FakeProvider {
     for (let i = 0; i < parts.length; i++) {
       if (res.destroyed) return;
       if (scenario === 'slow') await sleep(SLOW_DELAY_MS);
+      if (scenario === 'stall' && i === 2) return new Promise<void>((resolve) => res.on('close', resolve));
       if (scenario === 'midfail' && i === 2) {
         send(res, { type: 'response.failed', response: { id, error: { code: 'server_error', message: 'fake failure mid-stream' } } });
         return;

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { CodexError } from '../../codex/codex.errors';
 import { requestIdOf } from '../http/request-id';
 import { toOpenAIError } from './to-openai-error';
 
@@ -18,7 +19,10 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
 export function sendOpenAIError(req: Request, res: Response, exception: unknown, logger: Logger): void {
   const { status, body, headers } = toOpenAIError(exception);
   const id = requestIdOf(req);
-  if (status >= 500) {
+  if (exception instanceof CodexError) {
+    // Expected engine and upstream failures: the message is enough, a stack would be noise.
+    logger.warn(`request ${id} failed with ${status}: ${exception.code}: ${exception.message}`);
+  } else if (status >= 500) {
     const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
     logger.error(`request ${id} failed with ${status}: ${detail}`);
   }

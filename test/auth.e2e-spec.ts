@@ -1,0 +1,41 @@
+import { AuthenticationError, RateLimitError } from 'openai';
+import { TEST_MODELS } from './support/codex-home';
+import { Gateway, startGateway } from './support/gateway';
+
+describe('API keys and rate limit', () => {
+  let gw: Gateway;
+  beforeAll(async () => {
+    gw = await startGateway({ env: { PROXY_API_KEY: 'sk-alpha, sk-beta', RATE_LIMIT_PER_MINUTE: '3' } });
+  });
+  afterAll(async () => {
+    await gw.close();
+  });
+
+  it('refuses a missing or wrong key with 401 invalid_api_key and starts no turn', async () => {
+    const before = gw.providerCalls();
+    const cases: Record<string, string>[] = [{}, { authorization: 'Bearer sk-wrong' }, { authorization: 'Basic sk-alpha' }];
+    for (const headers of cases) {
+      const res = await fetch(`${gw.url}/v1/models`, { headers });
+      expect(res.status).toBe(401);
+      const body = (await res.json()) as { error: { code: string } };
+      expect(body.error.code).toBe('invalid_api_key');
+    }
+    await expect(
+      gw.client('sk-wrong').chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'hi' }] }),
+    ).rejects.toBeInstanceOf(AuthenticationError);
+    expect(gw.providerCalls()).toBe(before);
+  });
+
+  it('accepts every configured key and counts the limit per key', async () => {
+    const alpha = gw.client('sk-alpha');
+    for (let i = 0; i < 3; i++) await alpha.models.list();
+    await expect(alpha.models.list()).rejects.toBeInstanceOf(RateLimitError);
+    const res = await fetch(`${gw.url}/v1/models`, { headers: { authorization: 'Bearer sk-alpha' } });
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBeTruthy();
+    const body = (await res.json()) as { error: { type: string } };
+    expect(body.error.type).toBe('rate_limit_error');
+    // Another key has its own window.
+    await expect(gw.client('sk-beta').models.list()).resolves.toBeDefined();
+  });
+});

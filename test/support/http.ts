@@ -1,0 +1,55 @@
+/** Plain fetch helpers for cases the SDK would hide (status codes, headers, raw SSE). */
+export interface JsonResult {
+  status: number;
+  headers: Headers;
+  body: { error?: { message: string; type: string; param: string | null; code: string | null } } & Record<string, unknown>;
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonResult> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: JsonResult['body'] = {};
+  try {
+    parsed = JSON.parse(text) as JsonResult['body'];
+  } catch {
+    parsed = { raw: text };
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+/** Reads an SSE response to the end and returns its `data:` payloads, parsed when JSON. */
+export async function readSse(res: Response): Promise<{ events: (string | null)[]; data: unknown[]; raw: string }> {
+  const raw = await res.text();
+  const events: (string | null)[] = [];
+  const data: unknown[] = [];
+  for (const block of raw.split('\n\n')) {
+    const lines = block.split('\n');
+    const payload = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+    if (!payload) continue;
+    events.push(lines.find((l) => l.startsWith('event: '))?.slice(7) ?? null);
+    try {
+      data.push(JSON.parse(payload));
+    } catch {
+      data.push(payload);
+    }
+  }
+  return { events, data, raw };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `predicate` until true or the deadline passes. */
+export async function waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (predicate()) return true;
+    await sleep(25);
+  }
+  return predicate();
+}
