@@ -11,6 +11,7 @@ import { createValidationPipe } from './common/validation/validation-pipe.factor
 import { appConfig, AppConfig } from './config/app.config';
 import { configModuleOptions } from './config/config.module-options';
 import { ModelsModule } from './models/models.module';
+import { ResponsesModule } from './responses/responses.module';
 
 /**
  * The root module. A factory rather than a static module so each app instance (tests start
@@ -26,6 +27,7 @@ export class AppModule {
         ThrottlerModule.forRootAsync({ inject: [appConfig.KEY], useFactory: (app: AppConfig) => throttlerOptions(app) }),
         ModelsModule,
         ChatModule,
+        ResponsesModule,
       ],
       providers: [
         // Order matters: authenticate first, so the throttler counts per API key.

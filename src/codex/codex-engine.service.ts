@@ -4,6 +4,7 @@ import { codexConfig, CodexConfig } from '../config/codex.config';
 import { CodexPoolService } from './codex-pool.service';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import { CodexEvent } from './codex-event.types';
+import { ThreadLockService } from './thread-lock.service';
 import { TurnRun } from './turn-run';
 import { TurnSpec } from './turn-spec.types';
 
@@ -15,6 +16,7 @@ export class CodexEngineService {
   constructor(
     @Inject(codexConfig.KEY) private readonly config: CodexConfig,
     private readonly pool: CodexPoolService,
+    private readonly locks: ThreadLockService,
   ) {
     this.limiter = new ConcurrencyLimiter(config.maxParallel, config.maxQueue, config.queueTimeoutMs);
   }
@@ -28,6 +30,7 @@ export class CodexEngineService {
       const run = new TurnRun(spec, subscriber, {
         limiter: this.limiter,
         pool: this.pool,
+        locks: this.locks,
         cwd: this.config.workdir,
         timeoutMs: this.config.timeoutMs,
       });

@@ -4,10 +4,11 @@ import { CodexEngineService } from './codex-engine.service';
 import { CodexPoolService } from './codex-pool.service';
 import { CodexProcessRunner } from './codex-process.runner';
 import { SandboxPolicyService } from './sandbox-policy.service';
+import { ThreadLockService } from './thread-lock.service';
 
 /** The only module that talks to the Codex CLI. */
 @Module({
-  providers: [CodexProcessRunner, CodexPoolService, CodexEngineService, CodexConfigFileService, SandboxPolicyService],
-  exports: [CodexPoolService, CodexEngineService, SandboxPolicyService, CodexConfigFileService],
+  providers: [CodexProcessRunner, CodexPoolService, CodexEngineService, CodexConfigFileService, SandboxPolicyService, ThreadLockService],
+  exports: [CodexPoolService, CodexEngineService, SandboxPolicyService, CodexConfigFileService, ThreadLockService],
 })
 export class CodexModule {}

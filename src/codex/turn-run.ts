@@ -6,16 +6,33 @@ import { CodexEvent } from './codex-event.types';
 import { TurnNotificationMapper } from './codex-notification.mapper';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import type { Notification, SandboxPolicy } from './protocol/app-server.protocol';
+import { ThreadLockService } from './thread-lock.service';
 import { TurnSpec } from './turn-spec.types';
 
 export interface TurnRunDeps {
   limiter: ConcurrencyLimiter;
   pool: CodexPoolService;
+  locks: ThreadLockService;
   cwd: string;
   timeoutMs: number;
 }
 
 const INTERRUPT_WAIT_MS = 2_000;
+const CLOSE_WAIT_MS = 5_000;
+const CLOSING_RETRIES = 40;
+const CLOSING_RETRY_MS = 50;
+
+/** A stored thread whose previous holder just let go can still be unloading for a few ms. */
+async function retryWhileClosing<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (attempt >= CLOSING_RETRIES || !(err instanceof Error) || !/is closing/i.test(err.message)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, CLOSING_RETRY_MS));
+    }
+  }
+}
 
 function sandboxPolicy(spec: TurnSpec): SandboxPolicy {
   switch (spec.sandbox) {
@@ -46,6 +63,10 @@ export class TurnRun {
   private onSettled: (() => void) | null = null;
   private closed = false;
   private starting = false;
+  /** Lock on the stored thread this turn continues (resume) or reads from (fork). */
+  private sourceLease: (() => void) | null = null;
+  /** Lock on the stored thread this turn writes, held until Codex has unloaded it. */
+  private threadLease: (() => void) | null = null;
   private disposed = false;
 
   constructor(
@@ -76,6 +97,7 @@ export class TurnRun {
   }
 
   private async begin(): Promise<void> {
+    if (this.spec.thread.kind !== 'new') this.sourceLease = this.spec.thread.lease;
     this.release = await this.deps.limiter.acquire(this.abort.signal);
     if (this.closed) return;
     const conn = this.deps.pool.acquire();
@@ -118,13 +140,28 @@ export class TurnRun {
       approvalPolicy: 'never' as const,
       developerInstructions: spec.developerInstructions,
     };
-    switch (spec.thread.kind) {
-      case 'new':
-        return (await conn.request('thread/start', { ...common, ephemeral: spec.thread.ephemeral })).thread.id;
-      case 'resume':
-        return (await conn.request('thread/resume', { ...common, threadId: spec.thread.threadId, excludeTurns: true })).thread.id;
-      case 'fork':
-        return (await conn.request('thread/fork', { ...common, threadId: spec.thread.threadId, lastTurnId: spec.thread.lastTurnId, excludeTurns: true })).thread.id;
+    const target = spec.thread;
+    switch (target.kind) {
+      case 'new': {
+        const id = (await conn.request('thread/start', { ...common, ephemeral: target.ephemeral })).thread.id;
+        if (!target.ephemeral) this.threadLease = this.deps.locks.claimNew(id);
+        return id;
+      }
+      case 'resume': {
+        const { thread } = await retryWhileClosing(() => conn.request('thread/resume', { ...common, threadId: target.threadId, excludeTurns: true }));
+        this.threadLease = this.sourceLease;
+        this.sourceLease = null;
+        return thread.id;
+      }
+      case 'fork': {
+        const { thread } = await retryWhileClosing(() =>
+          conn.request('thread/fork', { ...common, threadId: target.threadId, lastTurnId: target.lastTurnId, ephemeral: target.ephemeral, excludeTurns: true }),
+        );
+        this.sourceLease?.();
+        this.sourceLease = null;
+        if (!target.ephemeral) this.threadLease = this.deps.locks.claimNew(thread.id);
+        return thread.id;
+      }
     }
   }
 
@@ -180,10 +217,35 @@ export class TurnRun {
     if (this.timer) clearTimeout(this.timer);
     for (const fn of this.cleanups.splice(0)) fn();
     const { conn, threadId } = this;
-    if (conn) {
-      conn.activeTurns--;
-      if (threadId !== null && conn.alive) conn.request('thread/unsubscribe', { threadId }).catch(() => undefined);
-    }
+    if (conn) conn.activeTurns--;
     this.release?.();
+    this.sourceLease?.();
+    if (conn && threadId !== null && conn.alive) void this.unload(conn, threadId);
+    else this.threadLease?.();
+  }
+
+  /** Stored threads are reused only after Codex has really unloaded them (`thread/closed`). */
+  private async unload(conn: AppServerConnection, threadId: string): Promise<void> {
+    const lease = this.threadLease;
+    let stopListening = (): void => undefined;
+    const closed = lease
+      ? new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+          stopListening = conn.subscribeThread(threadId, (n) => {
+            if (n.method !== 'thread/closed') return;
+            clearTimeout(timer);
+            resolve();
+          });
+        })
+      : Promise.resolve();
+    try {
+      const { status } = await conn.request('thread/unsubscribe', { threadId });
+      if (status === 'unsubscribed') await closed;
+    } catch {
+      // The process died or the thread is gone: nothing is left to wait for.
+    } finally {
+      stopListening();
+      lease?.();
+    }
   }
 }

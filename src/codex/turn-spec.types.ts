@@ -2,11 +2,14 @@ import type { SandboxMode } from '../config/env.validation';
 import type { UserInput } from './protocol/app-server.protocol';
 import type { JsonValue } from './protocol/generated/serde_json/JsonValue';
 
-/** Where a turn runs: a new thread, or the continuation of a stored one. */
+/**
+ * Where a turn runs: a new thread, or the continuation of a stored one. `lease` is the caller's
+ * ThreadLockService lock on the stored thread; the engine releases it once Codex is done with it.
+ */
 export type ThreadTarget =
   | { kind: 'new'; ephemeral: boolean }
-  | { kind: 'resume'; threadId: string }
-  | { kind: 'fork'; threadId: string; lastTurnId: string };
+  | { kind: 'resume'; threadId: string; lease: () => void }
+  | { kind: 'fork'; threadId: string; lastTurnId: string; ephemeral: boolean; lease: () => void };
 
 /** One validated turn, as the HTTP features hand it to the engine. */
 export interface TurnSpec {

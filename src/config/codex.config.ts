@@ -36,6 +36,8 @@ export const codexConfig = registerAs('codex', () => {
     maxParallel: env.CODEX_MAX_PARALLEL_REQUESTS,
     maxQueue: env.CODEX_MAX_QUEUE,
     queueTimeoutMs: env.CODEX_QUEUE_TIMEOUT * 1000,
+    // 0 keeps stored responses until they are deleted.
+    responsesTtlMs: env.RESPONSES_TTL_DAYS * 24 * 3600 * 1000,
     deprecatedModel: env.CODEX_MODEL ?? null,
     childEnv: childEnv(),
     // Used only to tell whether the built-in openai provider is local (CODEX_LOCAL_ONLY).

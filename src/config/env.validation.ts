@@ -55,6 +55,7 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_MAX_PARALLEL_REQUESTS = 16;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) CODEX_MAX_QUEUE = 64;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_QUEUE_TIMEOUT = 30;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) RESPONSES_TTL_DAYS = 30;
   @IsOptional() @Transform(blankToUndefined) @IsString() CODEX_MODEL?: string;
 }
 

@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { createApp } from '../../src/bootstrap';
 import { CodexPoolService } from '../../src/codex/codex-pool.service';
@@ -45,6 +46,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   Object.assign(process.env, {
     CODEX_CONFIG_DIR: dirs.home,
     CODEX_WORKDIR: dirs.workdir,
+    CODEX_DATA_DIR: join(dirs.home, 'wrapper-data'),
     CODEX_ENV_FILE: '/nonexistent/.env',
     RATE_LIMIT_PER_MINUTE: '0',
     ...options.env,

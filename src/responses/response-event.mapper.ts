@@ -1,0 +1,183 @@
+import { randomBytes } from 'node:crypto';
+import type { CodexEvent, TurnUsage } from '../codex/codex-event.types';
+import type { ThreadItem } from '../codex/protocol/app-server.protocol';
+import type { MessageItem, OutputItem, ReasoningItem, ResponseObject, ResponseStreamEvent, ResponseUsage } from './responses.types';
+
+export function toResponseUsage(u: TurnUsage): ResponseUsage {
+  return {
+    input_tokens: u.inputTokens,
+    input_tokens_details: { cached_tokens: u.cachedInputTokens },
+    output_tokens: u.outputTokens,
+    output_tokens_details: { reasoning_tokens: u.reasoningOutputTokens },
+    total_tokens: u.inputTokens + u.outputTokens,
+  };
+}
+
+interface OpenItem {
+  index: number;
+  item: OutputItem;
+  sawDelta: boolean;
+  parts: string[];
+  done: boolean;
+}
+
+const newId = (prefix: string): string => `${prefix}_${randomBytes(16).toString('hex')}`;
+
+/**
+ * Pure translation of a turn's events into the Responses stream (every event with `type` and an
+ * increasing `sequence_number`) while building the final `response` object, so the streaming
+ * and non-streaming answers are the same object.
+ */
+export class ResponseEventMapper {
+  private seq = 0;
+  private created = false;
+  private readonly open = new Map<string, OpenItem>();
+  readonly response: ResponseObject;
+
+  constructor(base: ResponseObject, private readonly hideReasoning: boolean) {
+    this.response = { ...base, status: 'in_progress', output: [], usage: null, error: null };
+  }
+
+  /** True once `response.created` went out. */
+  get hasStarted(): boolean {
+    return this.created;
+  }
+
+  map(event: CodexEvent): ResponseStreamEvent[] {
+    switch (event.type) {
+      case 'item_started':
+        return this.started(event.item);
+      case 'text_delta':
+        return this.textDelta(event.itemId, event.delta);
+      case 'reasoning_delta':
+        return this.hideReasoning ? [] : this.reasoningDelta(event.itemId, event.summaryIndex, event.delta);
+      case 'item_completed':
+        return this.completed(event.item);
+      case 'completed':
+        return this.finish(event.usage);
+      default:
+        return [];
+    }
+  }
+
+  /** `response.failed`, for failures after the stream has started. */
+  fail(code: string, message: string): ResponseStreamEvent[] {
+    const out = this.ensureCreated();
+    Object.assign(this.response, { status: 'failed', error: { code, message } });
+    out.push(this.ev('response.failed', { response: this.snapshot() }));
+    return out;
+  }
+
+  private ev(type: string, fields: Record<string, unknown>): ResponseStreamEvent {
+    return { type, sequence_number: this.seq++, ...fields };
+  }
+
+  private snapshot(): ResponseObject {
+    return structuredClone(this.response);
+  }
+
+  private ensureCreated(): ResponseStreamEvent[] {
+    if (this.created) return [];
+    this.created = true;
+    return [this.ev('response.created', { response: this.snapshot() }), this.ev('response.in_progress', { response: this.snapshot() })];
+  }
+
+  private add(codexId: string, item: OutputItem): ResponseStreamEvent[] {
+    const out = this.ensureCreated();
+    const entry: OpenItem = { index: this.response.output.length, item, sawDelta: false, parts: [], done: false };
+    this.open.set(codexId, entry);
+    this.response.output.push(item);
+    out.push(this.ev('response.output_item.added', { output_index: entry.index, item: structuredClone(item) }));
+    if (item.type === 'message') {
+      out.push(this.ev('response.content_part.added', { item_id: item.id, output_index: entry.index, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }));
+    }
+    return out;
+  }
+
+  private started(item: ThreadItem): ResponseStreamEvent[] {
+    if (item.type === 'agentMessage') return this.add(item.id, { type: 'message', id: newId('msg'), status: 'in_progress', role: 'assistant', content: [] });
+    if (item.type === 'reasoning' && !this.hideReasoning) return this.add(item.id, { type: 'reasoning', id: newId('rs'), summary: [] });
+    return [];
+  }
+
+  private textDelta(codexId: string, delta: string): ResponseStreamEvent[] {
+    const out = this.open.has(codexId) ? [] : this.started({ type: 'agentMessage', id: codexId } as ThreadItem);
+    const entry = this.open.get(codexId);
+    if (!entry || entry.item.type !== 'message') return out;
+    entry.sawDelta = true;
+    entry.parts[0] = (entry.parts[0] ?? '') + delta;
+    out.push(this.ev('response.output_text.delta', { item_id: entry.item.id, output_index: entry.index, content_index: 0, delta, logprobs: [] }));
+    return out;
+  }
+
+  private reasoningDelta(codexId: string, index: number, delta: string): ResponseStreamEvent[] {
+    const out = this.open.has(codexId) ? [] : this.started({ type: 'reasoning', id: codexId } as ThreadItem);
+    const entry = this.open.get(codexId);
+    if (!entry || entry.item.type !== 'reasoning') return out;
+    entry.sawDelta = true;
+    const base = { item_id: entry.item.id, output_index: entry.index, summary_index: index };
+    if (entry.parts[index] === undefined) out.push(this.ev('response.reasoning_summary_part.added', { ...base, part: { type: 'summary_text', text: '' } }));
+    entry.parts[index] = (entry.parts[index] ?? '') + delta;
+    out.push(this.ev('response.reasoning_summary_text.delta', { ...base, delta }));
+    return out;
+  }
+
+  private completed(item: ThreadItem): ResponseStreamEvent[] {
+    if (item.type !== 'agentMessage' && item.type !== 'reasoning') return [];
+    const out = this.open.has(item.id) ? [] : this.started(item);
+    const entry = this.open.get(item.id);
+    if (!entry || entry.done) return out;
+    if (entry.item.type === 'message' && item.type === 'agentMessage') {
+      // A provider may send a whole message without deltas; clients that only add up deltas still get it.
+      if (!entry.sawDelta && item.text) out.push(...this.textDelta(item.id, item.text));
+      out.push(...this.closeMessage(entry, entry.item, item.text));
+    } else if (entry.item.type === 'reasoning' && item.type === 'reasoning') {
+      if (!entry.sawDelta) item.summary.forEach((text, i) => out.push(...this.reasoningDelta(item.id, i, text)));
+      out.push(...this.closeReasoning(entry, entry.item));
+    }
+    return out;
+  }
+
+  private closeMessage(entry: OpenItem, item: MessageItem, finalText?: string): ResponseStreamEvent[] {
+    entry.done = true;
+    const text = finalText ?? entry.parts[0] ?? '';
+    const part = { type: 'output_text' as const, text, annotations: [] };
+    item.content = [part];
+    item.status = 'completed';
+    const base = { item_id: item.id, output_index: entry.index, content_index: 0 };
+    return [
+      this.ev('response.output_text.done', { ...base, text, logprobs: [] }),
+      this.ev('response.content_part.done', { ...base, part }),
+      this.ev('response.output_item.done', { output_index: entry.index, item: structuredClone(item) }),
+    ];
+  }
+
+  private closeReasoning(entry: OpenItem, item: ReasoningItem): ResponseStreamEvent[] {
+    entry.done = true;
+    const out: ResponseStreamEvent[] = [];
+    item.summary = entry.parts.map((text) => ({ type: 'summary_text' as const, text }));
+    entry.parts.forEach((text, summary_index) => {
+      const base = { item_id: item.id, output_index: entry.index, summary_index };
+      out.push(this.ev('response.reasoning_summary_text.done', { ...base, text }));
+      out.push(this.ev('response.reasoning_summary_part.done', { ...base, part: { type: 'summary_text', text } }));
+    });
+    out.push(this.ev('response.output_item.done', { output_index: entry.index, item: structuredClone(item) }));
+    return out;
+  }
+
+  private finish(usage: TurnUsage): ResponseStreamEvent[] {
+    const out = this.ensureCreated();
+    for (const entry of this.open.values()) {
+      if (entry.done) continue;
+      out.push(...(entry.item.type === 'message' ? this.closeMessage(entry, entry.item) : this.closeReasoning(entry, entry.item)));
+    }
+    Object.assign(this.response, {
+      status: 'completed',
+      completed_at: Math.floor(Date.now() / 1000),
+      usage: toResponseUsage(usage),
+      output_text: this.response.output.flatMap((i) => (i.type === 'message' ? i.content.map((c) => c.text) : [])).join(''),
+    });
+    out.push(this.ev('response.completed', { response: this.snapshot() }));
+    return out;
+  }
+}

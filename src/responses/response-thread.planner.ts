@@ -1,0 +1,52 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ThreadLockService } from '../codex/thread-lock.service';
+import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
+import type { ThreadTarget } from '../codex/turn-spec.types';
+import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
+
+export interface ThreadPlan {
+  thread: ThreadTarget;
+  /** Earlier conversation to inject when the thread is rebuilt rather than continued. */
+  history: JsonValue[];
+}
+
+/**
+ * Decides where a continued response runs, holding the stored thread's lock while deciding:
+ * the newest response of a thread resumes it, an older one forks it at its turn, and a request
+ * whose instructions differ from the thread's rebuilds the conversation on a new thread (Codex
+ * keeps a thread's first developer instructions; OpenAI applies each request's own).
+ */
+@Injectable()
+export class ResponseThreadPlanner {
+  constructor(
+    @Inject(RESPONSE_STORE) private readonly store: ResponseStore,
+    private readonly locks: ThreadLockService,
+  ) {}
+
+  async plan(previous: StoredResponse | null, instructions: string | null, store: boolean, signal: AbortSignal): Promise<ThreadPlan> {
+    if (!previous) return { thread: { kind: 'new', ephemeral: !store }, history: [] };
+    if (previous.threadInstructions !== instructions) {
+      return { thread: { kind: 'new', ephemeral: !store }, history: await this.conversation(previous) };
+    }
+    const lease = await this.locks.acquire(previous.threadId, signal);
+    try {
+      const head = await this.store.latestOnThread(previous.threadId);
+      if (store && head === previous.id) return { thread: { kind: 'resume', threadId: previous.threadId, lease }, history: [] };
+      return { thread: { kind: 'fork', threadId: previous.threadId, lastTurnId: previous.turnId, ephemeral: !store, lease }, history: [] };
+    } catch (err) {
+      lease();
+      throw err;
+    }
+  }
+
+  /** Every stored item from the first response of the chain up to `last`. */
+  private async conversation(last: StoredResponse): Promise<JsonValue[]> {
+    const chain: StoredResponse[] = [];
+    const seen = new Set<string>();
+    for (let r: StoredResponse | null = last; r && !seen.has(r.id); r = r.previousResponseId ? await this.store.get(r.previousResponseId) : null) {
+      seen.add(r.id);
+      chain.unshift(r);
+    }
+    return chain.flatMap((r) => r.items);
+  }
+}

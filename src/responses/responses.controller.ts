@@ -1,0 +1,31 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { lastValueFrom } from 'rxjs';
+import { untilClosed } from '../common/http/until-closed';
+import { CreateResponseDto } from './dto/create-response.dto';
+import { ResponsesService } from './responses.service';
+import type { ResponseObject } from './responses.types';
+
+@Controller('responses')
+export class ResponsesController {
+  constructor(private readonly responses: ResponsesService) {}
+
+  @Post()
+  @HttpCode(200)
+  async create(@Body() dto: CreateResponseDto, @Res() res: Response): Promise<void> {
+    const prepared = await this.responses.requests.prepare(dto);
+    if (prepared.ignoredParams.length > 0) res.setHeader('X-Gateway-Ignored-Params', prepared.ignoredParams.join(', '));
+    if (dto.stream) return this.responses.streamTo(res, prepared);
+    res.json(await lastValueFrom(this.responses.complete(prepared).pipe(untilClosed(res))));
+  }
+
+  @Get(':id')
+  retrieve(@Param('id') id: string): Promise<ResponseObject> {
+    return this.responses.retrieve(id);
+  }
+
+  @Delete(':id')
+  remove(@Param('id') id: string): Promise<{ id: string; object: 'response.deleted'; deleted: true }> {
+    return this.responses.remove(id);
+  }
+}

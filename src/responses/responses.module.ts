@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { CodexModule } from '../codex/codex.module';
+import { ModelsModule } from '../models/models.module';
+import { FileResponseStore } from './store/file-response.store';
+import { RESPONSE_STORE } from './store/response-store';
+import { ResponseRequestFactory } from './response-request.factory';
+import { ResponseThreadPlanner } from './response-thread.planner';
+import { ResponsesController } from './responses.controller';
+import { ResponsesService } from './responses.service';
+
+@Module({
+  imports: [CodexModule, ModelsModule],
+  controllers: [ResponsesController],
+  providers: [
+    ResponsesService,
+    ResponseRequestFactory,
+    ResponseThreadPlanner,
+    FileResponseStore,
+    { provide: RESPONSE_STORE, useExisting: FileResponseStore },
+  ],
+})
+export class ResponsesModule {}

@@ -1,0 +1,123 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { catchError, concatMap, from, map, Observable, of, throwError } from 'rxjs';
+import { notFound } from '../common/errors/openai-error';
+import { toOpenAIError } from '../common/errors/to-openai-error';
+import { writeSse } from '../common/sse/sse-writer';
+import { appConfig, AppConfig } from '../config/app.config';
+import { CodexEngineService } from '../codex/codex-engine.service';
+import type { CodexEvent } from '../codex/codex-event.types';
+import { RESPONSE_STORE, ResponseStore } from './store/response-store';
+import { ResponseEventMapper } from './response-event.mapper';
+import { ResponseThreadPlanner } from './response-thread.planner';
+import { PreparedResponse, ResponseRequestFactory } from './response-request.factory';
+import type { ResponseObject, ResponseStreamEvent } from './responses.types';
+
+@Injectable()
+export class ResponsesService {
+  private readonly logger = new Logger(ResponsesService.name);
+
+  constructor(
+    @Inject(appConfig.KEY) private readonly app: AppConfig,
+    @Inject(RESPONSE_STORE) private readonly store: ResponseStore,
+    private readonly engine: CodexEngineService,
+    private readonly planner: ResponseThreadPlanner,
+    readonly requests: ResponseRequestFactory,
+  ) {}
+
+  streamTo(res: Response, prepared: PreparedResponse): void {
+    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning);
+    const frames = this.events(prepared, mapper).pipe(
+      catchError((err: unknown) => {
+        // Before anything was sent the status code can still tell; afterwards OpenAI's way is response.failed.
+        if (!mapper.hasStarted) return throwError(() => err);
+        this.logger.warn(`response ${prepared.base.id} failed: ${err instanceof Error ? err.message : String(err)}`);
+        const { body } = toOpenAIError(err);
+        return from(mapper.fail(body.error.code ?? body.error.type, body.error.message));
+      }),
+      map((event) => ({ event: event.type, data: event })),
+    );
+    writeSse(res, frames, {
+      done: false,
+      keepaliveMs: this.app.sseKeepaliveMs,
+      errorFrame: ({ error }) => ({ event: 'error', data: { type: 'error', code: error.code, message: error.message, param: error.param, sequence_number: 0 } }),
+    });
+  }
+
+  complete(prepared: PreparedResponse): Observable<ResponseObject> {
+    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning);
+    return new Observable<ResponseObject>((subscriber) =>
+      this.events(prepared, mapper).subscribe({
+        error: (err: unknown) => subscriber.error(err),
+        complete: () => {
+          subscriber.next(mapper.response);
+          subscriber.complete();
+        },
+      }),
+    );
+  }
+
+  async retrieve(id: string): Promise<ResponseObject> {
+    const record = await this.store.get(id);
+    if (!record) throw notFound(`Response with id '${id.slice(0, 80)}' not found.`, null, 'response_not_found');
+    return record.response;
+  }
+
+  async remove(id: string): Promise<{ id: string; object: 'response.deleted'; deleted: true }> {
+    if (!(await this.store.delete(id))) throw notFound(`Response with id '${id.slice(0, 80)}' not found.`, null, 'response_not_found');
+    return { id, object: 'response.deleted', deleted: true };
+  }
+
+  /** The turn's Responses events; the record is stored before `response.completed` leaves. */
+  private events(prepared: PreparedResponse, mapper: ResponseEventMapper): Observable<ResponseStreamEvent> {
+    let ids: { threadId: string; turnId: string } | null = null;
+    return this.turn(prepared).pipe(
+      concatMap((event: CodexEvent) => {
+        if (event.type === 'started') ids = { threadId: event.threadId, turnId: event.turnId };
+        const out = mapper.map(event);
+        if (event.type !== 'completed' || !prepared.store || !ids) return of(...out);
+        return from(this.save(prepared, mapper.response, ids)).pipe(concatMap(() => of(...out)));
+      }),
+    );
+  }
+
+  private turn(prepared: PreparedResponse): Observable<CodexEvent> {
+    return new Observable<CodexEvent>((subscriber) => {
+      const abort = new AbortController();
+      let inner: { unsubscribe(): void } | null = null;
+      this.planner
+        .plan(prepared.previous, prepared.spec.developerInstructions, prepared.store, abort.signal)
+        .then((plan) => {
+          if (abort.signal.aborted) {
+            if (plan.thread.kind !== 'new') plan.thread.lease();
+            return;
+          }
+          const spec = { ...prepared.spec, thread: plan.thread, history: [...plan.history, ...prepared.spec.history] };
+          inner = this.engine.runTurn(spec).subscribe(subscriber);
+        })
+        .catch((err: unknown) => {
+          if (!abort.signal.aborted) subscriber.error(err);
+        });
+      return () => {
+        abort.abort();
+        inner?.unsubscribe();
+      };
+    });
+  }
+
+  private async save(prepared: PreparedResponse, response: ResponseObject, ids: { threadId: string; turnId: string }): Promise<void> {
+    const outputs = response.output.flatMap((item) =>
+      item.type === 'message' ? [{ type: 'message', role: 'assistant', content: item.content.map((c) => ({ type: 'output_text', text: c.text })) }] : [],
+    );
+    await this.store.put({
+      id: response.id,
+      threadId: ids.threadId,
+      turnId: ids.turnId,
+      createdAt: response.created_at,
+      previousResponseId: prepared.previous?.id ?? null,
+      threadInstructions: prepared.spec.developerInstructions,
+      items: [...prepared.items, ...outputs],
+      response: structuredClone({ ...response, status: 'completed' }),
+    });
+  }
+}

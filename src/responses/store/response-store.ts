@@ -1,0 +1,31 @@
+import type { JsonValue } from '../../codex/protocol/generated/serde_json/JsonValue';
+import type { ResponseObject } from '../responses.types';
+
+/** What the gateway remembers of a stored response. */
+export interface StoredResponse {
+  id: string;
+  /** The Codex thread and turn that produced it. */
+  threadId: string;
+  turnId: string;
+  createdAt: number;
+  previousResponseId: string | null;
+  /** Developer instructions the Codex thread was created with (they stick to the thread). */
+  threadInstructions: string | null;
+  /** Conversation items this response added (its inputs, then its output messages). */
+  items: JsonValue[];
+  response: ResponseObject;
+}
+
+/**
+ * Storage of response → (thread, turn). The default keeps a file under CODEX_DATA_DIR; several
+ * replicas would provide a shared implementation under the same token.
+ */
+export interface ResponseStore {
+  get(id: string): Promise<StoredResponse | null>;
+  put(record: StoredResponse): Promise<void>;
+  delete(id: string): Promise<boolean>;
+  /** The id of the newest stored response on a Codex thread. */
+  latestOnThread(threadId: string): Promise<string | null>;
+}
+
+export const RESPONSE_STORE = Symbol('RESPONSE_STORE');
