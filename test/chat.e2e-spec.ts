@@ -108,4 +108,13 @@ describe('POST /v1/chat/completions', () => {
     const hidden = (await res.json()) as { choices: { message: { reasoning_content?: string } }[] };
     expect(hidden.choices[0]?.message.reasoning_content).toBeUndefined();
   });
+
+  it('delivers a whole message that arrived without deltas, streaming and not', async () => {
+    const plain = await gw.client().chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'SCENARIO=minimal' }] });
+    expect(plain.choices[0]?.message.content).toBe(DEFAULT_TEXT);
+    const stream = await gw.client().chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'SCENARIO=minimal' }], stream: true });
+    let text = '';
+    for await (const c of stream) text += c.choices[0]?.delta.content ?? '';
+    expect(text).toBe(DEFAULT_TEXT);
+  });
 });

@@ -184,4 +184,11 @@ describe('POST /v1/responses', () => {
     expect(events[events.length - 1]).toBe('response.failed');
     expect(data[data.length - 1]).toMatchObject({ response: { status: 'failed', error: { code: 'upstream_error' } } });
   });
+
+  it('delivers a whole message that arrived without deltas as one delta', async () => {
+    const stream = await gw.client().responses.create({ model: TEST_MODELS.full, input: 'SCENARIO=minimal', stream: true });
+    let text = '';
+    for await (const e of stream) if (e.type === 'response.output_text.delta') text += e.delta;
+    expect(text).toBe(DEFAULT_TEXT);
+  });
 });

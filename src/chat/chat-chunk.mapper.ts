@@ -25,6 +25,7 @@ export interface ChunkOptions {
 export class ChatChunkMapper {
   private roleSent = false;
   private lastMessageId: string | null = null;
+  private readonly streamed = new Set<string>();
 
   constructor(
     private readonly meta: ChatMeta,
@@ -33,11 +34,12 @@ export class ChatChunkMapper {
 
   map(event: CodexEvent): ChatCompletionChunk[] {
     switch (event.type) {
-      case 'text_delta': {
-        const sep = this.lastMessageId !== null && this.lastMessageId !== event.itemId ? '\n\n' : '';
-        this.lastMessageId = event.itemId;
-        return [...this.role(), this.chunk({ content: sep + event.delta })];
-      }
+      case 'text_delta':
+        return this.text(event.itemId, event.delta);
+      case 'item_completed':
+        // A provider may send a whole message without deltas; it still has to reach the client.
+        if (event.item.type !== 'agentMessage' || this.streamed.has(event.item.id) || !event.item.text) return [];
+        return this.text(event.item.id, event.item.text);
       case 'reasoning_delta':
         return this.options.hideReasoning ? [] : [...this.role(), this.chunk({ reasoning_content: event.delta })];
       case 'completed': {
@@ -48,6 +50,13 @@ export class ChatChunkMapper {
       default:
         return [];
     }
+  }
+
+  private text(itemId: string, delta: string): ChatCompletionChunk[] {
+    const sep = this.lastMessageId !== null && this.lastMessageId !== itemId ? '\n\n' : '';
+    this.lastMessageId = itemId;
+    this.streamed.add(itemId);
+    return [...this.role(), this.chunk({ content: sep + delta })];
   }
 
   private role(): ChatCompletionChunk[] {

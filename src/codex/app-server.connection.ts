@@ -12,6 +12,8 @@ interface Pending {
 
 type NotificationListener = (n: Notification) => void;
 
+const CLOSE_WAIT_MS = 5_000;
+
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
@@ -92,6 +94,32 @@ export class AppServerConnection {
       set.delete(listener);
       if (set.size === 0 && this.threadListeners.get(threadId) === set) this.threadListeners.delete(threadId);
     };
+  }
+
+  /**
+   * Unsubscribes from a thread and, when asked, waits for `thread/closed`: until then a resume or
+   * fork of that thread fails with "is closing".
+   */
+  async unloadThread(threadId: string, waitForClose: boolean): Promise<void> {
+    let stop = (): void => undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const closed = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CLOSE_WAIT_MS);
+      stop = this.subscribeThread(threadId, (n) => {
+        if (n.method !== 'thread/closed') return;
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    try {
+      const { status } = await this.request('thread/unsubscribe', { threadId });
+      if (waitForClose && status === 'unsubscribed') await closed;
+    } catch {
+      // The process died or the thread is gone: nothing is left to wait for.
+    } finally {
+      clearTimeout(timer);
+      stop();
+    }
   }
 
   onExit(listener: (err: CodexError) => void): () => void {

@@ -5,7 +5,8 @@ import { CodexError, CodexErrorCode } from './codex.errors';
 import { CodexEvent } from './codex-event.types';
 import { TurnNotificationMapper } from './codex-notification.mapper';
 import { ConcurrencyLimiter } from './concurrency-limiter';
-import type { Notification, SandboxPolicy } from './protocol/app-server.protocol';
+import type { Notification } from './protocol/app-server.protocol';
+import { retryWhileClosing, toSandboxPolicy } from './turn-protocol.mapper';
 import { ThreadLockService } from './thread-lock.service';
 import { TurnSpec } from './turn-spec.types';
 
@@ -18,32 +19,6 @@ export interface TurnRunDeps {
 }
 
 const INTERRUPT_WAIT_MS = 2_000;
-const CLOSE_WAIT_MS = 5_000;
-const CLOSING_RETRIES = 40;
-const CLOSING_RETRY_MS = 50;
-
-/** A stored thread whose previous holder just let go can still be unloading for a few ms. */
-async function retryWhileClosing<T>(call: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await call();
-    } catch (err) {
-      if (attempt >= CLOSING_RETRIES || !(err instanceof Error) || !/is closing/i.test(err.message)) throw err;
-      await new Promise((resolve) => setTimeout(resolve, CLOSING_RETRY_MS));
-    }
-  }
-}
-
-function sandboxPolicy(spec: TurnSpec): SandboxPolicy {
-  switch (spec.sandbox) {
-    case 'danger-full-access':
-      return { type: 'dangerFullAccess' };
-    case 'workspace-write':
-      return { type: 'workspaceWrite', writableRoots: [], networkAccess: spec.networkAccess, excludeTmpdirEnvVar: false, excludeSlashTmp: false };
-    case 'read-only':
-      return { type: 'readOnly', networkAccess: false };
-  }
-}
 
 /**
  * The life of one turn: wait for a slot, open its thread, start it, relay its events, and on any
@@ -116,7 +91,7 @@ export class TurnRun {
       input: this.spec.input,
       model: this.spec.model,
       effort: this.spec.effort,
-      sandboxPolicy: sandboxPolicy(this.spec),
+      sandboxPolicy: toSandboxPolicy(this.spec),
       outputSchema: this.spec.outputSchema,
     });
     this.turnId = turn.id;
@@ -220,32 +195,9 @@ export class TurnRun {
     if (conn) conn.activeTurns--;
     this.release?.();
     this.sourceLease?.();
-    if (conn && threadId !== null && conn.alive) void this.unload(conn, threadId);
-    else this.threadLease?.();
-  }
-
-  /** Stored threads are reused only after Codex has really unloaded them (`thread/closed`). */
-  private async unload(conn: AppServerConnection, threadId: string): Promise<void> {
     const lease = this.threadLease;
-    let stopListening = (): void => undefined;
-    const closed = lease
-      ? new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, CLOSE_WAIT_MS);
-          stopListening = conn.subscribeThread(threadId, (n) => {
-            if (n.method !== 'thread/closed') return;
-            clearTimeout(timer);
-            resolve();
-          });
-        })
-      : Promise.resolve();
-    try {
-      const { status } = await conn.request('thread/unsubscribe', { threadId });
-      if (status === 'unsubscribed') await closed;
-    } catch {
-      // The process died or the thread is gone: nothing is left to wait for.
-    } finally {
-      stopListening();
-      lease?.();
-    }
+    // Stored threads are handed on only after Codex has really unloaded them.
+    if (conn && threadId !== null && conn.alive) void conn.unloadThread(threadId, lease !== null).finally(() => lease?.());
+    else lease?.();
   }
 }

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
  * A fake OpenAI Responses API provider on 127.0.0.1 for Codex to talk to. The scenario is picked
  * by a `SCENARIO=<name>` keyword in the last user message:
  * text (default), reasoning, slow, hang, stall (two deltas, then silence), e400, e429, e500, failed,
- * midfail, long.
+ * midfail, long, minimal (one whole message, no deltas, no usage).
  */
 export interface RecordedRequest {
   body: ProviderRequestBody;
@@ -95,6 +95,12 @@ export class FakeProvider {
     if (scenario === 'hang') return new Promise<void>((resolve) => res.on('close', resolve));
     if (scenario === 'failed') {
       send(res, { type: 'response.failed', response: { id, error: { code: 'server_error', message: 'fake response.failed' } } });
+      return;
+    }
+    if (scenario === 'minimal') {
+      const item = { type: 'message', role: 'assistant', id: 'msg_min', content: [{ type: 'output_text', text: DEFAULT_TEXT }] };
+      send(res, { type: 'response.output_item.done', item });
+      send(res, { type: 'response.completed', response: { id } });
       return;
     }
     let reasoningTokens = 0;
