@@ -1,0 +1,62 @@
+import type { CodexEvent } from '../codex/codex-event.types';
+import type { ThreadItem } from '../codex/protocol/app-server.protocol';
+import { ResponseEventMapper } from './response-event.mapper';
+import type { ResponseObject } from './responses.types';
+
+const base = { id: 'resp_1', object: 'response', created_at: 1, model: 'm', output: [] } as unknown as ResponseObject;
+const usage = { inputTokens: 10, cachedInputTokens: 2, outputTokens: 3, reasoningOutputTokens: 1, totalTokens: 13 };
+const message = (id: string, text: string) => ({ type: 'agentMessage', id, text }) as unknown as ThreadItem;
+const reasoning = (id: string, summary: string[]) => ({ type: 'reasoning', id, summary, content: [] }) as unknown as ThreadItem;
+
+function run(events: CodexEvent[], hide = false) {
+  const m = new ResponseEventMapper(base, hide);
+  return { m, out: events.flatMap((e) => m.map(e)) };
+}
+
+describe('ResponseEventMapper', () => {
+  it('emits the full message lifecycle with increasing sequence numbers', () => {
+    const { m, out } = run([
+      { type: 'item_started', item: message('a', '') },
+      { type: 'text_delta', itemId: 'a', delta: 'Hel' },
+      { type: 'text_delta', itemId: 'a', delta: 'lo' },
+      { type: 'item_completed', item: message('a', 'Hello') },
+      { type: 'completed', usage },
+    ]);
+    expect(out.map((e) => e.type)).toEqual([
+      'response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added',
+      'response.output_text.delta', 'response.output_text.delta', 'response.output_text.done', 'response.content_part.done',
+      'response.output_item.done', 'response.completed',
+    ]);
+    expect(out.map((e) => e.sequence_number)).toEqual(out.map((_, i) => i));
+    expect(m.response).toMatchObject({ status: 'completed', output_text: 'Hello', usage: { input_tokens: 10, total_tokens: 13 } });
+    expect(out[0]).toMatchObject({ response: { status: 'in_progress', output: [] } });
+  });
+
+  it('turns a message without deltas into one delta', () => {
+    const { out } = run([{ type: 'item_completed', item: message('a', 'Whole') }, { type: 'completed', usage }]);
+    expect(out.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta)).toEqual(['Whole']);
+  });
+
+  it('emits reasoning summary events, or none when hidden', () => {
+    const events: CodexEvent[] = [
+      { type: 'item_started', item: reasoning('r', []) },
+      { type: 'reasoning_delta', itemId: 'r', delta: 'think', summaryIndex: 0 },
+      { type: 'item_completed', item: reasoning('r', ['think']) },
+      { type: 'completed', usage },
+    ];
+    const shown = run(events);
+    expect(shown.out.map((e) => e.type)).toContain('response.reasoning_summary_text.done');
+    expect(shown.m.response.output[0]).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: 'think' }] });
+    const hidden = run(events, true);
+    expect(hidden.m.response.output).toEqual([]);
+    expect(hidden.out.some((e) => e.type.includes('reasoning'))).toBe(false);
+  });
+
+  it('reports a failure as response.failed after response.created', () => {
+    const m = new ResponseEventMapper(base, false);
+    expect(m.hasStarted).toBe(false);
+    const out = m.fail('timeout', 'too slow');
+    expect(out.map((e) => e.type)).toEqual(['response.created', 'response.in_progress', 'response.failed']);
+    expect(out[2]).toMatchObject({ response: { status: 'failed', error: { code: 'timeout', message: 'too slow' } } });
+  });
+});

@@ -1,0 +1,46 @@
+import { OpenAIHttpException } from '../common/errors/openai-error';
+import { toResponseTurn } from './response-input.mapper';
+
+function paramOf(input: unknown): string | null {
+  try {
+    toResponseTurn(input);
+  } catch (e) {
+    if (e instanceof OpenAIHttpException) return e.param;
+  }
+  return 'no error';
+}
+
+describe('toResponseTurn', () => {
+  it('takes a string as one user message', () => {
+    expect(toResponseTurn('hi')).toMatchObject({ history: [], input: [{ type: 'text', text: 'hi' }], images: [] });
+  });
+
+  it('keeps roles of earlier items and starts the turn with the last user message', () => {
+    const turn = toResponseTurn([
+      { role: 'system', content: 'rules' },
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'q1' }] },
+      { role: 'assistant', content: [{ type: 'output_text', text: 'a1' }] },
+      { role: 'user', content: [{ type: 'input_text', text: 'q2' }, { type: 'input_image', image_url: 'data:image/png;base64,AA==' }] },
+    ]);
+    expect(turn.history).toEqual([
+      { type: 'message', role: 'developer', content: [{ type: 'input_text', text: 'rules' }] },
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'q1' }] },
+      { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'a1' }] },
+    ]);
+    expect(turn.input).toEqual([{ type: 'text', text: 'q2', text_elements: [] }]);
+    expect(turn.images).toEqual([{ url: 'data:image/png;base64,AA==', param: 'input[3].content[1].image_url' }]);
+    expect(turn.items).toHaveLength(4);
+  });
+
+  it.each([
+    ['a tool output item', [{ type: 'function_call_output', call_id: 'c', output: 'x' }], 'input[0].type'],
+    ['an unknown role', [{ role: 'robot', content: 'x' }], 'input[0].role'],
+    ['a last item that is not from the user', [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'y' }], 'input[1].role'],
+    ['an empty user message', [{ role: 'user', content: '' }], 'input[0].content'],
+    ['an input_file part', [{ role: 'user', content: [{ type: 'input_file', file_id: 'f' }] }], 'input[0].content[0].type'],
+    ['an image by file id', [{ role: 'user', content: [{ type: 'input_image', file_id: 'f' }] }], 'input[0].content[0].image_url'],
+    ['an image in an earlier message', [{ role: 'user', content: [{ type: 'input_image', image_url: 'data:x' }] }, { role: 'user', content: 'y' }], 'input[0].content[0].image_url'],
+  ])('refuses %s', (_name, input, param) => {
+    expect(paramOf(input)).toBe(param);
+  });
+});
