@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AuthenticationError, RateLimitError } from 'openai';
 import { TEST_MODELS } from './support/codex-home';
 import { Gateway, startGateway } from './support/gateway';
@@ -37,5 +40,20 @@ describe('API keys and rate limit', () => {
     expect(body.error.type).toBe('rate_limit_error');
     // Another key has its own window.
     await expect(gw.client('sk-beta').models.list()).resolves.toBeDefined();
+  });
+});
+
+describe('CODEX_ENV_FILE', () => {
+  it('loads settings from the named env file, with OS variables taking precedence', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'envfile-'));
+    const file = join(dir, 'gateway.env');
+    writeFileSync(file, 'PROXY_API_KEY=sk-from-file\nRATE_LIMIT_PER_MINUTE=0\n');
+    const gw = await startGateway({ env: { CODEX_ENV_FILE: file } });
+    try {
+      expect((await fetch(`${gw.url}/v1/models`)).status).toBe(401);
+      expect((await fetch(`${gw.url}/v1/models`, { headers: { authorization: 'Bearer sk-from-file' } })).status).toBe(200);
+    } finally {
+      await gw.close();
+    }
   });
 });

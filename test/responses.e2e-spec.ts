@@ -2,7 +2,7 @@ import { BadRequestError, NotFoundError } from 'openai';
 import { TEST_MODELS } from './support/codex-home';
 import { DEFAULT_TEXT, FakeProvider } from './support/fake-provider';
 import { Gateway, startGateway } from './support/gateway';
-import { postJson, readSse } from './support/http';
+import { postJson, readSse, waitFor } from './support/http';
 
 describe('POST /v1/responses', () => {
   let gw: Gateway;
@@ -190,5 +190,19 @@ describe('POST /v1/responses', () => {
     let text = '';
     for await (const e of stream) if (e.type === 'response.output_text.delta') text += e.delta;
     expect(text).toBe(DEFAULT_TEXT);
+  });
+
+  it('interrupts the turn when a streaming client disconnects', async () => {
+    const before = gw.providerCalls();
+    const abort = new AbortController();
+    const res = await fetch(`${gw.url}/v1/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: TEST_MODELS.full, input: 'SCENARIO=slow', stream: true }),
+      signal: abort.signal,
+    });
+    await res.body!.getReader().read();
+    abort.abort();
+    expect(await waitFor(() => gw.provider.requests[before]?.aborted === true)).toBe(true);
   });
 });
