@@ -117,4 +117,17 @@ describe('POST /v1/chat/completions', () => {
     for await (const c of stream) text += c.choices[0]?.delta.content ?? '';
     expect(text).toBe(DEFAULT_TEXT);
   });
+
+  it('enforces response_format json_schema through the Codex output schema', async () => {
+    const before = gw.providerCalls();
+    const schema = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false };
+    await gw.client().chat.completions.create({
+      model: TEST_MODELS.full,
+      messages: [{ role: 'user', content: 'hi' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'reply', schema, strict: true } },
+    });
+    const text = gw.provider.requests[before]!.body.text as { format?: { type?: string; schema?: unknown } } | undefined;
+    expect(text?.format?.type).toBe('json_schema');
+    expect(text?.format?.schema).toEqual(schema);
+  });
 });

@@ -205,4 +205,12 @@ describe('POST /v1/responses', () => {
     abort.abort();
     expect(await waitFor(() => gw.provider.requests[before]?.aborted === true)).toBe(true);
   });
+
+  it('enforces text.format json_schema through the Codex output schema', async () => {
+    const before = gw.providerCalls();
+    const schema = { type: 'object', properties: { n: { type: 'number' } }, required: ['n'], additionalProperties: false };
+    await gw.client().responses.create({ model: TEST_MODELS.full, input: 'count', text: { format: { type: 'json_schema', name: 'n', schema, strict: true } } });
+    const text = gw.provider.requests[before]!.body.text as { format?: { type?: string; schema?: unknown } } | undefined;
+    expect(text?.format).toMatchObject({ type: 'json_schema', schema });
+  });
 });

@@ -7,9 +7,11 @@ import { writeSse } from '../common/sse/sse-writer';
 import { appConfig, AppConfig } from '../config/app.config';
 import { CodexEngineService } from '../codex/codex-engine.service';
 import { CodexPoolService } from '../codex/codex-pool.service';
-import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
 import { SandboxPolicyService, TurnPolicy } from '../codex/sandbox-policy.service';
+import { toTurnSpec } from '../codex/turn-spec.factory';
 import type { TurnSpec } from '../codex/turn-spec.types';
+import { applyOutputFormat } from '../openai/output-format';
+import { assertNoForcedToolCall } from '../openai/tool-choice';
 import { ModelsService } from '../models/models.service';
 import { ChatChunkMapper } from './chat-chunk.mapper';
 import { ChatCompletionReducer } from './chat-completion.reducer';
@@ -26,8 +28,6 @@ export interface PreparedChat {
   ignoredParams: string[];
 }
 
-const JSON_OBJECT_INSTRUCTION = 'Respond with a single valid JSON object and nothing else.';
-
 @Injectable()
 export class ChatService {
   private readonly logger = new Logger(ChatService.name);
@@ -42,10 +42,7 @@ export class ChatService {
 
   prepare(dto: CreateChatCompletionDto): PreparedChat {
     if (dto.n !== undefined && dto.n > 1) throw invalidRequest('Only n=1 is supported.', 'n', 'unsupported_value');
-    const choice = dto.tool_choice;
-    if (choice !== undefined && choice !== 'auto' && choice !== 'none') {
-      throw invalidRequest('Client-side tool calls are not supported by this gateway; tool_choice must be "auto" or "none".', 'tool_choice', 'unsupported_value');
-    }
+    assertNoForcedToolCall(dto.tool_choice);
     if (dto.stop !== undefined && typeof dto.stop !== 'string' && !(Array.isArray(dto.stop) && dto.stop.every((s) => typeof s === 'string'))) {
       throw invalidRequest("'stop' must be a string or an array of strings.", 'stop');
     }
@@ -57,15 +54,8 @@ export class ChatService {
       supportedEfforts: resolved.supportedEfforts,
     });
     const turn = toChatTurn(dto.messages);
-    const format = dto.response_format;
-    let outputSchema: JsonValue | null = null;
-    let instructions = turn.developerInstructions;
-    if (format?.type === 'json_schema') {
-      if (!format.json_schema?.schema) throw invalidRequest("'response_format.json_schema.schema' is required.", 'response_format.json_schema.schema');
-      outputSchema = format.json_schema.schema as JsonValue;
-    } else if (format?.type === 'json_object') {
-      instructions = [instructions, JSON_OBJECT_INSTRUCTION].filter((s) => s !== null).join('\n\n');
-    }
+    const format = dto.response_format && { type: dto.response_format.type, schema: dto.response_format.json_schema?.schema };
+    const { instructions, outputSchema } = applyOutputFormat(format, turn.developerInstructions, 'response_format.json_schema.schema');
     return {
       meta: {
         id: `chatcmpl-${randomBytes(12).toString('hex')}`,
@@ -73,17 +63,13 @@ export class ChatService {
         model: resolved.requested,
         fingerprint: `fp_codex_${this.pool.version ?? 'unknown'}`,
       },
-      spec: {
-        model: resolved.model.model,
-        effort: policy.effort,
-        sandbox: policy.sandbox,
-        networkAccess: policy.networkAccess,
+      spec: toTurnSpec(resolved.model.model, policy, {
         developerInstructions: instructions,
         history: turn.history,
         input: turn.input,
         outputSchema,
         thread: { kind: 'new', ephemeral: true },
-      },
+      }),
       policy,
       includeUsage: dto.stream_options?.include_usage === true,
       ignoredParams: IGNORED_CHAT_PARAMS.filter((k) => dto[k] !== undefined),

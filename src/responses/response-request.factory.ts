@@ -4,7 +4,10 @@ import { invalidRequest, OpenAIHttpException } from '../common/errors/openai-err
 import type { UserInput } from '../codex/protocol/app-server.protocol';
 import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
 import { SandboxPolicyService, TurnPolicy } from '../codex/sandbox-policy.service';
+import { toTurnSpec } from '../codex/turn-spec.factory';
 import type { TurnSpec } from '../codex/turn-spec.types';
+import { applyOutputFormat } from '../openai/output-format';
+import { assertNoForcedToolCall } from '../openai/tool-choice';
 import { ModelsService } from '../models/models.service';
 import { CreateResponseDto, IGNORED_RESPONSE_PARAMS } from './dto/create-response.dto';
 import { ImageRef, toResponseTurn } from './response-input.mapper';
@@ -23,8 +26,6 @@ export interface PreparedResponse {
   ignoredParams: string[];
 }
 
-const JSON_OBJECT_INSTRUCTION = 'Respond with a single valid JSON object and nothing else.';
-
 /** Turns a validated `CreateResponseDto` into a {@link PreparedResponse}. */
 @Injectable()
 export class ResponseRequestFactory {
@@ -36,10 +37,7 @@ export class ResponseRequestFactory {
 
   async prepare(dto: CreateResponseDto): Promise<PreparedResponse> {
     if (dto.background) throw invalidRequest('Background responses are not supported.', 'background', 'unsupported_value');
-    const choice = dto.tool_choice;
-    if (choice !== undefined && choice !== 'auto' && choice !== 'none') {
-      throw invalidRequest('Client-side tools are not supported by this gateway; tool_choice must be "auto" or "none".', 'tool_choice', 'unsupported_value');
-    }
+    assertNoForcedToolCall(dto.tool_choice);
     const resolved = this.models.resolve(dto.model ?? this.models.defaultModelId());
     const policy = this.policy.resolve({
       xCodex: dto.x_codex,
@@ -52,29 +50,17 @@ export class ResponseRequestFactory {
     if (dto.previous_response_id && !previous) {
       throw new OpenAIHttpException(400, `Previous response with id '${dto.previous_response_id}' not found.`, 'invalid_request_error', 'previous_response_id', 'previous_response_not_found');
     }
-    const format = dto.text?.format;
-    let outputSchema: JsonValue | null = null;
-    let instructions = dto.instructions ?? null;
-    if (format?.type === 'json_schema') {
-      if (!format.schema) throw invalidRequest("'text.format.schema' is required for json_schema.", 'text.format.schema');
-      outputSchema = format.schema as JsonValue;
-    } else if (format?.type === 'json_object') {
-      instructions = [instructions, JSON_OBJECT_INSTRUCTION].filter((s) => s !== null).join('\n\n');
-    }
+    const { instructions, outputSchema } = applyOutputFormat(dto.text?.format, dto.instructions ?? null, 'text.format.schema');
     const store = dto.store ?? true;
     return {
       base: this.base(dto, resolved.requested, policy, store),
-      spec: {
-        model: resolved.model.model,
-        effort: policy.effort,
-        sandbox: policy.sandbox,
-        networkAccess: policy.networkAccess,
+      spec: toTurnSpec(resolved.model.model, policy, {
         developerInstructions: instructions,
         history: turn.history,
         input: [...turn.input, ...this.images(turn.images)],
         outputSchema,
         thread: { kind: 'new', ephemeral: !store },
-      },
+      }),
       policy,
       previous,
       store,
