@@ -35,7 +35,7 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: ApiKeyGuard },
         { provide: APP_GUARD, useClass: ApiKeyThrottlerGuard },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
-        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_PIPE, inject: [appConfig.KEY], useFactory: (app: AppConfig) => createValidationPipe(app.limits.maxMessages) },
       ],
     };
   }

@@ -40,8 +40,12 @@ export const codexConfig = registerAs('codex', () => {
     responsesTtlMs: env.RESPONSES_TTL_DAYS * 24 * 3600 * 1000,
     deprecatedModel: env.CODEX_MODEL ?? null,
     childEnv: childEnv(),
-    // Used only to tell whether the built-in openai provider is local (CODEX_LOCAL_ONLY).
-    openaiBaseUrl: process.env.OPENAI_BASE_URL ?? null,
+    // Read by Codex for its built-in providers; used here only to tell whether they are local (CODEX_LOCAL_ONLY).
+    providerEnv: {
+      openaiBaseUrl: process.env.OPENAI_BASE_URL || null,
+      ossBaseUrl: process.env.CODEX_OSS_BASE_URL || null,
+      ossPort: process.env.CODEX_OSS_PORT || null,
+    },
   };
 });
 

@@ -1,38 +1,32 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { blankToUndefined, toBool, toInt } from './env-parsing';
+import { IsTrustProxy, toTrustProxy, TrustProxy } from './trust-proxy';
 
 export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
 export type SandboxMode = (typeof SANDBOX_MODES)[number];
 export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
 
-const TRUE = new Set(['1', 'true', 'yes', 'on']);
-const FALSE = new Set(['0', 'false', 'no', 'off', '']);
-
-/** The prototype's boolean spelling: 1/0, true/false, yes/no, on/off. Anything else stays a string and fails. */
-function toBool({ value }: { value: unknown }): unknown {
-  if (typeof value !== 'string') return value;
-  const v = value.trim().toLowerCase();
-  if (TRUE.has(v)) return true;
-  if (FALSE.has(v)) return false;
-  return value;
-}
-
-function toInt({ value }: { value: unknown }): unknown {
-  if (typeof value !== 'string' || value.trim() === '') return value;
-  return /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
-}
-
-function blankToUndefined({ value }: { value: unknown }): unknown {
-  return typeof value === 'string' && value.trim() === '' ? undefined : value;
-}
+/** A hard bound on MAX_MESSAGES, so one request can never make validation itself expensive. */
+export const MESSAGES_CEILING = 10_000;
 
 /** Every environment variable the server reads, validated once at boot. */
 export class EnvVars {
   @IsOptional() @Transform(blankToUndefined) @IsString() PROXY_API_KEY?: string;
   @IsOptional() @Transform(blankToUndefined) @IsString() PROXY_API_KEYS_FILE?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) RATE_LIMIT_PER_MINUTE = 60;
-  @IsOptional() @Transform(toBool) @IsBoolean() TRUST_PROXY = false;
+  @IsOptional() @Transform(toTrustProxy) @IsTrustProxy() TRUST_PROXY: TrustProxy = false;
   @IsOptional() @Transform(blankToUndefined) @IsString() CORS_ORIGINS?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(MESSAGES_CEILING) MAX_MESSAGES = 1000;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) MAX_INPUT_CHARS = 1_000_000;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) MAX_IMAGES_PER_REQUEST = 8;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024) IMAGE_MAX_BYTES = 10 * 1024 * 1024;
+  @IsOptional() @Transform(toBool) @IsBoolean() IMAGE_FETCH_ENABLED = false;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(120) IMAGE_FETCH_TIMEOUT = 10;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10) IMAGE_FETCH_MAX_REDIRECTS = 3;
+  @IsOptional() @Transform(blankToUndefined) @IsString() IMAGE_FETCH_ALLOW_CIDRS?: string;
+  @IsOptional() @Transform(blankToUndefined) @IsString() IMAGE_TEMP_DIR?: string;
 
   @IsOptional() @Transform(blankToUndefined) @IsString() HOST?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT = 8000;
@@ -63,7 +57,7 @@ export class EnvVars {
 export function validateEnv(env: Record<string, string | undefined>): EnvVars {
   const known = Object.fromEntries(
     Object.keys(new EnvVars()).concat(['PROXY_API_KEY', 'PROXY_API_KEYS_FILE', 'CORS_ORIGINS', 'HOST', 'CODEX_PATH',
-      'CODEX_WORKDIR', 'CODEX_CONFIG_DIR', 'CODEX_HOME', 'CODEX_DATA_DIR', 'CODEX_MODEL'])
+      'CODEX_WORKDIR', 'CODEX_CONFIG_DIR', 'CODEX_HOME', 'CODEX_DATA_DIR', 'CODEX_MODEL', 'IMAGE_FETCH_ALLOW_CIDRS', 'IMAGE_TEMP_DIR'])
       .filter((k) => env[k] !== undefined)
       .map((k) => [k, env[k]]),
   );

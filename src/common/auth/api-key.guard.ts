@@ -50,7 +50,12 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit {
 
   onModuleInit(): void {
     this.keys = this.config.apiKeys.map((key, i) => ({ name: `key-${i + 1}`, hash: sha256(key) }));
-    if (this.config.apiKeysFile) this.keys.push(...parseKeysFile(readFileSync(this.config.apiKeysFile, 'utf8')));
+    if (this.config.apiKeysFile) {
+      const fromFile = parseKeysFile(readFileSync(this.config.apiKeysFile, 'utf8'));
+      // An empty file would silently open the API (and it listens on every interface by then).
+      if (fromFile.length === 0) throw new Error(`PROXY_API_KEYS_FILE ${this.config.apiKeysFile} holds no keys.`);
+      this.keys.push(...fromFile);
+    }
     if (this.keys.length === 0) {
       this.logger.warn('No PROXY_API_KEY set: the API is open to anyone who can reach it.');
     }

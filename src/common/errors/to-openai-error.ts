@@ -62,16 +62,27 @@ function statusType(status: number): OpenAIErrorType {
   return 'invalid_request_error';
 }
 
-/** Body-parser errors carry `type` and `status`; they arrive before any Nest handler. */
-function fromBodyParser(err: { type: string; status: number }): OpenAIErrorResponse | null {
+interface BodyParserError {
+  type?: unknown;
+  status: number;
+}
+
+/**
+ * Body-parser (and zlib, for a bad Content-Encoding) errors carry a 4xx `status`, sometimes a
+ * `type`; they arrive before any Nest handler. Their messages are never passed on.
+ */
+function fromBodyParser(err: BodyParserError): OpenAIErrorResponse | null {
   if (err.type === 'entity.parse.failed') return response(400, 'The request body is not valid JSON.', 'invalid_request_error', 'invalid_json');
   if (err.type === 'entity.too.large') return response(413, 'The request body is too large.', 'invalid_request_error', 'request_too_large');
-  if (err.status >= 400 && err.status < 500) return response(err.status, 'The request body could not be read.', 'invalid_request_error', err.type);
+  if (err.status >= 400 && err.status < 500) {
+    const code = typeof err.type === 'string' ? err.type : 'invalid_body';
+    return response(err.status, 'The request body could not be read.', 'invalid_request_error', code);
+  }
   return null;
 }
 
-function isBodyParserError(err: unknown): err is { type: string; status: number } {
-  return typeof err === 'object' && err !== null && typeof (err as { type?: unknown }).type === 'string' && typeof (err as { status?: unknown }).status === 'number';
+function isBodyParserError(err: unknown): err is BodyParserError {
+  return typeof err === 'object' && err !== null && typeof (err as { status?: unknown }).status === 'number';
 }
 
 /**

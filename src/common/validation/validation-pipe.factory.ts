@@ -1,5 +1,6 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { invalidRequest } from '../errors/openai-error';
+import { precheckBody } from './body-precheck';
 
 /** `messages.0.content` → `messages[0].content`, the way OpenAI names a `param`. */
 function pathOf(parent: string, property: string): string {
@@ -18,17 +19,31 @@ function firstLeaf(errors: ValidationError[], parent = ''): { param: string; mes
   return null;
 }
 
-/** One global pipe: unknown fields are stripped (OpenAI clients send many), bad ones are a 400 with `param`. */
-export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    transform: true,
-    forbidUnknownValues: false,
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) => {
-      const leaf = firstLeaf(errors);
-      if (!leaf) return invalidRequest('Invalid request body.');
-      return invalidRequest(`Invalid value for '${leaf.param}': ${leaf.message}`, leaf.param);
-    },
-  });
+class PrecheckedValidationPipe extends ValidationPipe {
+  constructor(private readonly maxItems: number) {
+    super({
+      whitelist: true,
+      transform: true,
+      forbidUnknownValues: false,
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => {
+        const leaf = firstLeaf(errors);
+        if (!leaf) return invalidRequest('Invalid request body.');
+        return invalidRequest(`Invalid value for '${leaf.param}': ${leaf.message}`, leaf.param);
+      },
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body') precheckBody(value, this.maxItems);
+    return super.transform(value, metadata);
+  }
+}
+
+/**
+ * One global pipe: structural limits first (see {@link precheckBody}), then validation; unknown
+ * fields are stripped (OpenAI clients send many), bad ones are a 400 with `param`.
+ */
+export function createValidationPipe(maxItems: number): ValidationPipe {
+  return new PrecheckedValidationPipe(maxItems);
 }

@@ -1,0 +1,39 @@
+import { OpenAIHttpException } from '../errors/openai-error';
+import { MAX_JSON_DEPTH, precheckBody } from './body-precheck';
+
+function nested(depth: number): unknown {
+  let value: unknown = 'leaf';
+  for (let i = 0; i < depth; i++) value = i % 2 === 0 ? [value] : { k: value };
+  return value;
+}
+
+function refusal(body: unknown, maxItems = 10): { param: string | null; code: string | null } | null {
+  try {
+    precheckBody(body, maxItems);
+    return null;
+  } catch (e) {
+    if (e instanceof OpenAIHttpException) return { param: e.param, code: e.code };
+    throw e;
+  }
+}
+
+describe('precheckBody', () => {
+  it('accepts ordinary bodies and non-objects', () => {
+    expect(refusal({ messages: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }] })).toBeNull();
+    expect(refusal('text')).toBeNull();
+    expect(refusal(null)).toBeNull();
+    expect(refusal({ messages: new Array(10).fill({}) })).toBeNull();
+  });
+
+  it('refuses more items than allowed in messages or input', () => {
+    expect(refusal({ messages: new Array(11).fill({}) })).toEqual({ param: 'messages', code: 'too_many_messages' });
+    expect(refusal({ input: new Array(11).fill({}) })).toEqual({ param: 'input', code: 'too_many_messages' });
+    expect(refusal({ tools: new Array(11).fill({}) })).toBeNull();
+  });
+
+  it(`refuses nesting deeper than ${MAX_JSON_DEPTH}, at any depth of the tree and without recursion`, () => {
+    expect(refusal({ metadata: nested(MAX_JSON_DEPTH - 2) })).toBeNull();
+    expect(refusal({ metadata: nested(MAX_JSON_DEPTH) })).toEqual({ param: null, code: 'nesting_too_deep' });
+    expect(refusal({ a: 1, b: [1, 2, { c: nested(200_000) }] })).toEqual({ param: null, code: 'nesting_too_deep' });
+  });
+});

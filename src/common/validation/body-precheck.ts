@@ -1,0 +1,39 @@
+import { invalidRequest } from '../errors/openai-error';
+
+/** Deeper than any real request (JSON schemas included); deep enough nesting overflows the validator's stack. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Top-level arrays whose items get validated one by one: chat `messages`, responses `input`. */
+const ITEM_ARRAYS = ['messages', 'input'];
+
+function depthExceeds(root: unknown, max: number): boolean {
+  // Iterative, so the check itself cannot overflow the stack it protects.
+  const stack: [unknown, number][] = [[root, 1]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [value, depth] = item;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/**
+ * Cheap structural limits checked before class-transformer and class-validator see the body:
+ * both walk every item recursively, so an 8 MB body of tiny messages or deep nesting would
+ * otherwise cost seconds of CPU or a stack overflow (a 500) before any rule could refuse it.
+ */
+export function precheckBody(body: unknown, maxItems: number): void {
+  if (typeof body !== 'object' || body === null) return;
+  if (depthExceeds(body, MAX_JSON_DEPTH)) {
+    throw invalidRequest(`The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`, null, 'nesting_too_deep');
+  }
+  for (const key of ITEM_ARRAYS) {
+    const value: unknown = (body as Record<string, unknown>)[key];
+    if (Array.isArray(value) && value.length > maxItems) {
+      throw invalidRequest(`'${key}' has ${value.length} items; this server accepts at most ${maxItems} (MAX_MESSAGES).`, key, 'too_many_messages');
+    }
+  }
+}
