@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import * as TOML from '@iarna/toml';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codexConfig, CodexConfig } from '../config/codex.config';
-import { isLocalUrl } from './provider-locality';
+import { CodexPoolService } from './codex-pool.service';
+import { resolveProvider } from './provider-locality';
 
 export interface ProviderInfo {
   id: string;
@@ -11,24 +12,23 @@ export interface ProviderInfo {
   local: boolean;
 }
 
-function table(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-function str(value: unknown): string | null {
-  return typeof value === 'string' && value.length > 0 ? value : null;
-}
-
 /**
- * Reads `$CODEX_HOME/config.toml` once at boot (never per request) to learn which model provider
- * Codex will actually use: the active profile's `model_provider`, else the top-level one, else openai.
+ * Learns which model provider Codex will actually use, for CODEX_LOCAL_ONLY. At boot it parses
+ * `$CODEX_HOME/config.toml` (active profile, then top level, then openai) for an early warning;
+ * once the engine is up it asks Codex itself (`config/read` from the work directory), whose
+ * answer includes every layer the file alone misses: system config, project `.codex/` folders,
+ * managed config and the server's own `-c` flags. Only that answer makes the provider `verified`.
  */
 @Injectable()
-export class CodexConfigFileService implements OnModuleInit {
+export class CodexConfigFileService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(CodexConfigFileService.name);
   provider: ProviderInfo = { id: 'openai', baseUrl: null, local: false };
+  verified = false;
 
-  constructor(@Inject(codexConfig.KEY) private readonly config: CodexConfig) {}
+  constructor(
+    @Inject(codexConfig.KEY) private readonly config: CodexConfig,
+    private readonly pool: CodexPoolService,
+  ) {}
 
   onModuleInit(): void {
     const path = join(this.config.home, 'config.toml');
@@ -40,20 +40,28 @@ export class CodexConfigFileService implements OnModuleInit {
         this.logger.error(`cannot parse ${path}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    this.provider = resolveProvider(doc, this.config.openaiBaseUrl);
+    this.provider = resolveProvider(doc, this.config.providerEnv);
     if (this.config.localOnly && !this.provider.local) {
       this.logger.warn(`CODEX_LOCAL_ONLY=1 but provider '${this.provider.id}' (${this.provider.baseUrl ?? 'default'}) is not local: requests will be refused.`);
     }
   }
-}
 
-export function resolveProvider(doc: Record<string, unknown>, openaiBaseUrlEnv: string | null): ProviderInfo {
-  const profileName = str(doc.profile);
-  const profile = profileName ? table(table(doc.profiles)[profileName]) : {};
-  const id = str(profile.model_provider) ?? str(doc.model_provider) ?? 'openai';
-  const providers = table(doc.model_providers);
-  let baseUrl = str(table(providers[id]).base_url);
-  if (id === 'openai') baseUrl = str(doc.openai_base_url) ?? openaiBaseUrlEnv ?? 'https://api.openai.com/v1';
-  if (id === 'oss' || id === 'ollama' || id === 'lmstudio') baseUrl ??= 'http://localhost:11434/v1';
-  return { id, baseUrl, local: baseUrl !== null && isLocalUrl(baseUrl) };
+  onApplicationBootstrap(): void {
+    void this.pool.ready.then(() => this.readEffective());
+  }
+
+  private async readEffective(): Promise<void> {
+    try {
+      const { config } = await this.pool.acquire().request('config/read', { includeLayers: false, cwd: this.config.workdir });
+      const effective = resolveProvider(config as Record<string, unknown>, this.config.providerEnv);
+      if (effective.id !== this.provider.id || effective.baseUrl !== this.provider.baseUrl) {
+        this.logger.warn(`Codex's effective provider is '${effective.id}' (${effective.baseUrl ?? 'default'}), not what config.toml alone says.`);
+      }
+      this.provider = effective;
+      this.verified = true;
+      if (this.config.localOnly && !effective.local) this.logger.warn(`CODEX_LOCAL_ONLY=1: provider '${effective.id}' is not local; requests will be refused.`);
+    } catch (err) {
+      this.logger.error(`config/read failed; CODEX_LOCAL_ONLY requests stay refused: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
 }

@@ -53,6 +53,12 @@ describe('classifyTurnError', () => {
     expect(classifyTurnError(e).code).toBe(code);
   });
 
+  it('does not pass on the text of Codex for a bad request, which may name server internals', () => {
+    const e = classifyTurnError(err('failed to read /srv/codex-home/secret: permission denied', 'badRequest'));
+    expect(e.code).toBe(CodexErrorCode.UpstreamBadRequest);
+    expect(e.message).not.toContain('/srv');
+  });
+
   it('recovers the provider message of a raw 400 body', () => {
     expect(classifyTurnError(err('{"error":{"message":"bad thing"}}', 'other')).message).toBe('bad thing');
   });

@@ -85,7 +85,8 @@ export function classifyTurnError(error: TurnError | null): CodexError {
   if (info === 'unauthorized' || httpStatusOf(info) === 401) return new CodexError(CodexErrorCode.UpstreamUnauthorized, message, cause);
   const fromProvider = providerMessage(message);
   if (info === 'badRequest' || info === 'modelNotFound' || fromProvider !== null) {
-    return new CodexError(CodexErrorCode.UpstreamBadRequest, fromProvider ?? message, cause);
+    // Only the provider's own error message is meant for clients; Codex's text may name server internals.
+    return new CodexError(CodexErrorCode.UpstreamBadRequest, fromProvider ?? 'The model provider rejected the request.', cause);
   }
   if (info === 'internalServerError' || info === 'serverOverloaded' || httpStatusOf(info) !== null) {
     return new CodexError(CodexErrorCode.UpstreamUnavailable, message, cause);

@@ -1,5 +1,6 @@
-import { resolveProvider } from './codex-config-file.service';
-import { isLocalUrl } from './provider-locality';
+import { isLocalUrl, ProviderEnv, resolveProvider } from './provider-locality';
+
+const noEnv: ProviderEnv = { openaiBaseUrl: null, ossBaseUrl: null, ossPort: null };
 
 describe('isLocalUrl', () => {
   it.each([
@@ -14,7 +15,7 @@ describe('isLocalUrl', () => {
 
 describe('resolveProvider', () => {
   it('defaults to the built-in openai provider', () => {
-    expect(resolveProvider({}, null)).toEqual({ id: 'openai', baseUrl: 'https://api.openai.com/v1', local: false });
+    expect(resolveProvider({}, noEnv)).toEqual({ id: 'openai', baseUrl: 'https://api.openai.com/v1', local: false });
   });
 
   it('follows the active profile before the top-level provider', () => {
@@ -24,14 +25,27 @@ describe('resolveProvider', () => {
       profiles: { dev: { model_provider: 'local' } },
       model_providers: { remote: { base_url: 'https://x.example/v1' }, local: { base_url: 'http://127.0.0.1:9/v1' } },
     };
-    expect(resolveProvider(doc, null)).toMatchObject({ id: 'local', local: true });
+    expect(resolveProvider(doc, noEnv)).toMatchObject({ id: 'local', local: true });
   });
 
   it('uses OPENAI_BASE_URL for the openai provider', () => {
-    expect(resolveProvider({}, 'http://localhost:4000/v1').local).toBe(true);
+    expect(resolveProvider({}, { ...noEnv, openaiBaseUrl: 'http://localhost:4000/v1' }).local).toBe(true);
   });
 
   it('treats a provider without base_url as non-local', () => {
-    expect(resolveProvider({ model_provider: 'mystery' }, null)).toEqual({ id: 'mystery', baseUrl: null, local: false });
+    expect(resolveProvider({ model_provider: 'mystery' }, noEnv)).toEqual({ id: 'mystery', baseUrl: null, local: false });
+  });
+
+  it('asks every address that could apply to be local', () => {
+    const doc = { model_provider: 'openai', model_providers: { openai: { base_url: 'http://127.0.0.1:9/v1' } } };
+    expect(resolveProvider(doc, noEnv).local).toBe(true);
+    expect(resolveProvider(doc, { ...noEnv, openaiBaseUrl: 'https://proxy.example/v1' }).local).toBe(false);
+    expect(resolveProvider({ ...doc, openai_base_url: 'https://elsewhere.example/v1' }, noEnv).local).toBe(false);
+  });
+
+  it('knows the built-in local providers and the variables that move them', () => {
+    expect(resolveProvider({ model_provider: 'ollama' }, noEnv)).toMatchObject({ baseUrl: 'http://localhost:11434/v1', local: true });
+    expect(resolveProvider({ model_provider: 'lmstudio' }, { ...noEnv, ossPort: '9999' })).toMatchObject({ baseUrl: 'http://localhost:9999/v1', local: true });
+    expect(resolveProvider({ model_provider: 'oss' }, { ...noEnv, ossBaseUrl: 'https://gpu.example/v1' }).local).toBe(false);
   });
 });

@@ -3,6 +3,7 @@ import { codexConfig, CodexConfig } from '../config/codex.config';
 import { SANDBOX_MODES, SandboxMode } from '../config/env.validation';
 import { invalidRequest, OpenAIHttpException } from '../common/errors/openai-error';
 import { CodexConfigFileService } from './codex-config-file.service';
+import { CodexError, CodexErrorCode } from './codex.errors';
 import { XCodexDto } from './x-codex.dto';
 
 export interface PolicyInput {
@@ -77,8 +78,11 @@ export class SandboxPolicyService {
   }
 
   private checkProvider(): void {
-    const { provider } = this.configFile;
-    if (this.config.localOnly && !provider.local) {
+    if (!this.config.localOnly) return;
+    const { provider, verified } = this.configFile;
+    // Until Codex has said which provider it uses, no turn may run under CODEX_LOCAL_ONLY.
+    if (!verified) throw new CodexError(CodexErrorCode.EngineUnavailable, 'model provider not verified yet', { retryAfterSeconds: 1 });
+    if (!provider.local) {
       throw new OpenAIHttpException(400, `Non-local model provider '${provider.id}' refused by server policy (CODEX_LOCAL_ONLY).`, 'invalid_request_error', null, 'non_local_provider');
     }
   }

@@ -3,6 +3,7 @@
  * binary generated (`npm run codex:types`). Only this map needs editing to call a new method.
  */
 import type { ClientRequest } from './generated/ClientRequest';
+import type { ConfigReadResponse } from './generated/v2/ConfigReadResponse';
 import type { InitializeResponse } from './generated/InitializeResponse';
 import type { ServerNotification } from './generated/ServerNotification';
 import type { ModelListResponse } from './generated/v2/ModelListResponse';
@@ -17,6 +18,7 @@ import type { TurnStartResponse } from './generated/v2/TurnStartResponse';
 export interface ResultByMethod {
   initialize: InitializeResponse;
   'model/list': ModelListResponse;
+  'config/read': ConfigReadResponse;
   'thread/start': ThreadStartResponse;
   'thread/resume': ThreadResumeResponse;
   'thread/fork': ThreadForkResponse;
