@@ -1,30 +1,59 @@
 import { invalidRequest } from '../common/errors/openai-error';
+import type { RequestSize } from '../common/limits/request-limits';
 import type { UserInput } from '../codex/protocol/app-server.protocol';
-import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
 import type { ChatContentPart, ChatMessageDto } from './dto/chat-message.dto';
+
+/** An image part not loaded yet: the URL as sent and where it sits in the request. */
+export interface PendingImage {
+  type: 'pending_image';
+  url: string;
+  param: string;
+}
+
+export type HistoryContent = { type: 'input_text' | 'output_text'; text: string } | PendingImage;
+
+/** An earlier user/assistant message as a raw Responses item, roles kept. */
+export interface HistoryMessage {
+  type: 'message';
+  role: 'user' | 'assistant';
+  content: HistoryContent[];
+}
 
 /** The parts of a turn that come from the conversation itself. */
 export interface ChatTurnContent {
   developerInstructions: string | null;
-  /** Earlier user/assistant turns as raw Responses items, roles kept. */
-  history: JsonValue[];
+  history: HistoryMessage[];
   /** The last user message, as Codex user input. */
-  input: UserInput[];
+  input: (UserInput | PendingImage)[];
+  size: RequestSize;
 }
 
-function textParts(content: ChatMessageDto['content'], param: string): string[] {
+type Part = { type: 'text'; text: string } | PendingImage;
+
+function imageUrlOf(part: ChatContentPart): string | null {
+  const raw: unknown = 'image_url' in part ? part.image_url : undefined;
+  const url: unknown = typeof raw === 'object' && raw !== null ? (raw as { url?: unknown }).url : raw;
+  return typeof url === 'string' ? url : null;
+}
+
+function partsOf(content: ChatMessageDto['content'], param: string, imagesAllowed: boolean): Part[] {
   if (content === null || content === undefined) return [];
-  if (typeof content === 'string') return [content];
-  return content.map((part: ChatContentPart, i) => {
-    if ((part.type === 'text' || part.type === 'input_text') && typeof part.text === 'string') return part.text;
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  return content.map((part: ChatContentPart, i): Part => {
+    if ((part.type === 'text' || part.type === 'input_text') && typeof part.text === 'string') return { type: 'text', text: part.text };
+    const url = part.type === 'image_url' && imagesAllowed ? imageUrlOf(part) : null;
+    if (url !== null) return { type: 'pending_image', url, param: `${param}[${i}].image_url` };
     throw invalidRequest(`Content part type '${part.type}' is not supported here.`, `${param}[${i}].type`, 'unsupported_content');
   });
 }
 
+const texts = (parts: Part[]): string[] => parts.flatMap((p) => (p.type === 'text' ? [p.text] : []));
+
 /**
  * Splits a Chat Completions conversation into developer instructions (system and developer
  * messages), history to inject with roles kept, and the final user message that starts the turn.
- * The conversation is never flattened into one prompt string.
+ * The conversation is never flattened into one prompt string. Images may appear in user messages
+ * only: in the last one they become Codex inputs, in earlier ones history `input_image` items.
  */
 export function toChatTurn(messages: ChatMessageDto[]): ChatTurnContent {
   const last = messages[messages.length - 1];
@@ -32,25 +61,31 @@ export function toChatTurn(messages: ChatMessageDto[]): ChatTurnContent {
     throw invalidRequest('The last message must have role "user".', `messages[${messages.length - 1}].role`);
   }
   const instructions: string[] = [];
-  const history: JsonValue[] = [];
+  const history: HistoryMessage[] = [];
+  let input: (UserInput | PendingImage)[] = [];
+  const size = { textChars: 0, imageParams: [] as string[], textParam: 'messages' };
   messages.forEach((m, i) => {
     const param = `messages[${i}].content`;
     if (m.role === 'tool' || m.role === 'function') {
       throw invalidRequest(`Role '${m.role}' is not supported: this gateway does not run client-side tools.`, `messages[${i}].role`, 'unsupported_role');
     }
-    const texts = textParts(m.content, param);
-    if (m.role === 'user' && texts.join('').trim() === '') throw invalidRequest('A user message must not be empty.', param, 'empty_content');
-    if (i === messages.length - 1) return;
-    if (m.role === 'system' || m.role === 'developer') instructions.push(texts.join('\n'));
-    else if (texts.length > 0) {
+    const parts = partsOf(m.content, param, m.role === 'user');
+    for (const p of parts) {
+      if (p.type === 'text') size.textChars += p.text.length;
+      else size.imageParams.push(p.param);
+    }
+    const hasImage = parts.some((p) => p.type === 'pending_image');
+    if (m.role === 'user' && !hasImage && texts(parts).join('').trim() === '') {
+      throw invalidRequest('A user message must not be empty.', param, 'empty_content');
+    }
+    if (i === messages.length - 1) {
+      input = parts.map((p) => (p.type === 'text' ? { type: 'text', text: p.text, text_elements: [] } : p));
+    } else if (m.role === 'system' || m.role === 'developer') {
+      instructions.push(texts(parts).join('\n'));
+    } else if (parts.length > 0) {
       const type = m.role === 'user' ? 'input_text' : 'output_text';
-      history.push({ type: 'message', role: m.role, content: texts.map((text) => ({ type, text })) });
+      history.push({ type: 'message', role: m.role, content: parts.map((p) => (p.type === 'text' ? { type, text: p.text } : p)) });
     }
   });
-  const input: UserInput[] = textParts(last.content, `messages[${messages.length - 1}].content`).map((text) => ({
-    type: 'text',
-    text,
-    text_elements: [],
-  }));
-  return { developerInstructions: instructions.length > 0 ? instructions.join('\n\n') : null, history, input };
+  return { developerInstructions: instructions.length > 0 ? instructions.join('\n\n') : null, history, input, size };
 }

@@ -1,19 +1,25 @@
 import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { lastValueFrom } from 'rxjs';
+import { clientSignal } from '../common/http/client-signal';
 import { untilClosed } from '../common/http/until-closed';
+import { ChatRequestService } from './chat-request.service';
 import { ChatService } from './chat.service';
 import { CreateChatCompletionDto } from './dto/create-chat-completion.dto';
 
 @Controller('chat')
 export class ChatController {
-  constructor(private readonly chat: ChatService) {}
+  constructor(
+    private readonly requests: ChatRequestService,
+    private readonly chat: ChatService,
+  ) {}
 
   /** One route answers JSON or SSE depending on `stream`, which `@Sse()` cannot do. */
   @Post('completions')
   @HttpCode(200)
   async create(@Body() dto: CreateChatCompletionDto, @Res() res: Response): Promise<void> {
-    const prepared = this.chat.prepare(dto);
+    const prepared = await this.requests.prepare(dto, clientSignal(res));
+    // From here the turn Observable owns the prepared images: nothing may throw before it is subscribed.
     if (prepared.ignoredParams.length > 0) res.setHeader('X-Gateway-Ignored-Params', prepared.ignoredParams.join(', '));
     if (dto.stream) return this.chat.streamTo(res, prepared);
     res.json(await lastValueFrom(this.chat.complete(prepared).pipe(untilClosed(res))));

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { createApp } from '../../src/bootstrap';
+import { CodexConfigFileService } from '../../src/codex/codex-config-file.service';
 import { CodexPoolService } from '../../src/codex/codex-pool.service';
 import { ModelsService } from '../../src/models/models.service';
 import { makeCodexHome } from './codex-home';
@@ -14,7 +15,9 @@ const MANAGED = [
   'MAX_REQUEST_BODY_BYTES', 'SSE_KEEPALIVE_SECONDS', 'CODEX_PATH', 'CODEX_WORKDIR', 'CODEX_CONFIG_DIR', 'CODEX_HOME',
   'CODEX_DATA_DIR', 'CODEX_SANDBOX_MODE', 'CODEX_REASONING_EFFORT', 'CODEX_HIDE_REASONING', 'CODEX_WORKSPACE_NETWORK_ACCESS',
   'CODEX_LOCAL_ONLY', 'CODEX_ALLOW_DANGER_FULL_ACCESS', 'CODEX_TIMEOUT', 'CODEX_POOL_SIZE', 'CODEX_MAX_PARALLEL_REQUESTS',
-  'CODEX_MAX_QUEUE', 'CODEX_QUEUE_TIMEOUT', 'CODEX_MODEL', 'OPENAI_BASE_URL',
+  'CODEX_MAX_QUEUE', 'CODEX_QUEUE_TIMEOUT', 'CODEX_MODEL', 'OPENAI_BASE_URL', 'CODEX_OSS_BASE_URL', 'CODEX_OSS_PORT', 'MAX_MESSAGES',
+  'MAX_INPUT_CHARS', 'MAX_IMAGES_PER_REQUEST', 'IMAGE_MAX_BYTES', 'IMAGE_FETCH_ENABLED', 'IMAGE_FETCH_TIMEOUT', 'IMAGE_FETCH_MAX_REDIRECTS',
+  'IMAGE_FETCH_ALLOW_CIDRS', 'IMAGE_TEMP_DIR',
 ];
 
 export interface Gateway {
@@ -58,7 +61,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   if (!options.noWait) {
     await app.get(CodexPoolService).ready;
     const models = app.get(ModelsService);
-    for (let i = 0; i < 100 && !models.isLoaded; i++) await new Promise((r) => setTimeout(r, 50));
+    const configFile = app.get(CodexConfigFileService);
+    for (let i = 0; i < 100 && !(models.isLoaded && configFile.verified); i++) await new Promise((r) => setTimeout(r, 50));
   }
   return {
     app,

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min,
+  ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min,
   ValidateNested,
 } from 'class-validator';
 import { XCodexDto } from '../../codex/x-codex.dto';
@@ -15,8 +15,6 @@ export class ResponseFormatDto {
   @IsOptional() @IsObject() json_schema?: { name?: string; schema?: Record<string, unknown>; strict?: boolean };
 }
 
-export const MAX_MESSAGES = 1000;
-
 /** Fields OpenAI defines that Codex cannot honour; accepted, type-checked, then ignored (and listed in a header). */
 export const IGNORED_CHAT_PARAMS = [
   'temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'presence_penalty', 'frequency_penalty', 'seed', 'stop',
@@ -27,7 +25,8 @@ export const IGNORED_CHAT_PARAMS = [
 export class CreateChatCompletionDto {
   @IsOptional() @IsString() @MaxLength(256) model?: string;
 
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_MESSAGES) @ValidateNested({ each: true }) @Type(() => ChatMessageDto)
+  // The count limit (MAX_MESSAGES) is checked before validation, see body-precheck.ts.
+  @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ChatMessageDto)
   messages!: ChatMessageDto[];
 
   @IsOptional() @IsBoolean() stream?: boolean;

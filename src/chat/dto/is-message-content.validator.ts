@@ -1,5 +1,7 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 
+// Accepted for compatibility; Codex sends images at their original detail whatever is asked.
+const IMAGE_DETAILS = new Set(['auto', 'low', 'high']);
 const PART_TYPES = new Set(['text', 'image_url', 'input_text', 'input_image', 'input_audio', 'file', 'refusal']);
 
 function isRecord(x: unknown): x is Record<string, unknown> {
@@ -17,6 +19,8 @@ export function contentProblem(value: unknown): string | null {
     if (part.type === 'image_url') {
       const url: unknown = isRecord(part.image_url) ? part.image_url.url : part.image_url;
       if (typeof url !== 'string') return `part ${i} needs 'image_url.url' as a string`;
+      const detail: unknown = isRecord(part.image_url) ? part.image_url.detail : undefined;
+      if (detail !== undefined && !IMAGE_DETAILS.has(String(detail))) return `part ${i} has an 'image_url.detail' other than auto, low or high`;
     }
   }
   return null;

@@ -1,0 +1,36 @@
+import type { UserInput } from '../codex/protocol/app-server.protocol';
+import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
+import type { ImageScope } from '../images/image-scope';
+import type { ChatTurnContent, HistoryContent, PendingImage } from './chat-request.mapper';
+
+export interface ResolvedChatTurn {
+  history: JsonValue[];
+  input: UserInput[];
+}
+
+type HistoryPart = Exclude<HistoryContent, PendingImage> | { type: 'input_image'; image_url: string };
+
+/**
+ * Loads every image of the turn before it starts (downloads included), all in parallel. Images of
+ * the last message become `localImage` inputs backed by the scope's temp files; images of earlier
+ * messages stay in the history they belong to, as `input_image` items with a data URL rebuilt
+ * from the checked bytes, so a client that resends a conversation with images keeps working.
+ */
+export async function resolveChatImages(turn: ChatTurnContent, scope: ImageScope): Promise<ResolvedChatTurn> {
+  const input = Promise.all(
+    turn.input.map(async (p): Promise<UserInput> => (p.type === 'pending_image' ? { type: 'localImage', ...(await scope.materialize(p.url, p.param)) } : p)),
+  );
+  const history = Promise.all(
+    turn.history.map(async (m) => {
+      const content = await Promise.all(
+        m.content.map(async (c): Promise<HistoryPart> =>
+          c.type === 'pending_image' ? { type: 'input_image', image_url: (await scope.inline(c.url, c.param)).dataUrl } : c,
+        ),
+      );
+      return { type: m.type, role: m.role, content };
+    }),
+  );
+  // Awaited together: a rejection of one must not go unhandled while the other is awaited.
+  const [resolvedHistory, resolvedInput] = await Promise.all([history, input]);
+  return { history: resolvedHistory, input: resolvedInput };
+}

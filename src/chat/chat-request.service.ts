@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { invalidRequest } from '../common/errors/openai-error';
+import { checkRequestLimits } from '../common/limits/request-limits';
+import { appConfig, AppConfig } from '../config/app.config';
+import { CodexError, CodexErrorCode } from '../codex/codex.errors';
+import { SandboxPolicyService, TurnPolicy } from '../codex/sandbox-policy.service';
+import { toTurnSpec } from '../codex/turn-spec.factory';
+import type { TurnSpec } from '../codex/turn-spec.types';
+import { applyOutputFormat } from '../openai/output-format';
+import { assertNoForcedToolCall } from '../openai/tool-choice';
+import { ImageInputService } from '../images/image-input.service';
+import type { ImageScope } from '../images/image-scope';
+import { ModelsService } from '../models/models.service';
+import { resolveChatImages } from './chat-images.resolver';
+import { toChatTurn } from './chat-request.mapper';
+import { CreateChatCompletionDto, IGNORED_CHAT_PARAMS } from './dto/create-chat-completion.dto';
+
+/** A validated request, ready to run: every check that can fail with 4xx has passed. */
+export interface PreparedChat {
+  /** The model id as the client sent it (echoed back). */
+  requestedModel: string;
+  spec: TurnSpec;
+  policy: TurnPolicy;
+  /** Owns the request's image temp files; disposed when the turn ends. */
+  images: ImageScope;
+  includeUsage: boolean;
+  ignoredParams: string[];
+}
+
+/** Turns a chat request into a runnable turn: options, policy, limits, then images, in that order. */
+@Injectable()
+export class ChatRequestService {
+  constructor(
+    @Inject(appConfig.KEY) private readonly app: AppConfig,
+    private readonly models: ModelsService,
+    private readonly policy: SandboxPolicyService,
+    private readonly images: ImageInputService,
+  ) {}
+
+  /** `client` aborts image downloads and refuses to start a turn once the client has gone. */
+  async prepare(dto: CreateChatCompletionDto, client: AbortSignal): Promise<PreparedChat> {
+    if (dto.n !== undefined && dto.n > 1) throw invalidRequest('Only n=1 is supported.', 'n', 'unsupported_value');
+    assertNoForcedToolCall(dto.tool_choice);
+    if (dto.stop !== undefined && typeof dto.stop !== 'string' && !(Array.isArray(dto.stop) && dto.stop.every((s) => typeof s === 'string'))) {
+      throw invalidRequest("'stop' must be a string or an array of strings.", 'stop');
+    }
+    const resolved = this.models.resolve(dto.model ?? this.models.defaultModelId());
+    const policy = this.policy.resolve({
+      xCodex: dto.x_codex,
+      requestEffort: dto.reasoning_effort !== undefined ? { value: dto.reasoning_effort, param: 'reasoning_effort' } : undefined,
+      aliasEffort: resolved.aliasEffort,
+      supportedEfforts: resolved.supportedEfforts,
+    });
+    const turn = toChatTurn(dto.messages);
+    checkRequestLimits(turn.size, this.app.limits);
+    const format = dto.response_format && { type: dto.response_format.type, schema: dto.response_format.json_schema?.schema };
+    const { instructions, outputSchema } = applyOutputFormat(format, turn.developerInstructions, 'response_format.json_schema.schema');
+    const images = this.images.openScope(client);
+    try {
+      const { history, input } = await resolveChatImages(turn, images);
+      if (client.aborted) throw new CodexError(CodexErrorCode.Interrupted, 'client closed the connection before the turn started');
+      return {
+        requestedModel: resolved.requested,
+        spec: toTurnSpec(resolved.model.model, policy, {
+          developerInstructions: instructions,
+          history,
+          input,
+          outputSchema,
+          thread: { kind: 'new', ephemeral: true },
+        }),
+        policy,
+        images,
+        includeUsage: dto.stream_options?.include_usage === true,
+        ignoredParams: IGNORED_CHAT_PARAMS.filter((k) => dto[k] !== undefined),
+      };
+    } catch (err) {
+      await images.dispose();
+      throw err;
+    }
+  }
+}
