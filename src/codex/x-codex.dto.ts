@@ -8,3 +8,6 @@ export class XCodexDto {
   @IsOptional() @IsString() @MaxLength(32) reasoning_effort?: string;
   @IsOptional() @IsBoolean() hide_reasoning?: boolean;
 }
+
+/** Every field of {@link XCodexDto}; anything else in `x_codex` is refused (see OnlyKeys). */
+export const X_CODEX_KEYS = ['sandbox', 'network_access', 'reasoning_effort', 'hide_reasoning'] as const;

@@ -3,6 +3,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { invalidRequest, OpenAIHttpException } from '../common/errors/openai-error';
 import { AddressPolicy } from './address-policy';
+import { redirectTarget } from './image-redirect';
 import { BodyTooLargeError, getPinned } from './pinned-get';
 
 /** Every address a host name resolves to (getaddrinfo runs on libuv's pool, off the event loop). */
@@ -28,25 +29,6 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
-}
-
-/**
- * Where a redirect may lead: http(s) on the same host name, never from https down to http. The
- * next hop's address is checked again like the first.
- */
-export function redirectTarget(origin: URL, current: URL, location: string, param: string): URL {
-  let next: URL;
-  try {
-    next = new URL(location, current);
-  } catch {
-    throw failed(param, 'the server sent an invalid redirect');
-  }
-  const sameHost = next.hostname === origin.hostname;
-  const schemeOk = next.protocol === 'https:' || (next.protocol === 'http:' && current.protocol === 'http:');
-  if (!sameHost || !schemeOk || next.username || next.password) {
-    throw invalidRequest(`The image at '${param}' redirects to another host or scheme, which this server does not follow.`, param, 'image_redirect_refused');
-  }
-  return next;
 }
 
 /** Server-side download of http(s) image URLs with the SSRF defences; used only when IMAGE_FETCH_ENABLED is on. */

@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 /**
  * A fake OpenAI Responses API provider on 127.0.0.1 for Codex to talk to. The scenario is picked
  * by a `SCENARIO=<name>` keyword in the last user message:
- * text (default), reasoning, slow, hang, stall (two deltas, then silence), e400, e429, e500, failed,
- * midfail, long, minimal (one whole message, no deltas, no usage).
+ * text (default), reasoning, slow, hang, stall (two deltas, then silence), e400, e400text (a non-JSON
+ * body naming a server path), e429, e500, failed, midfail, long, minimal (one whole message, no
+ * deltas, no usage).
  */
 export interface RecordedRequest {
   body: ProviderRequestBody;
@@ -87,6 +88,7 @@ export class FakeProvider {
 
   private async answer(scenario: string, body: ProviderRequestBody, res: ServerResponse): Promise<void> {
     if (scenario === 'e400') return json(res, 400, { error: { message: 'Invalid request: fake bad request', type: 'invalid_request_error', param: null, code: null } });
+    if (scenario === 'e400text') return void res.writeHead(400, { 'content-type': 'text/plain' }).write('upstream failed at /srv/secret/provider.py:42');
     if (scenario === 'e429') return json(res, 429, { error: { message: 'slow down', type: 'rate_limit_error' } }, { 'retry-after': '1' });
     if (scenario === 'e500') return json(res, 500, { error: { message: 'secret internal detail', type: 'server_error' } });
     res.writeHead(200, { 'content-type': 'text/event-stream' });

@@ -3,7 +3,8 @@ import {
   ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min,
   ValidateNested,
 } from 'class-validator';
-import { XCodexDto } from '../../codex/x-codex.dto';
+import { OnlyKeys } from '../../common/validation/only-keys.validator';
+import { X_CODEX_KEYS, XCodexDto } from '../../codex/x-codex.dto';
 import { ChatMessageDto } from './chat-message.dto';
 
 export class StreamOptionsDto {
@@ -34,7 +35,7 @@ export class CreateChatCompletionDto {
   @IsOptional() @IsString() @MaxLength(32) reasoning_effort?: string;
   @IsOptional() @IsInt() @Min(1) @Max(128) n?: number;
   @IsOptional() @ValidateNested() @Type(() => ResponseFormatDto) response_format?: ResponseFormatDto;
-  @IsOptional() @ValidateNested() @Type(() => XCodexDto) x_codex?: XCodexDto;
+  @IsOptional() @IsObject() @OnlyKeys(X_CODEX_KEYS) @ValidateNested() @Type(() => XCodexDto) x_codex?: XCodexDto;
 
   @IsOptional() @IsNumber() @Min(0) @Max(2) temperature?: number;
   @IsOptional() @IsNumber() @Min(0) @Max(1) top_p?: number;

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CodexError } from '../../codex/codex.errors';
+import { apiKeyNameOf } from '../auth/api-key.types';
 import { requestIdOf } from '../http/request-id';
 import { toOpenAIError } from './to-openai-error';
 
@@ -18,7 +19,9 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
 /** Shared by the filter and the Express error middleware that sees body-parser failures. */
 export function sendOpenAIError(req: Request, res: Response, exception: unknown, logger: Logger): void {
   const { status, body, headers } = toOpenAIError(exception);
-  const id = requestIdOf(req);
+  // The key's name, never the key, identifies the caller in the log.
+  const key = apiKeyNameOf(req);
+  const id = `${requestIdOf(req)}${key ? ` (key ${key})` : ''}`;
   if (exception instanceof CodexError) {
     // Expected engine and upstream failures: the message is enough, a stack would be noise.
     logger.warn(`request ${id} failed with ${status}: ${exception.code}: ${exception.message}`);
