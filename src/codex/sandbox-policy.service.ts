@@ -83,7 +83,7 @@ export class SandboxPolicyService {
     // Until Codex has said which provider it uses, no turn may run under CODEX_LOCAL_ONLY.
     if (!verified) throw new CodexError(CodexErrorCode.EngineUnavailable, 'model provider not verified yet', { retryAfterSeconds: 1 });
     if (!provider.local) {
-      throw new OpenAIHttpException(400, `Non-local model provider '${provider.id}' refused by server policy (CODEX_LOCAL_ONLY).`, 'invalid_request_error', null, 'non_local_provider');
+      throw new OpenAIHttpException(400, 'The configured model provider is not local; refused by server policy (CODEX_LOCAL_ONLY).', 'invalid_request_error', null, 'non_local_provider');
     }
   }
 }
