@@ -35,4 +35,25 @@ describe('toChatTurn', () => {
   ])('refuses %s', (_name, messages, param) => {
     expect(paramOf(() => toChatTurn(messages))).toBe(param);
   });
+
+  it('keeps images of user messages in place and counts text and images', () => {
+    const img = (url: string) => ({ type: 'image_url', image_url: { url } });
+    const turn = toChatTurn([
+      m('system', 'sys'),
+      m('user', [{ type: 'text', text: 'old' }, img('data:a')]),
+      m('assistant', 'ok'),
+      m('user', [img('data:b'), { type: 'text', text: 'new' }]),
+    ]);
+    expect(turn.history[0]?.content).toEqual([{ type: 'input_text', text: 'old' }, { type: 'pending_image', url: 'data:a', param: 'messages[1].content[1].image_url' }]);
+    expect(turn.input).toEqual([
+      { type: 'pending_image', url: 'data:b', param: 'messages[3].content[0].image_url' },
+      { type: 'text', text: 'new', text_elements: [] },
+    ]);
+    expect(turn.size).toEqual({ textChars: 11, textParam: 'messages', imageParams: ['messages[1].content[1].image_url', 'messages[3].content[0].image_url'] });
+  });
+
+  it('accepts an image-only user message', () => {
+    expect(toChatTurn([m('user', [{ type: 'image_url', image_url: 'data:x' }])]).input).toHaveLength(1);
+  });
 });
+
