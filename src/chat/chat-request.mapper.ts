@@ -1,31 +1,11 @@
 import { invalidRequest } from '../common/errors/openai-error';
-import type { RequestSize } from '../common/limits/request-limits';
 import type { UserInput } from '../codex/protocol/app-server.protocol';
+import type { HistoryMessage, PendingImage, TurnContent } from '../images/turn-images';
 import type { ChatContentPart, ChatMessageDto } from './dto/chat-message.dto';
 
-/** An image part not loaded yet: the URL as sent and where it sits in the request. */
-export interface PendingImage {
-  type: 'pending_image';
-  url: string;
-  param: string;
-}
-
-export type HistoryContent = { type: 'input_text' | 'output_text'; text: string } | PendingImage;
-
-/** An earlier user/assistant message as a raw Responses item, roles kept. */
-export interface HistoryMessage {
-  type: 'message';
-  role: 'user' | 'assistant';
-  content: HistoryContent[];
-}
-
 /** The parts of a turn that come from the conversation itself. */
-export interface ChatTurnContent {
+export interface ChatTurnContent extends TurnContent {
   developerInstructions: string | null;
-  history: HistoryMessage[];
-  /** The last user message, as Codex user input. */
-  input: (UserInput | PendingImage)[];
-  size: RequestSize;
 }
 
 type Part = { type: 'text'; text: string } | PendingImage;

@@ -10,8 +10,8 @@ import { applyOutputFormat } from '../openai/output-format';
 import { assertNoForcedToolCall } from '../openai/tool-choice';
 import { ImageInputService } from '../images/image-input.service';
 import type { ImageScope } from '../images/image-scope';
+import { resolveTurnImages } from '../images/turn-images';
 import { ModelsService } from '../models/models.service';
-import { resolveChatImages } from './chat-images.resolver';
 import { toChatTurn } from './chat-request.mapper';
 import { CreateChatCompletionDto, IGNORED_CHAT_PARAMS } from './dto/create-chat-completion.dto';
 
@@ -57,7 +57,7 @@ export class ChatRequestService {
     const { instructions, outputSchema } = applyOutputFormat(format, turn.developerInstructions, 'response_format.json_schema.schema');
     const images = this.images.openScope(client);
     try {
-      const { history, input } = await resolveChatImages(turn, images);
+      const { history, input } = await resolveTurnImages(turn, images);
       if (client.aborted) throw new CodexError(CodexErrorCode.Interrupted, 'client closed the connection before the turn started');
       return {
         requestedModel: resolved.requested,

@@ -12,7 +12,7 @@ function paramOf(input: unknown): string | null {
 
 describe('toResponseTurn', () => {
   it('takes a string as one user message', () => {
-    expect(toResponseTurn('hi')).toMatchObject({ history: [], input: [{ type: 'text', text: 'hi' }], images: [] });
+    expect(toResponseTurn('hi')).toMatchObject({ history: [], input: [{ type: 'text', text: 'hi' }], size: { textChars: 2, imageParams: [] } });
   });
 
   it('keeps roles of earlier items and starts the turn with the last user message', () => {
@@ -27,9 +27,13 @@ describe('toResponseTurn', () => {
       { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'q1' }] },
       { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'a1' }] },
     ]);
-    expect(turn.input).toEqual([{ type: 'text', text: 'q2', text_elements: [] }]);
-    expect(turn.images).toEqual([{ url: 'data:image/png;base64,AA==', param: 'input[3].content[1].image_url' }]);
-    expect(turn.items).toHaveLength(4);
+    expect(turn.input).toEqual([
+      { type: 'text', text: 'q2', text_elements: [] },
+      { type: 'pending_image', url: 'data:image/png;base64,AA==', param: 'input[3].content[1].image_url' },
+    ]);
+    expect(turn.size.imageParams).toEqual(['input[3].content[1].image_url']);
+    // Stored conversations keep text only.
+    expect(turn.items[3]).toEqual({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'q2' }, { type: 'input_text', text: '[image]' }] });
   });
 
   it.each([
@@ -39,7 +43,7 @@ describe('toResponseTurn', () => {
     ['an empty user message', [{ role: 'user', content: '' }], 'input[0].content'],
     ['an input_file part', [{ role: 'user', content: [{ type: 'input_file', file_id: 'f' }] }], 'input[0].content[0].type'],
     ['an image by file id', [{ role: 'user', content: [{ type: 'input_image', file_id: 'f' }] }], 'input[0].content[0].image_url'],
-    ['an image in an earlier message', [{ role: 'user', content: [{ type: 'input_image', image_url: 'data:x' }] }, { role: 'user', content: 'y' }], 'input[0].content[0].image_url'],
+    ['an image in an assistant message', [{ role: 'assistant', content: [{ type: 'input_image', image_url: 'data:x' }] }, { role: 'user', content: 'y' }], 'input[0].content[0].type'],
   ])('refuses %s', (_name, input, param) => {
     expect(paramOf(input)).toBe(param);
   });

@@ -1,72 +1,64 @@
 import { invalidRequest } from '../common/errors/openai-error';
-import type { UserInput } from '../codex/protocol/app-server.protocol';
 import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
+import type { HistoryContent, HistoryMessage, PendingImage, TurnContent } from '../images/turn-images';
 
-/** An image of the final user message, still to be checked and materialized. */
-export interface ImageRef {
-  url: string;
-  param: string;
-}
-
-export interface ResponseTurnContent {
-  /** Items before the final user message, injected with their roles kept. */
-  history: JsonValue[];
-  /** Text of the final user message as Codex input (images come separately). */
-  input: UserInput[];
-  images: ImageRef[];
-  /** Everything this request adds to the conversation, kept to rebuild it later. */
+export interface ResponseTurnContent extends TurnContent {
+  /** Everything this request adds to the conversation, as text items, kept to rebuild it later. */
   items: JsonValue[];
 }
 
 const ROLES = new Set(['user', 'assistant', 'system', 'developer']);
+/** Stored conversations keep text only; a rebuilt conversation shows where an image was. */
+const IMAGE_PLACEHOLDER = '[image]';
+
+type Part = { type: 'text'; text: string } | PendingImage;
 
 function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
-interface Parts {
-  texts: string[];
-  images: ImageRef[];
-}
-
-function parts(content: unknown, role: string, param: string): Parts {
-  if (typeof content === 'string') return { texts: [content], images: [] };
+function partsOf(content: unknown, role: string, param: string): Part[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
   if (!Array.isArray(content)) throw invalidRequest('content must be a string or an array of content parts.', param);
-  const out: Parts = { texts: [], images: [] };
-  content.forEach((part: unknown, i) => {
+  return content.map((part: unknown, i): Part => {
     const p = `${param}[${i}]`;
     if (!isRecord(part)) throw invalidRequest('A content part must be an object.', p);
     const type = part.type;
-    if ((type === 'input_text' || type === 'output_text' || type === 'text') && typeof part.text === 'string') {
-      out.texts.push(part.text);
-    } else if (type === 'input_image' && role === 'user') {
+    if ((type === 'input_text' || type === 'output_text' || type === 'text') && typeof part.text === 'string') return { type: 'text', text: part.text };
+    if (type === 'input_image' && role === 'user') {
       if (typeof part.image_url !== 'string') throw invalidRequest("input_image needs 'image_url' (file_id is not supported).", `${p}.image_url`, 'unsupported_value');
-      out.images.push({ url: part.image_url, param: `${p}.image_url` });
-    } else {
-      throw invalidRequest(`Content part type '${String(type).slice(0, 40)}' is not supported here.`, `${p}.type`, 'unsupported_content');
+      return { type: 'pending_image', url: part.image_url, param: `${p}.image_url` };
     }
+    throw invalidRequest(`Content part type '${String(type).slice(0, 40)}' is not supported here.`, `${p}.type`, 'unsupported_content');
   });
-  return out;
 }
 
-function message(role: string, texts: string[]): JsonValue {
-  const type = role === 'assistant' ? 'output_text' : 'input_text';
-  // Codex speaks to the model with developer messages; OpenAI treats system the same way.
-  return { type: 'message', role: role === 'system' ? 'developer' : role, content: texts.map((text) => ({ type, text })) };
+function historyMessage(role: string, parts: Part[]): HistoryMessage {
+  const textType = role === 'assistant' ? 'output_text' : 'input_text';
+  return {
+    type: 'message',
+    // Codex speaks to the model with developer messages; OpenAI treats system the same way.
+    role: role === 'assistant' ? 'assistant' : role === 'user' ? 'user' : 'developer',
+    content: parts.map((p): HistoryContent => (p.type === 'text' ? { type: textType, text: p.text } : p)),
+  };
+}
+
+function storedItem(message: HistoryMessage): JsonValue {
+  const type = message.role === 'assistant' ? 'output_text' : 'input_text';
+  return { type: 'message', role: message.role, content: message.content.map((c) => ({ type, text: c.type === 'pending_image' ? IMAGE_PLACEHOLDER : c.text })) };
 }
 
 /**
  * Maps Responses `input` (a string or message items) to a Codex turn: earlier items become
- * history with roles kept, the final user message starts the turn.
+ * history with roles kept, the final user message starts the turn. Images may appear in user
+ * messages; they are loaded later, all at once, by the images module.
  */
 export function toResponseTurn(input: unknown): ResponseTurnContent {
-  if (typeof input === 'string') {
-    return { history: [], input: [{ type: 'text', text: input, text_elements: [] }], images: [], items: [message('user', [input])] };
-  }
-  if (!Array.isArray(input) || input.length === 0) throw invalidRequest('input must be a string or a non-empty array.', 'input');
-  const items: JsonValue[] = [];
-  let last: Parts = { texts: [], images: [] };
-  input.forEach((item: unknown, i) => {
+  const list: unknown[] = typeof input === 'string' ? [{ role: 'user', content: input }] : Array.isArray(input) ? input : [];
+  if (list.length === 0) throw invalidRequest('input must be a string or a non-empty array.', 'input');
+  const messages: HistoryMessage[] = [];
+  const size = { textChars: 0, imageParams: [] as string[], textParam: 'input' };
+  list.forEach((item: unknown, i) => {
     const param = `input[${i}]`;
     if (!isRecord(item)) throw invalidRequest('An input item must be an object.', param);
     if (item.type !== undefined && item.type !== 'message') {
@@ -74,18 +66,21 @@ export function toResponseTurn(input: unknown): ResponseTurnContent {
     }
     const role = item.role;
     if (typeof role !== 'string' || !ROLES.has(role)) throw invalidRequest('role must be one of user, assistant, system, developer.', `${param}.role`);
-    const p = parts(item.content, role, `${param}.content`);
-    const isLast = i === input.length - 1;
-    if (isLast && role !== 'user') throw invalidRequest('The last input item must have role "user".', `${param}.role`);
-    if (role === 'user' && p.texts.join('').trim() === '' && p.images.length === 0) throw invalidRequest('A user message must not be empty.', `${param}.content`, 'empty_content');
-    if (!isLast && p.images.length > 0) throw invalidRequest('Images are only supported in the last user message.', p.images[0]?.param ?? param, 'unsupported_value');
-    if (isLast) last = p;
-    items.push(message(role, p.texts));
+    if (i === list.length - 1 && role !== 'user') throw invalidRequest('The last input item must have role "user".', `${param}.role`);
+    const parts = partsOf(item.content, role, `${param}.content`);
+    for (const p of parts) {
+      if (p.type === 'text') size.textChars += p.text.length;
+      else size.imageParams.push(p.param);
+    }
+    const empty = parts.every((p) => p.type === 'text' && p.text.trim() === '');
+    if (role === 'user' && empty) throw invalidRequest('A user message must not be empty.', `${param}.content`, 'empty_content');
+    messages.push(historyMessage(role, parts));
   });
+  const last = messages[messages.length - 1];
   return {
-    history: items.slice(0, -1),
-    input: last.texts.map((text) => ({ type: 'text', text, text_elements: [] })),
-    images: last.images,
-    items,
+    history: messages.slice(0, -1),
+    input: (last?.content ?? []).map((c) => (c.type === 'pending_image' ? c : { type: 'text', text: c.text, text_elements: [] })),
+    size,
+    items: messages.map(storedItem),
   };
 }

@@ -1,7 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { invalidRequest, OpenAIHttpException } from '../common/errors/openai-error';
-import type { UserInput } from '../codex/protocol/app-server.protocol';
 import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
 import { SandboxPolicyService, TurnPolicy } from '../codex/sandbox-policy.service';
 import { toTurnSpec } from '../codex/turn-spec.factory';
@@ -10,8 +8,15 @@ import { applyOutputFormat } from '../openai/output-format';
 import { assertNoForcedToolCall } from '../openai/tool-choice';
 import { ModelsService } from '../models/models.service';
 import { CreateResponseDto, IGNORED_RESPONSE_PARAMS } from './dto/create-response.dto';
-import { ImageRef, toResponseTurn } from './response-input.mapper';
+import { toResponseTurn } from './response-input.mapper';
+import { responseBase } from './response-base.factory';
 import type { ResponseObject } from './responses.types';
+import { checkRequestLimits } from '../common/limits/request-limits';
+import { appConfig, AppConfig } from '../config/app.config';
+import { CodexError, CodexErrorCode } from '../codex/codex.errors';
+import { ImageInputService } from '../images/image-input.service';
+import type { ImageScope } from '../images/image-scope';
+import { resolveTurnImages } from '../images/turn-images';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
 
 /** A request that passed every check that can fail with 4xx, ready to run. */
@@ -20,7 +25,11 @@ export interface PreparedResponse {
   spec: TurnSpec;
   policy: TurnPolicy;
   previous: StoredResponse | null;
+  /** Name of the API key that asked; stored responses are visible to the same key only. */
+  owner: string | null;
   store: boolean;
+  /** Owns the request's image temp files; disposed when the turn ends. */
+  images: ImageScope;
   /** Conversation items this request adds, stored to rebuild the conversation later. */
   items: JsonValue[];
   ignoredParams: string[];
@@ -30,12 +39,18 @@ export interface PreparedResponse {
 @Injectable()
 export class ResponseRequestFactory {
   constructor(
+    @Inject(appConfig.KEY) private readonly app: AppConfig,
     @Inject(RESPONSE_STORE) private readonly store: ResponseStore,
     private readonly models: ModelsService,
     private readonly policy: SandboxPolicyService,
+    private readonly images: ImageInputService,
   ) {}
 
-  async prepare(dto: CreateResponseDto): Promise<PreparedResponse> {
+  /**
+   * Every check that can fail with 4xx, in order: options, policy, input, limits, the previous
+   * response (visible to the same API key only), then images. `client` aborts image downloads.
+   */
+  async prepare(dto: CreateResponseDto, owner: string | null, client: AbortSignal): Promise<PreparedResponse> {
     if (dto.background) throw invalidRequest('Background responses are not supported.', 'background', 'unsupported_value');
     assertNoForcedToolCall(dto.tool_choice);
     const resolved = this.models.resolve(dto.model ?? this.models.defaultModelId());
@@ -46,64 +61,31 @@ export class ResponseRequestFactory {
       supportedEfforts: resolved.supportedEfforts,
     });
     const turn = toResponseTurn(dto.input);
+    checkRequestLimits({ ...turn.size, textChars: turn.size.textChars + (dto.instructions?.length ?? 0) }, this.app.limits);
     const previous = dto.previous_response_id ? await this.store.get(dto.previous_response_id) : null;
-    if (dto.previous_response_id && !previous) {
+    if (dto.previous_response_id && (!previous || previous.owner !== owner)) {
       throw new OpenAIHttpException(400, `Previous response with id '${dto.previous_response_id}' not found.`, 'invalid_request_error', 'previous_response_id', 'previous_response_not_found');
     }
     const { instructions, outputSchema } = applyOutputFormat(dto.text?.format, dto.instructions ?? null, 'text.format.schema');
     const store = dto.store ?? true;
-    return {
-      base: this.base(dto, resolved.requested, policy, store),
-      spec: toTurnSpec(resolved.model.model, policy, {
-        developerInstructions: instructions,
-        history: turn.history,
-        input: [...turn.input, ...this.images(turn.images)],
-        outputSchema,
-        thread: { kind: 'new', ephemeral: !store },
-      }),
-      policy,
-      previous,
-      store,
-      items: turn.items,
-      ignoredParams: IGNORED_RESPONSE_PARAMS.filter((k) => dto[k] !== undefined),
-    };
-  }
-
-  private images(refs: ImageRef[]): UserInput[] {
-    return refs.map((ref) => {
-      if (!/^data:image\/(png|jpeg|gif|webp);base64,/i.test(ref.url)) {
-        throw invalidRequest('Only base64 data: URLs of PNG, JPEG, GIF or WebP images are accepted.', ref.param, 'invalid_image_url');
-      }
-      return { type: 'image', url: ref.url };
-    });
-  }
-
-  private base(dto: CreateResponseDto, model: string, policy: TurnPolicy, store: boolean): ResponseObject {
-    return {
-      id: `resp_${randomBytes(24).toString('hex')}`,
-      object: 'response',
-      created_at: Math.floor(Date.now() / 1000),
-      status: 'in_progress',
-      completed_at: null,
-      error: null,
-      incomplete_details: null,
-      instructions: dto.instructions ?? null,
-      max_output_tokens: dto.max_output_tokens ?? null,
-      model,
-      output: [],
-      parallel_tool_calls: dto.parallel_tool_calls ?? true,
-      previous_response_id: dto.previous_response_id ?? null,
-      reasoning: { effort: policy.effort, summary: dto.reasoning?.summary ?? null },
-      store,
-      temperature: dto.temperature ?? 1,
-      text: { format: dto.text?.format ? { ...dto.text.format } : { type: 'text' } },
-      tool_choice: dto.tool_choice === 'none' ? 'none' : 'auto',
-      tools: [],
-      top_p: dto.top_p ?? 1,
-      truncation: dto.truncation === 'auto' ? 'auto' : 'disabled',
-      usage: null,
-      user: dto.user ?? null,
-      metadata: dto.metadata ?? {},
-    };
+    const images = this.images.openScope(client);
+    try {
+      const { history, input } = await resolveTurnImages(turn, images);
+      if (client.aborted) throw new CodexError(CodexErrorCode.Interrupted, 'client closed the connection before the turn started');
+      return {
+        base: responseBase(dto, resolved.requested, policy.effort, store),
+        spec: toTurnSpec(resolved.model.model, policy, { developerInstructions: instructions, history, input, outputSchema, thread: { kind: 'new', ephemeral: !store } }),
+        policy,
+        previous,
+        owner,
+        store,
+        images,
+        items: turn.items,
+        ignoredParams: IGNORED_RESPONSE_PARAMS.filter((k) => dto[k] !== undefined),
+      };
+    } catch (err) {
+      await images.dispose();
+      throw err;
+    }
   }
 }

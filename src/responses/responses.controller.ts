@@ -1,5 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { apiKeyNameOf } from '../common/auth/api-key.types';
+import { clientSignal } from '../common/http/client-signal';
 import { lastValueFrom } from 'rxjs';
 import { untilClosed } from '../common/http/until-closed';
 import { CreateResponseDto } from './dto/create-response.dto';
@@ -12,20 +14,21 @@ export class ResponsesController {
 
   @Post()
   @HttpCode(200)
-  async create(@Body() dto: CreateResponseDto, @Res() res: Response): Promise<void> {
-    const prepared = await this.responses.requests.prepare(dto);
+  async create(@Body() dto: CreateResponseDto, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const prepared = await this.responses.requests.prepare(dto, apiKeyNameOf(req), clientSignal(res));
+    // From here the turn Observable owns the prepared images: nothing may throw before it is subscribed.
     if (prepared.ignoredParams.length > 0) res.setHeader('X-Gateway-Ignored-Params', prepared.ignoredParams.join(', '));
     if (dto.stream) return this.responses.streamTo(res, prepared);
     res.json(await lastValueFrom(this.responses.complete(prepared).pipe(untilClosed(res))));
   }
 
   @Get(':id')
-  retrieve(@Param('id') id: string): Promise<ResponseObject> {
-    return this.responses.retrieve(id);
+  retrieve(@Param('id') id: string, @Req() req: Request): Promise<ResponseObject> {
+    return this.responses.retrieve(id, apiKeyNameOf(req));
   }
 
   @Delete(':id')
-  remove(@Param('id') id: string): Promise<{ id: string; object: 'response.deleted'; deleted: true }> {
-    return this.responses.remove(id);
+  remove(@Param('id') id: string, @Req() req: Request): Promise<{ id: string; object: 'response.deleted'; deleted: true }> {
+    return this.responses.remove(id, apiKeyNameOf(req));
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CodexModule } from '../codex/codex.module';
+import { ImagesModule } from '../images/images.module';
 import { ModelsModule } from '../models/models.module';
 import { FileResponseStore } from './store/file-response.store';
 import { RESPONSE_STORE } from './store/response-store';
@@ -9,7 +10,7 @@ import { ResponsesController } from './responses.controller';
 import { ResponsesService } from './responses.service';
 
 @Module({
-  imports: [CodexModule, ModelsModule],
+  imports: [CodexModule, ModelsModule, ImagesModule],
   controllers: [ResponsesController],
   providers: [
     ResponsesService,

@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { catchError, concatMap, from, map, Observable, of, throwError } from 'rxjs';
+import { catchError, concatMap, finalize, from, map, Observable, of, throwError } from 'rxjs';
 import { notFound } from '../common/errors/openai-error';
 import { toOpenAIError } from '../common/errors/to-openai-error';
 import { writeSse } from '../common/sse/sse-writer';
 import { appConfig, AppConfig } from '../config/app.config';
 import { CodexEngineService } from '../codex/codex-engine.service';
 import type { CodexEvent } from '../codex/codex-event.types';
-import { RESPONSE_STORE, ResponseStore } from './store/response-store';
+import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
 import { ResponseEventMapper } from './response-event.mapper';
 import { ResponseThreadPlanner } from './response-thread.planner';
 import { PreparedResponse, ResponseRequestFactory } from './response-request.factory';
@@ -57,15 +57,21 @@ export class ResponsesService {
     );
   }
 
-  async retrieve(id: string): Promise<ResponseObject> {
-    const record = await this.store.get(id);
-    if (!record) throw notFound(`Response with id '${id.slice(0, 80)}' not found.`, null, 'response_not_found');
-    return record.response;
+  async retrieve(id: string, owner: string | null): Promise<ResponseObject> {
+    return (await this.owned(id, owner)).response;
   }
 
-  async remove(id: string): Promise<{ id: string; object: 'response.deleted'; deleted: true }> {
-    if (!(await this.store.delete(id))) throw notFound(`Response with id '${id.slice(0, 80)}' not found.`, null, 'response_not_found');
+  async remove(id: string, owner: string | null): Promise<{ id: string; object: 'response.deleted'; deleted: true }> {
+    await this.owned(id, owner);
+    await this.store.delete(id);
     return { id, object: 'response.deleted', deleted: true };
+  }
+
+  /** Another key's response is answered exactly like a missing one. */
+  private async owned(id: string, owner: string | null): Promise<StoredResponse> {
+    const record = await this.store.get(id);
+    if (!record || record.owner !== owner) throw notFound(`Response with id '${id.slice(0, 80)}' not found.`, null, 'response_not_found');
+    return record;
   }
 
   /** The turn's Responses events; the record is stored before `response.completed` leaves. */
@@ -102,7 +108,7 @@ export class ResponsesService {
         abort.abort();
         inner?.unsubscribe();
       };
-    });
+    }).pipe(finalize(() => void prepared.images.dispose()));
   }
 
   private async save(prepared: PreparedResponse, response: ResponseObject, ids: { threadId: string; turnId: string }): Promise<void> {
@@ -114,6 +120,7 @@ export class ResponsesService {
       threadId: ids.threadId,
       turnId: ids.turnId,
       createdAt: response.created_at,
+      owner: prepared.owner,
       previousResponseId: prepared.previous?.id ?? null,
       threadInstructions: prepared.spec.developerInstructions,
       items: [...prepared.items, ...outputs],

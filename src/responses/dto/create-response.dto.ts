@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { XCodexDto } from '../../codex/x-codex.dto';
+import { OnlyKeys } from '../../common/validation/only-keys.validator';
+import { X_CODEX_KEYS, XCodexDto } from '../../codex/x-codex.dto';
 import { IsResponseInput } from './is-response-input.validator';
 
 export class ReasoningDto {
@@ -37,7 +38,7 @@ export class CreateResponseDto {
   @IsOptional() @ValidateNested() @Type(() => ReasoningDto) reasoning?: ReasoningDto;
   @IsOptional() @ValidateNested() @Type(() => TextDto) text?: TextDto;
   @IsOptional() @IsBoolean() background?: boolean;
-  @IsOptional() @ValidateNested() @Type(() => XCodexDto) x_codex?: XCodexDto;
+  @IsOptional() @IsObject() @OnlyKeys(X_CODEX_KEYS) @ValidateNested() @Type(() => XCodexDto) x_codex?: XCodexDto;
 
   @IsOptional() @IsNumber() @Min(0) @Max(2) temperature?: number;
   @IsOptional() @IsNumber() @Min(0) @Max(1) top_p?: number;

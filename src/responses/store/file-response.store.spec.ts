@@ -7,7 +7,7 @@ import { FileResponseStore } from './file-response.store';
 import type { StoredResponse } from './response-store';
 
 function record(id: string, threadId: string, createdAt = Math.floor(Date.now() / 1000)): StoredResponse {
-  return { id, threadId, turnId: `turn-${id}`, createdAt, previousResponseId: null, threadInstructions: null, items: [], response: { id } as ResponseObject };
+  return { id, threadId, turnId: `turn-${id}`, createdAt, owner: null, previousResponseId: null, threadInstructions: null, items: [], response: { id } as ResponseObject };
 }
 
 async function open(dataDir: string, ttlDays = 30): Promise<FileResponseStore> {

@@ -8,6 +8,8 @@ export interface StoredResponse {
   threadId: string;
   turnId: string;
   createdAt: number;
+  /** Name of the API key that created it (null when the gateway is open); only that key sees it. */
+  owner: string | null;
   previousResponseId: string | null;
   /** Developer instructions the Codex thread was created with (they stick to the thread). */
   threadInstructions: string | null;

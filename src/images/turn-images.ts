@@ -1,9 +1,33 @@
+import type { RequestSize } from '../common/limits/request-limits';
 import type { UserInput } from '../codex/protocol/app-server.protocol';
 import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
-import type { ImageScope } from '../images/image-scope';
-import type { ChatTurnContent, HistoryContent, PendingImage } from './chat-request.mapper';
+import type { ImageScope } from './image-scope';
 
-export interface ResolvedChatTurn {
+/** An image part not loaded yet: the URL as sent and where it sits in the request. */
+export interface PendingImage {
+  type: 'pending_image';
+  url: string;
+  param: string;
+}
+
+export type HistoryContent = { type: 'input_text' | 'output_text'; text: string } | PendingImage;
+
+/** An earlier message as a raw Responses item, roles kept. */
+export interface HistoryMessage {
+  type: 'message';
+  role: 'user' | 'assistant' | 'developer';
+  content: HistoryContent[];
+}
+
+/** A conversation mapped by a feature (chat or responses), images still to load. */
+export interface TurnContent {
+  history: HistoryMessage[];
+  /** The last user message, as Codex user input. */
+  input: (UserInput | PendingImage)[];
+  size: RequestSize;
+}
+
+export interface ResolvedTurn {
   history: JsonValue[];
   input: UserInput[];
 }
@@ -16,7 +40,7 @@ type HistoryPart = Exclude<HistoryContent, PendingImage> | { type: 'input_image'
  * messages stay in the history they belong to, as `input_image` items with a data URL rebuilt
  * from the checked bytes, so a client that resends a conversation with images keeps working.
  */
-export async function resolveChatImages(turn: ChatTurnContent, scope: ImageScope): Promise<ResolvedChatTurn> {
+export async function resolveTurnImages(turn: TurnContent, scope: ImageScope): Promise<ResolvedTurn> {
   const input = Promise.all(
     turn.input.map(async (p): Promise<UserInput> => (p.type === 'pending_image' ? { type: 'localImage', ...(await scope.materialize(p.url, p.param)) } : p)),
   );
