@@ -14,7 +14,8 @@ const MANAGED = [
   'MAX_REQUEST_BODY_BYTES', 'SSE_KEEPALIVE_SECONDS', 'CODEX_PATH', 'CODEX_WORKDIR', 'CODEX_CONFIG_DIR', 'CODEX_HOME',
   'CODEX_DATA_DIR', 'CODEX_SANDBOX_MODE', 'CODEX_REASONING_EFFORT', 'CODEX_HIDE_REASONING', 'CODEX_WORKSPACE_NETWORK_ACCESS',
   'CODEX_LOCAL_ONLY', 'CODEX_ALLOW_DANGER_FULL_ACCESS', 'CODEX_TIMEOUT', 'CODEX_POOL_SIZE', 'CODEX_MAX_PARALLEL_REQUESTS',
-  'CODEX_MAX_QUEUE', 'CODEX_QUEUE_TIMEOUT', 'CODEX_MODEL', 'OPENAI_BASE_URL',
+  'CODEX_MAX_QUEUE', 'CODEX_QUEUE_TIMEOUT', 'CODEX_MODEL', 'OPENAI_BASE_URL', 'SHUTDOWN_GRACE_SECONDS', 'METRICS_PUBLIC',
+  'LOG_LEVEL', 'LOG_FORMAT', 'LOG_PROMPTS',
 ];
 
 export interface Gateway {
@@ -49,6 +50,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     CODEX_DATA_DIR: join(dirs.home, 'wrapper-data'),
     CODEX_ENV_FILE: '/nonexistent/.env',
     RATE_LIMIT_PER_MINUTE: '0',
+    LOG_LEVEL: 'error',
     ...options.env,
   });
   const app = await createApp({ logger: ['error'] });

@@ -3,6 +3,7 @@
  * binary generated (`npm run codex:types`). Only this map needs editing to call a new method.
  */
 import type { ClientRequest } from './generated/ClientRequest';
+import type { GetAccountResponse } from './generated/v2/GetAccountResponse';
 import type { InitializeResponse } from './generated/InitializeResponse';
 import type { ServerNotification } from './generated/ServerNotification';
 import type { ModelListResponse } from './generated/v2/ModelListResponse';
@@ -24,6 +25,7 @@ export interface ResultByMethod {
   'thread/unsubscribe': ThreadUnsubscribeResponse;
   'turn/start': TurnStartResponse;
   'turn/interrupt': TurnInterruptResponse;
+  'account/read': GetAccountResponse;
 }
 
 export type Method = keyof ResultByMethod;

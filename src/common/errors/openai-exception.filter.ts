@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CodexError } from '../../codex/codex.errors';
 import { requestIdOf } from '../http/request-id';
+import { requestStatsOf } from '../http/request-stats';
 import { toOpenAIError } from './to-openai-error';
 
 /** Every error that reaches Nest leaves as an OpenAI error body; internals stay in the log. */
@@ -19,6 +20,7 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
 export function sendOpenAIError(req: Request, res: Response, exception: unknown, logger: Logger): void {
   const { status, body, headers } = toOpenAIError(exception);
   const id = requestIdOf(req);
+  requestStatsOf(req).error = exception;
   if (exception instanceof CodexError) {
     // Expected engine and upstream failures: the message is enough, a stack would be noise.
     logger.warn(`request ${id} failed with ${status}: ${exception.code}: ${exception.message}`);
