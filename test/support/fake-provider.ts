@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
  * A fake OpenAI Responses API provider on 127.0.0.1 for Codex to talk to. The scenario is picked
  * by a `SCENARIO=<name>` keyword in the last user message:
  * text (default), reasoning, slow, hang, stall (two deltas, then silence), e400, e429, e500, failed,
- * midfail, long, minimal (one whole message, no deltas, no usage).
+ * midfail, long, minimal (one whole message, no deltas, no usage), pause (2.5 s of silence before
+ * anything, then deltas paced like slow).
  */
 export interface RecordedRequest {
   body: ProviderRequestBody;
@@ -30,6 +31,7 @@ export interface ProviderItem {
 
 export const DEFAULT_TEXT = 'Hello from the fake model.';
 const SLOW_DELAY_MS = 150;
+const PAUSE_MS = 2_500;
 
 export class FakeProvider {
   readonly requests: RecordedRequest[] = [];
@@ -93,6 +95,7 @@ export class FakeProvider {
     const id = `resp_${Math.random().toString(36).slice(2)}`;
     send(res, { type: 'response.created', response: { id } });
     if (scenario === 'hang') return new Promise<void>((resolve) => res.on('close', resolve));
+    if (scenario === 'pause') await sleep(PAUSE_MS);
     if (scenario === 'failed') {
       send(res, { type: 'response.failed', response: { id, error: { code: 'server_error', message: 'fake response.failed' } } });
       return;
@@ -117,7 +120,7 @@ export class FakeProvider {
     const parts = chunks(text, 5);
     for (let i = 0; i < parts.length; i++) {
       if (res.destroyed) return;
-      if (scenario === 'slow') await sleep(SLOW_DELAY_MS);
+      if (scenario === 'slow' || scenario === 'pause') await sleep(SLOW_DELAY_MS);
       if (scenario === 'stall' && i === 2) return new Promise<void>((resolve) => res.on('close', resolve));
       if (scenario === 'midfail' && i === 2) {
         send(res, { type: 'response.failed', response: { id, error: { code: 'server_error', message: 'fake failure mid-stream' } } });

@@ -9,6 +9,8 @@ const ROOT = join(__dirname, '..', '..');
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
+  /** Its CODEX_HOME: every Codex process it starts carries CODEX_HOME=<home> in its environment. */
+  home: string;
   /** Every stdout line so far (JSON log records). */
   lines: string[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -66,6 +68,7 @@ export async function startServerProcess(provider: FakeProvider, env: Record<str
   return {
     child,
     url,
+    home: dirs.home,
     lines,
     exited,
     stop: async (signal = 'SIGTERM') => {
