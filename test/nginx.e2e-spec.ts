@@ -25,8 +25,8 @@ describe('behind nginx with deploy/nginx.conf', () => {
   });
 
   it('passes keepalive comments and each token through as they come, not buffered', async () => {
-    // `stall`: 2.5 s of silence (keepalives), then a delta every 150 ms.
-    const { status, headers, arrivals, body } = await streamRaw(nginx.url, 'SCENARIO=stall');
+    // `pause`: 2.5 s of silence (keepalives), then a delta every 150 ms.
+    const { status, headers, arrivals, body } = await streamRaw(nginx.url, 'SCENARIO=pause');
     expect(status).toBe(200);
     expect(headers.get('server')).toMatch(/^nginx/);
     expect(headers.get('content-type')).toContain('text/event-stream');
