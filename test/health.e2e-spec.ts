@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodexPoolService } from '../src/codex/codex-pool.service';
 import { CodexAuthService } from '../src/health/codex-auth.service';
+import { GracefulShutdownService } from '../src/lifecycle/graceful-shutdown.service';
 import { makeCodexHome } from './support/codex-home';
 import { FakeProvider } from './support/fake-provider';
 import { Gateway, startGateway } from './support/gateway';
@@ -42,6 +43,7 @@ describe('health and readiness', () => {
         expect(await live.json()).toEqual({ status: 'ok' });
         const ready = await readyz(gw);
         expect(ready.status).toBe(200);
+        expect((await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer secret-key' } })).status).toBe(200);
       }
       expect((await fetch(`${gw.url}/v1/healthz`, { headers: { authorization: 'Bearer secret-key' } })).status).toBe(404);
     });
@@ -62,7 +64,28 @@ describe('health and readiness', () => {
       const up = await waitFor(() => readyz(gw), (r) => r.status === 200);
       expect(up.body.engine).toMatchObject({ live: 1, restarts: 1 });
       expect(pool.pids[0]).not.toBe(pid);
+      const metrics = await (await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer secret-key' } })).text();
+      expect(metrics).toMatch(/^codex_wrapper_engine_restarts_total 1$/m);
     });
+  });
+
+  it('while draining for shutdown: not ready, still alive, and API requests on open connections get 503', async () => {
+    const gw = await startGateway();
+    try {
+      gw.app.get(GracefulShutdownService).draining = true;
+      const ready = await readyz(gw);
+      expect(ready.status).toBe(503);
+      expect(ready.body.reasons.join('\n')).toContain('shutting_down');
+      expect((await fetch(`${gw.url}/healthz`)).status).toBe(200);
+      const res = await fetch(`${gw.url}/v1/models`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('connection')).toBe('close');
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('server_shutting_down');
+    } finally {
+      gw.app.get(GracefulShutdownService).draining = false;
+      await gw.close();
+    }
   });
 
   it('is not ready when the Codex binary is missing, and says why without leaking paths', async () => {
