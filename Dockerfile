@@ -31,7 +31,7 @@ COPY --from=build /app/dist ./dist
 RUN mkdir -p /var/lib/codex-wrapper/codex-home /var/lib/codex-wrapper/workdir /var/lib/codex-wrapper/data \
  && chown -R node:node /var/lib/codex-wrapper
 USER node
-VOLUME ["/var/lib/codex-wrapper/codex-home", "/var/lib/codex-wrapper/workdir"]
+VOLUME ["/var/lib/codex-wrapper/codex-home", "/var/lib/codex-wrapper/workdir", "/var/lib/codex-wrapper/data"]
 EXPOSE 8000
 # Liveness only: /readyz also needs Codex signed in, and a container that is not signed in yet
 # should wait for `docker compose run --rm login`, not be restarted.

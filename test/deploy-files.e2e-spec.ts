@@ -39,14 +39,15 @@ describe('deployment files', () => {
     expect(Object.keys(resolved.services).sort()).toEqual(['gateway', 'login']);
   });
 
-  it('compose: the gateway on loopback, restarted unless stopped, env from .env, Codex home and work dir on named volumes', () => {
+  it('compose: the gateway on loopback, restarted unless stopped, env from .env, Codex home, work dir and response store on named volumes', () => {
     expect(gateway.ports).toEqual(['${GATEWAY_BIND:-127.0.0.1}:${GATEWAY_PORT:-8000}:8000']);
     expect(gateway.restart).toBe('unless-stopped');
     expect(gateway.init).toBe(true);
     expect(gateway.env_file).toEqual([{ path: '.env', required: false }]);
     expect(gateway.environment).toMatchObject({ CODEX_HOME: HOME, CODEX_CONFIG_DIR: HOME, HOST: '0.0.0.0', PORT: '8000' });
-    expect(gateway.volumes).toEqual([`codex-home:${HOME}`, `codex-workdir:${gateway.environment?.CODEX_WORKDIR}`]);
-    expect(Object.keys(compose.volumes).sort()).toEqual(['codex-home', 'codex-workdir']);
+    const { CODEX_WORKDIR: workdir, CODEX_DATA_DIR: data } = gateway.environment ?? {};
+    expect(gateway.volumes).toEqual([`codex-home:${HOME}`, `codex-workdir:${workdir}`, `codex-data:${data}`]);
+    expect(Object.keys(compose.volumes).sort()).toEqual(['codex-data', 'codex-home', 'codex-workdir']);
     // Docker must wait longer than the gateway's own default grace (30 s) before SIGKILL.
     expect(Number.parseInt(gateway.stop_grace_period ?? '10', 10)).toBeGreaterThan(30);
   });
@@ -70,7 +71,9 @@ describe('deployment files', () => {
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n.*\/healthz/m);
     expect(dockerfile).toMatch(/^CMD \["node", "dist\/main.js"\]$/m);
     expect(dockerfile).toContain(`CODEX_HOME=${HOME}`);
-    expect(dockerfile).toContain(`VOLUME ["${HOME}", "${gateway.environment?.CODEX_WORKDIR}"]`);
+    const env = gateway.environment ?? {};
+    expect(dockerfile).toContain(`VOLUME ["${HOME}", "${env.CODEX_WORKDIR}", "${env.CODEX_DATA_DIR}"]`);
+    expect(dockerfile).toContain(`CODEX_DATA_DIR=${env.CODEX_DATA_DIR}`);
     // The image runs the build output, so the build script must stay what the build stage calls.
     expect((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.build).toBe('tsc -p tsconfig.build.json');
   });
