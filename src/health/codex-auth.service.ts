@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { startBackgroundRefresh } from '../codex/background-refresh';
 import { CodexPoolService } from '../codex/codex-pool.service';
 
 /** `signed_in`: an account is present; `not_required`: the provider needs no OpenAI sign-in. */
@@ -14,7 +15,7 @@ const REFRESH_MS = 60_000;
 @Injectable()
 export class CodexAuthService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CodexAuthService.name);
-  private timer: NodeJS.Timeout | null = null;
+  private stopRefresh: (() => void) | null = null;
   state: CodexAuthState = 'unknown';
   /** The kind of account signed in (apiKey, chatgpt, …), when there is one. */
   account: string | null = null;
@@ -22,13 +23,11 @@ export class CodexAuthService implements OnApplicationBootstrap, OnModuleDestroy
   constructor(private readonly pool: CodexPoolService) {}
 
   onApplicationBootstrap(): void {
-    void this.pool.ready.then(() => this.refresh());
-    this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
-    this.timer.unref();
+    this.stopRefresh = startBackgroundRefresh(this.pool.ready, REFRESH_MS, () => this.refresh());
   }
 
   onModuleDestroy(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopRefresh?.();
   }
 
   async refresh(): Promise<void> {
