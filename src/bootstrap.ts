@@ -3,12 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import { Logger as PinoLogger } from 'nestjs-pino';
+import type { HttpLogger } from 'pino-http';
 import { AppModule } from './app.module';
 import { sendOpenAIError } from './common/errors/openai-exception.filter';
 import { requestIdMiddleware } from './common/http/request-id';
 import { requestStatsMiddleware } from './common/http/request-stats';
 import { appConfig, AppConfig } from './config/app.config';
 import { ShutdownGateMiddleware } from './lifecycle/shutdown-gate.middleware';
+import { PINO_HTTP } from './logging/pino-http.factory';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 
 /**
@@ -29,6 +31,7 @@ export async function createApp(options: NestApplicationOptions = {}): Promise<N
   // Metrics first, so they count what every later step turns away.
   app.use(app.get(HttpMetricsMiddleware).handle);
   app.use(requestIdMiddleware);
+  app.use(app.get<HttpLogger>(PINO_HTTP, { strict: false }));
   app.use(app.get(ShutdownGateMiddleware).handle);
   app.use(express.json({ limit: config.maxBodyBytes, strict: false }));
   app.use(requestStatsMiddleware);

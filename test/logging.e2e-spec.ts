@@ -57,6 +57,18 @@ describe('structured request logs', () => {
     it('logs refusals as warnings with their reason', async () => {
       expect((await chat(server, 'log-id-3', { model: 'no-such-model' })).status).toBe(404);
       expect(await accessLine(server, 'log-id-3')).toMatchObject({ level: 40, status: 404, error: 'model_not_found' });
+      // Refused by the body parser, before any route: still one line.
+      const bad = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'log-id-6' }, body: '{' });
+      expect(bad.status).toBe(400);
+      expect(await accessLine(server, 'log-id-6')).toMatchObject({ level: 40, status: 400, error: 'invalid_json', path: '/v1/chat/completions' });
+    });
+
+    it('gives app log lines made while serving a request that request\'s id', async () => {
+      const failed = await chat(server, 'log-id-7', { stream: true, messages: [{ role: 'user', content: 'SCENARIO=midfail' }] });
+      expect(await failed.text()).toContain('"error"');
+      await accessLine(server, 'log-id-7');
+      const appLines = server.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((r) => r.requestId === 'log-id-7' && r.msg !== 'request completed');
+      expect(appLines).toEqual([expect.objectContaining({ level: 40, context: 'ChatService', msg: expect.stringMatching(/^stream chatcmpl-\w+ failed/) as unknown })]);
     });
 
     it('never logs prompts, answers, keys or headers', async () => {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AsyncResource } from 'node:async_hooks';
 import { Observable, Subscription } from 'rxjs';
 import { CodexError } from './codex.errors';
 import { CodexEvent } from './codex-event.types';
@@ -75,6 +76,9 @@ export class CodexTurnRegistry {
         return undefined;
       }
       const watchers = this.listeners.map((l) => l.turnStarted(model));
+      // Events arrive from the engine's stdout; hand them on in the subscriber's async context, so
+      // whatever they cause (SSE writes, log lines with the request id) belongs to its request.
+      const scope = new AsyncResource('CodexTurn');
       let inner: Subscription | null = null;
       let ended = false;
       const end = (outcome: TurnOutcome): void => {
@@ -94,18 +98,21 @@ export class CodexTurnRegistry {
       };
       this.live.add(turn);
       inner = source.subscribe({
-        next: (event) => {
-          for (const w of watchers) w.event?.(event);
-          subscriber.next(event);
-        },
-        error: (err: unknown) => {
-          end('failed');
-          subscriber.error(err);
-        },
-        complete: () => {
-          end('completed');
-          subscriber.complete();
-        },
+        next: (event) =>
+          scope.runInAsyncScope(() => {
+            for (const w of watchers) w.event?.(event);
+            subscriber.next(event);
+          }),
+        error: (err: unknown) =>
+          scope.runInAsyncScope(() => {
+            end('failed');
+            subscriber.error(err);
+          }),
+        complete: () =>
+          scope.runInAsyncScope(() => {
+            end('completed');
+            subscriber.complete();
+          }),
       });
       return () => {
         end('cancelled');
