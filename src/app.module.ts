@@ -4,12 +4,17 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ChatModule } from './chat/chat.module';
 import { ApiKeyGuard } from './common/auth/api-key.guard';
+import { AuthModule } from './common/auth/auth.module';
 import { OpenAIExceptionFilter } from './common/errors/openai-exception.filter';
 import { ApiKeyThrottlerGuard } from './common/throttling/api-key-throttler.guard';
 import { throttlerOptions } from './common/throttling/throttler-options.factory';
 import { createValidationPipe } from './common/validation/validation-pipe.factory';
 import { appConfig, AppConfig } from './config/app.config';
 import { configModuleOptions } from './config/config.module-options';
+import { HealthModule } from './health/health.module';
+import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ModelsModule } from './models/models.module';
 import { ResponsesModule } from './responses/responses.module';
 
@@ -25,13 +30,17 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(configModuleOptions()),
         ThrottlerModule.forRootAsync({ inject: [appConfig.KEY], useFactory: (app: AppConfig) => throttlerOptions(app) }),
+        LoggingModule,
+        AuthModule,
         ModelsModule,
         ChatModule,
         ResponsesModule,
+        HealthModule,
+        MetricsModule,
+        LifecycleModule,
       ],
       providers: [
         // Order matters: authenticate first, so the throttler counts per API key.
-        ApiKeyGuard,
         { provide: APP_GUARD, useExisting: ApiKeyGuard },
         { provide: APP_GUARD, useClass: ApiKeyThrottlerGuard },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },

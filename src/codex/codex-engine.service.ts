@@ -4,6 +4,7 @@ import { codexConfig, CodexConfig } from '../config/codex.config';
 import { CodexPoolService } from './codex-pool.service';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import { CodexEvent } from './codex-event.types';
+import { CodexTurnRegistry } from './codex-turn-registry.service';
 import { ThreadLockService } from './thread-lock.service';
 import { TurnRun } from './turn-run';
 import { TurnSpec } from './turn-spec.types';
@@ -17,8 +18,9 @@ export class CodexEngineService {
     @Inject(codexConfig.KEY) private readonly config: CodexConfig,
     private readonly pool: CodexPoolService,
     private readonly locks: ThreadLockService,
+    private readonly registry: CodexTurnRegistry,
   ) {
-    this.limiter = new ConcurrencyLimiter(config.maxParallel, config.maxQueue, config.queueTimeoutMs);
+    this.limiter = new ConcurrencyLimiter(config.maxParallel, config.maxQueue, config.queueTimeoutMs, (ms) => registry.queueWaited(ms));
   }
 
   /**
@@ -26,7 +28,7 @@ export class CodexEngineService {
    * (client gone, timeout) interrupts the turn and frees its slot.
    */
   runTurn(spec: TurnSpec): Observable<CodexEvent> {
-    return new Observable<CodexEvent>((subscriber) => {
+    const turn$ = new Observable<CodexEvent>((subscriber) => {
       const run = new TurnRun(spec, subscriber, {
         limiter: this.limiter,
         pool: this.pool,
@@ -37,5 +39,6 @@ export class CodexEngineService {
       void run.start();
       return () => run.teardown();
     });
+    return this.registry.track(spec.model, turn$);
   }
 }

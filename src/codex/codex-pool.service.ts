@@ -6,6 +6,7 @@ import { AppServerConnection } from './app-server.connection';
 import { CodexBinary, resolveCodexBinary } from './codex-binary';
 import { CodexProcessRunner } from './codex-process.runner';
 import { CodexError, CodexErrorCode } from './codex.errors';
+import { withTimeout } from './with-timeout';
 
 /** Flags that make failures fast and start-up cheap (see docs/architecture.md). */
 export const APP_SERVER_ARGS = [
@@ -85,6 +86,12 @@ export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicati
     await Promise.all(this.slots.map((c) => (c ? this.stop(c) : Promise.resolve())));
   }
 
+  /** Last resort when the process must exit at once (second signal): kills every Codex process group now. */
+  killNow(): void {
+    this.stopping = true;
+    for (const c of this.slots) if (c) this.runner.killGroup(c.child, 'SIGKILL');
+  }
+
   private async start(index: number): Promise<void> {
     if (this.stopping || !this.binary) return;
     const { bin, pathDir } = this.binary;
@@ -104,6 +111,8 @@ export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicati
         INIT_TIMEOUT_MS,
       );
       conn.notify('initialized');
+      // With CODEX_PATH there is no package layout file; the user agent names the version.
+      this.version ??= /^[^/\s]+\/(\S+)/.exec(init.userAgent)?.[1] ?? null;
       this.lastError = null;
       this.logger.log(`app-server ${conn.name} ready in ${Date.now() - startedAt} ms (${init.userAgent})`);
       this.readyResolve?.();
@@ -138,20 +147,4 @@ export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicati
     clearTimeout(timer);
     this.runner.killGroup(conn.child, 'SIGKILL');
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }

@@ -14,6 +14,7 @@ export enum CodexErrorCode {
   UsageLimitExceeded = 'usage_limit_exceeded',
   TurnFailed = 'turn_failed',
   ProtocolError = 'protocol_error',
+  ShuttingDown = 'shutting_down',
 }
 
 export class CodexError extends Error {

@@ -3,12 +3,13 @@ import { CodexConfigFileService } from './codex-config-file.service';
 import { CodexEngineService } from './codex-engine.service';
 import { CodexPoolService } from './codex-pool.service';
 import { CodexProcessRunner } from './codex-process.runner';
+import { CodexTurnRegistry } from './codex-turn-registry.service';
 import { SandboxPolicyService } from './sandbox-policy.service';
 import { ThreadLockService } from './thread-lock.service';
 
 /** The only module that talks to the Codex CLI. */
 @Module({
-  providers: [CodexProcessRunner, CodexPoolService, CodexEngineService, CodexConfigFileService, SandboxPolicyService, ThreadLockService],
-  exports: [CodexPoolService, CodexEngineService, SandboxPolicyService, CodexConfigFileService, ThreadLockService],
+  providers: [CodexProcessRunner, CodexPoolService, CodexEngineService, CodexConfigFileService, SandboxPolicyService, ThreadLockService, CodexTurnRegistry],
+  exports: [CodexPoolService, CodexEngineService, SandboxPolicyService, CodexConfigFileService, ThreadLockService, CodexTurnRegistry],
 })
 export class CodexModule {}

@@ -17,6 +17,8 @@ export class ConcurrencyLimiter {
     private readonly maxRunning: number,
     private readonly maxQueued: number,
     private readonly queueTimeoutMs: number,
+    /** Told how long each granted or timed-out waiter waited (metrics). */
+    private readonly onWaited: (ms: number) => void = () => undefined,
   ) {}
 
   get active(): number {
@@ -30,15 +32,18 @@ export class ConcurrencyLimiter {
   acquire(signal?: AbortSignal): Promise<() => void> {
     if (this.running < this.maxRunning) {
       this.running++;
+      this.onWaited(0);
       return Promise.resolve(this.releaser());
     }
     if (this.waiters.length >= this.maxQueued) {
       return Promise.reject(new CodexError(CodexErrorCode.QueueFull, 'queue full', { retryAfterSeconds: 1 }));
     }
+    const since = performance.now();
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         grant: (release) => {
           cleanup();
+          this.onWaited(performance.now() - since);
           resolve(release);
         },
         fail: (err) => {
@@ -48,6 +53,7 @@ export class ConcurrencyLimiter {
       };
       const timer = setTimeout(() => {
         this.remove(waiter);
+        this.onWaited(performance.now() - since);
         waiter.fail(new CodexError(CodexErrorCode.QueueTimeout, 'queue wait timed out', { retryAfterSeconds: 2 }));
       }, this.queueTimeoutMs);
       const onAbort = (): void => {

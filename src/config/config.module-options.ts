@@ -2,6 +2,7 @@ import { ConfigModuleOptions } from '@nestjs/config';
 import { appConfig } from './app.config';
 import { codexConfig } from './codex.config';
 import { imagesConfig } from './images.config';
+import { opsConfig } from './ops.config';
 
 /**
  * `CODEX_ENV_FILE` is read from the OS environment only (it names the file, so it cannot live in
@@ -12,6 +13,6 @@ export function configModuleOptions(): ConfigModuleOptions {
     isGlobal: true,
     cache: true,
     envFilePath: process.env.CODEX_ENV_FILE || '.env',
-    load: [appConfig, codexConfig, imagesConfig],
+    load: [appConfig, codexConfig, imagesConfig, opsConfig],
   };
 }

@@ -6,6 +6,9 @@ import { IsTrustProxy, toTrustProxy, TrustProxy } from './trust-proxy';
 export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
 export type SandboxMode = (typeof SANDBOX_MODES)[number];
 export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 
 /** A hard bound on MAX_MESSAGES, so one request can never make validation itself expensive. */
 export const MESSAGES_CEILING = 10_000;
@@ -32,6 +35,11 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT = 8000;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) MAX_REQUEST_BODY_BYTES = 8 * 1024 * 1024;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) SSE_KEEPALIVE_SECONDS = 15;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) SHUTDOWN_GRACE_SECONDS = 30;
+  @IsOptional() @Transform(toBool) @IsBoolean() METRICS_PUBLIC = false;
+  @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL: LogLevel = 'info';
+  @IsOptional() @IsIn(LOG_FORMATS) LOG_FORMAT: (typeof LOG_FORMATS)[number] = 'auto';
+  @IsOptional() @Transform(toBool) @IsBoolean() LOG_PROMPTS = false;
 
   @IsOptional() @Transform(blankToUndefined) @IsString() @MinLength(1) CODEX_PATH?: string;
   @IsOptional() @Transform(blankToUndefined) @IsString() CODEX_WORKDIR?: string;

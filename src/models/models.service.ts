@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { notFound } from '../common/errors/openai-error';
+import { startBackgroundRefresh } from '../codex/background-refresh';
 import { CodexError, CodexErrorCode } from '../codex/codex.errors';
 import { CodexPoolService } from '../codex/codex-pool.service';
 import type { Model } from '../codex/protocol/app-server.protocol';
@@ -26,18 +27,16 @@ export class ModelsService implements OnApplicationBootstrap, OnModuleDestroy {
   private models: Model[] = [];
   private loaded = false;
   private readonly created = Math.floor(Date.now() / 1000);
-  private timer: NodeJS.Timeout | null = null;
+  private stopRefresh: (() => void) | null = null;
 
   constructor(private readonly pool: CodexPoolService) {}
 
   onApplicationBootstrap(): void {
-    void this.pool.ready.then(() => this.refresh());
-    this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
-    this.timer.unref();
+    this.stopRefresh = startBackgroundRefresh(this.pool.ready, REFRESH_MS, () => this.refresh());
   }
 
   onModuleDestroy(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopRefresh?.();
   }
 
   get isLoaded(): boolean {

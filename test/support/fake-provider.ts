@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
  * by a `SCENARIO=<name>` keyword in the last user message:
  * text (default), reasoning, slow, hang, stall (two deltas, then silence), e400, e400text (a non-JSON
  * body naming a server path), e429, e500, failed, midfail, long, minimal (one whole message, no
- * deltas, no usage).
+ * deltas, no usage), pause (2.5 s of silence before anything, then deltas paced like slow).
  */
 export interface RecordedRequest {
   body: ProviderRequestBody;
@@ -31,6 +31,7 @@ export interface ProviderItem {
 
 export const DEFAULT_TEXT = 'Hello from the fake model.';
 const SLOW_DELAY_MS = 150;
+const PAUSE_MS = 2_500;
 
 export class FakeProvider {
   readonly requests: RecordedRequest[] = [];
@@ -95,6 +96,7 @@ export class FakeProvider {
     const id = `resp_${Math.random().toString(36).slice(2)}`;
     send(res, { type: 'response.created', response: { id } });
     if (scenario === 'hang') return new Promise<void>((resolve) => res.on('close', resolve));
+    if (scenario === 'pause') await sleep(PAUSE_MS);
     if (scenario === 'failed') {
       send(res, { type: 'response.failed', response: { id, error: { code: 'server_error', message: 'fake response.failed' } } });
       return;
@@ -119,7 +121,7 @@ export class FakeProvider {
     const parts = chunks(text, 5);
     for (let i = 0; i < parts.length; i++) {
       if (res.destroyed) return;
-      if (scenario === 'slow') await sleep(SLOW_DELAY_MS);
+      if (scenario === 'slow' || scenario === 'pause') await sleep(SLOW_DELAY_MS);
       if (scenario === 'stall' && i === 2) return new Promise<void>((resolve) => res.on('close', resolve));
       if (scenario === 'midfail' && i === 2) {
         send(res, { type: 'response.failed', response: { id, error: { code: 'server_error', message: 'fake failure mid-stream' } } });

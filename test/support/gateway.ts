@@ -18,6 +18,7 @@ const MANAGED = [
   'CODEX_MAX_QUEUE', 'CODEX_QUEUE_TIMEOUT', 'CODEX_MODEL', 'OPENAI_BASE_URL', 'CODEX_OSS_BASE_URL', 'CODEX_OSS_PORT', 'MAX_MESSAGES',
   'MAX_INPUT_CHARS', 'MAX_IMAGES_PER_REQUEST', 'IMAGE_MAX_BYTES', 'IMAGE_FETCH_ENABLED', 'IMAGE_FETCH_TIMEOUT', 'IMAGE_FETCH_MAX_REDIRECTS',
   'IMAGE_FETCH_ALLOW_CIDRS', 'IMAGE_TEMP_DIR',
+  'SHUTDOWN_GRACE_SECONDS', 'METRICS_PUBLIC', 'LOG_LEVEL', 'LOG_FORMAT', 'LOG_PROMPTS',
 ];
 
 export interface Gateway {
@@ -52,6 +53,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     CODEX_DATA_DIR: join(dirs.home, 'wrapper-data'),
     CODEX_ENV_FILE: '/nonexistent/.env',
     RATE_LIMIT_PER_MINUTE: '0',
+    LOG_LEVEL: 'error',
     ...options.env,
   });
   const app = await createApp({ logger: ['error'] });

@@ -4,6 +4,7 @@
  */
 import type { ClientRequest } from './generated/ClientRequest';
 import type { ConfigReadResponse } from './generated/v2/ConfigReadResponse';
+import type { GetAccountResponse } from './generated/v2/GetAccountResponse';
 import type { InitializeResponse } from './generated/InitializeResponse';
 import type { ServerNotification } from './generated/ServerNotification';
 import type { ModelListResponse } from './generated/v2/ModelListResponse';
@@ -26,6 +27,7 @@ export interface ResultByMethod {
   'thread/unsubscribe': ThreadUnsubscribeResponse;
   'turn/start': TurnStartResponse;
   'turn/interrupt': TurnInterruptResponse;
+  'account/read': GetAccountResponse;
 }
 
 export type Method = keyof ResultByMethod;

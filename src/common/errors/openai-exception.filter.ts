@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { CodexError } from '../../codex/codex.errors';
 import { apiKeyNameOf } from '../auth/api-key.types';
 import { requestIdOf } from '../http/request-id';
+import { requestStatsOf } from '../http/request-stats';
 import { toOpenAIError } from './to-openai-error';
 
 /** Every error that reaches Nest leaves as an OpenAI error body; internals stay in the log. */
@@ -22,6 +23,7 @@ export function sendOpenAIError(req: Request, res: Response, exception: unknown,
   // The key's name, never the key, identifies the caller in the log.
   const key = apiKeyNameOf(req);
   const id = `${requestIdOf(req)}${key ? ` (key ${key})` : ''}`;
+  requestStatsOf(req).error = exception;
   if (exception instanceof CodexError) {
     // Expected engine and upstream failures: the message is enough, a stack would be noise.
     logger.warn(`request ${id} failed with ${status}: ${exception.code}: ${exception.message}`);

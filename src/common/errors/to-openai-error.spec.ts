@@ -19,6 +19,7 @@ describe('toOpenAIError', () => {
     [CodexErrorCode.UpstreamUnavailable, 502, 'server_error'],
     [CodexErrorCode.TurnFailed, 502, 'server_error'],
     [CodexErrorCode.ProtocolError, 502, 'server_error'],
+    [CodexErrorCode.ShuttingDown, 503, 'server_error'],
   ])('maps %s to %i %s', (code, status, type) => {
     const r = toOpenAIError(new CodexError(code, 'internal detail /srv/secret'));
     expect(r.status).toBe(status);
@@ -29,6 +30,7 @@ describe('toOpenAIError', () => {
   it('sets Retry-After on 429 and 503', () => {
     expect(toOpenAIError(new CodexError(CodexErrorCode.QueueFull, 'x', { retryAfterSeconds: 3 })).headers['Retry-After']).toBe('3');
     expect(toOpenAIError(new CodexError(CodexErrorCode.EngineUnavailable, 'x')).headers['Retry-After']).toBe('1');
+    expect(toOpenAIError(new CodexError(CodexErrorCode.ShuttingDown, 'x')).headers['Retry-After']).toBe('1');
   });
 
   it('keeps the param of validation errors', () => {

@@ -49,6 +49,8 @@ function fromCodexError(err: CodexError): OpenAIErrorResponse {
       return response(502, 'Codex could not complete the request.', 'server_error', 'upstream_error');
     case CodexErrorCode.ProtocolError:
       return response(502, 'Unexpected answer from the Codex engine.', 'server_error', 'engine_error');
+    case CodexErrorCode.ShuttingDown:
+      return response(503, 'The server is shutting down; retry on another instance.', 'server_error', 'server_shutting_down', null, retry);
     default:
       return assertNever(err.code);
   }

@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import { Observable, Subscription } from 'rxjs';
 import { OpenAIErrorBody } from '../errors/openai-error';
 import { toOpenAIError } from '../errors/to-openai-error';
+import { requestStatsOf } from '../http/request-stats';
 
 /** One server-sent event; `event` is omitted for Chat Completions, whose frames are `data:` only. */
 export interface SseFrame {
@@ -69,6 +70,7 @@ export function writeSse(res: Response, frames$: Observable<SseFrame>, options: 
     },
     error: (err: unknown) => {
       options.onError?.(err);
+      requestStatsOf(res.req).error = err;
       const { status, body, headers } = toOpenAIError(err);
       if (!res.headersSent) {
         if (keepalive) clearInterval(keepalive);

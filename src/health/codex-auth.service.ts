@@ -1,0 +1,44 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { startBackgroundRefresh } from '../codex/background-refresh';
+import { CodexPoolService } from '../codex/codex-pool.service';
+
+/** `signed_in`: an account is present; `not_required`: the provider needs no OpenAI sign-in. */
+export type CodexAuthState = 'signed_in' | 'not_required' | 'signed_out' | 'unknown';
+
+// Picks up a `codex login` done in the shared volume while the gateway runs.
+const REFRESH_MS = 60_000;
+
+/**
+ * Whether Codex can reach its model provider, from the engine's `account/read` (a local read of
+ * CODEX_HOME, no network). Asked once the engine is up and then in the background, never per request.
+ */
+@Injectable()
+export class CodexAuthService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(CodexAuthService.name);
+  private stopRefresh: (() => void) | null = null;
+  state: CodexAuthState = 'unknown';
+  /** The kind of account signed in (apiKey, chatgpt, …), when there is one. */
+  account: string | null = null;
+
+  constructor(private readonly pool: CodexPoolService) {}
+
+  onApplicationBootstrap(): void {
+    this.stopRefresh = startBackgroundRefresh(this.pool.ready, REFRESH_MS, () => this.refresh());
+  }
+
+  onModuleDestroy(): void {
+    this.stopRefresh?.();
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const { account, requiresOpenaiAuth } = await this.pool.acquire().request('account/read', {});
+      this.account = account?.type ?? null;
+      const state = account ? 'signed_in' : requiresOpenaiAuth ? 'signed_out' : 'not_required';
+      if (state === 'signed_out' && this.state !== 'signed_out') this.logger.warn('Codex is not signed in: run `codex login --device-auth` with this CODEX_HOME.');
+      this.state = state;
+    } catch (err) {
+      this.logger.warn(`account/read failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

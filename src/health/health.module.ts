@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { CodexModule } from '../codex/codex.module';
+import { LifecycleModule } from '../lifecycle/lifecycle.module';
+import { ModelsModule } from '../models/models.module';
+import { CodexAuthService } from './codex-auth.service';
+import { HealthController } from './health.controller';
+import { ReadinessService } from './readiness.service';
+
+@Module({
+  imports: [CodexModule, ModelsModule, LifecycleModule],
+  controllers: [HealthController],
+  providers: [CodexAuthService, ReadinessService],
+})
+export class HealthModule {}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { CodexPoolService } from '../codex/codex-pool.service';
+import { GracefulShutdownService } from '../lifecycle/graceful-shutdown.service';
+import { ModelsService } from '../models/models.service';
+import { CodexAuthService, CodexAuthState } from './codex-auth.service';
+
+export interface Readiness {
+  ready: boolean;
+  /** Why not ready, one line each; empty when ready. Generic on purpose: details are in the log. */
+  reasons: string[];
+  engine: { live: number; size: number; restarts: number };
+  codex: { version: string | null; auth: CodexAuthState; account: string | null };
+  models: { loaded: boolean };
+  draining: boolean;
+}
+
+/** Readiness from state the services already keep; computing it never calls Codex. */
+@Injectable()
+export class ReadinessService {
+  constructor(
+    private readonly pool: CodexPoolService,
+    private readonly auth: CodexAuthService,
+    private readonly models: ModelsService,
+    private readonly shutdown: GracefulShutdownService,
+  ) {}
+
+  check(): Readiness {
+    const reasons: string[] = [];
+    const live = this.pool.liveCount;
+    if (this.shutdown.draining) reasons.push('shutting_down: the server is draining');
+    if (live === 0) reasons.push('engine_down: no Codex app-server process is running (see the log)');
+    if (this.auth.state === 'signed_out') reasons.push('codex_signed_out: Codex is not signed in; run `codex login --device-auth` (docker compose run --rm login)');
+    if (this.auth.state === 'unknown') reasons.push('codex_auth_unknown: the Codex sign-in state is not known yet');
+    if (!this.models.isLoaded) reasons.push('models_not_loaded: the model catalog has not loaded yet');
+    return {
+      ready: reasons.length === 0,
+      reasons,
+      engine: { live, size: this.pool.size, restarts: this.pool.restarts },
+      codex: { version: this.pool.version, auth: this.auth.state, account: this.auth.account },
+      models: { loaded: this.models.isLoaded },
+      draining: this.shutdown.draining,
+    };
+  }
+}

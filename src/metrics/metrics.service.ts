@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { CodexEngineService } from '../codex/codex-engine.service';
+import { CodexPoolService } from '../codex/codex-pool.service';
+
+const PREFIX = 'codex_wrapper_';
+// Codex turns run from tens of milliseconds to minutes.
+const SECONDS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+/**
+ * Every instrument the gateway exports, in a registry of its own per app (tests run several apps
+ * in one process). Gauges of engine state are read at scrape time, never kept in step by hand.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+  readonly requests: Counter<'route' | 'method' | 'status' | 'model'>;
+  readonly requestSeconds: Histogram<'route' | 'method' | 'status'>;
+  readonly rejected: Counter<'reason'>;
+  readonly ttftSeconds: Histogram<'model'>;
+  readonly tokens: Counter<'model' | 'type'>;
+  readonly turns: Counter<'model' | 'outcome'>;
+  readonly queueWaitSeconds: Histogram;
+
+  constructor(engine: CodexEngineService, pool: CodexPoolService) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.requests = new Counter({ name: `${PREFIX}http_requests_total`, help: 'HTTP requests by route, method, status and model.', labelNames: ['route', 'method', 'status', 'model'], registers });
+    this.requestSeconds = new Histogram({ name: `${PREFIX}http_request_duration_seconds`, help: 'HTTP request latency, to the last byte.', labelNames: ['route', 'method', 'status'], buckets: SECONDS, registers });
+    this.rejected = new Counter({ name: `${PREFIX}rejected_requests_total`, help: 'Requests refused (4xx, 503) by reason.', labelNames: ['reason'], registers });
+    this.ttftSeconds = new Histogram({ name: `${PREFIX}time_to_first_token_seconds`, help: 'From turn request (queue included) to the first text or reasoning delta.', labelNames: ['model'], buckets: SECONDS, registers });
+    this.tokens = new Counter({ name: `${PREFIX}tokens_total`, help: 'Tokens used by completed turns, by type: input, cached (part of input), output, reasoning (part of output).', labelNames: ['model', 'type'], registers });
+    this.turns = new Counter({ name: `${PREFIX}turns_total`, help: 'Codex turns by outcome: completed, failed, cancelled (client gone), aborted (shutdown).', labelNames: ['model', 'outcome'], registers });
+    this.queueWaitSeconds = new Histogram({ name: `${PREFIX}queue_wait_seconds`, help: 'Time a turn waited for a free Codex slot (granted or timed out).', buckets: [0, ...SECONDS], registers });
+    new Gauge({ name: `${PREFIX}queue_depth`, help: 'Turns waiting for a free Codex slot.', registers, collect() { this.set(engine.limiter.queued); } });
+    new Gauge({ name: `${PREFIX}active_turns`, help: 'Turns holding a Codex slot.', registers, collect() { this.set(engine.limiter.active); } });
+    new Gauge({ name: `${PREFIX}engine_processes`, help: 'Codex app-server processes by state.', labelNames: ['state'], registers, collect() {
+      this.set({ state: 'live' }, pool.liveCount);
+      this.set({ state: 'configured' }, pool.size);
+    } });
+    new Counter({ name: `${PREFIX}engine_restarts_total`, help: 'Codex app-server processes restarted after dying.', registers, collect() {
+      this.reset();
+      this.inc(pool.restarts);
+    } });
+  }
+}
