@@ -1,9 +1,12 @@
+import { lastValueFrom, toArray } from 'rxjs';
 import { TEST_MODELS } from './support/codex-home';
 import { DEFAULT_TEXT } from './support/fake-provider';
 import { Gateway, startGateway } from './support/gateway';
 import { postJson, readSse, sleep, waitFor } from './support/http';
 import { CodexEngineService } from '../src/codex/codex-engine.service';
 import { CodexPoolService } from '../src/codex/codex-pool.service';
+import { SpareThreadsService } from '../src/codex/spare-threads.service';
+import { FakeProvider } from './support/fake-provider';
 
 const body = (content: string, extra: Record<string, unknown> = {}) => ({ model: TEST_MODELS.full, messages: [{ role: 'user', content }], ...extra });
 
@@ -142,5 +145,44 @@ describe('engine: process death', () => {
     expect(pool.restarts).toBe(1);
     const ok = await postJson(`${gw.url}/v1/chat/completions`, body('hi'));
     expect(ok.status).toBe(200);
+  });
+});
+
+describe('engine: spare threads', () => {
+  let gw: Gateway;
+  beforeAll(async () => {
+    gw = await startGateway();
+  });
+  afterAll(async () => {
+    await gw.close();
+  });
+
+  it('runs a stateless turn on a pre-started thread, with the system prompt still reaching the model', async () => {
+    const spares = gw.app.get(SpareThreadsService);
+    const conn = gw.app.get(CodexPoolService).acquire();
+    expect((await postJson(`${gw.url}/v1/chat/completions`, body('warm up'))).status).toBe(200);
+    expect(await waitFor(() => spares.peek(conn, TEST_MODELS.full) !== null)).toBe(true);
+    const spare = spares.peek(conn, TEST_MODELS.full);
+    const spec = {
+      model: TEST_MODELS.full, effort: null, sandbox: 'read-only' as const, networkAccess: false, developerInstructions: 'Talk like a pirate.',
+      history: [], input: [{ type: 'text' as const, text: 'hi', text_elements: [] }], outputSchema: null, thread: { kind: 'new' as const, ephemeral: true },
+    };
+    const before = gw.providerCalls();
+    const events = await lastValueFrom(gw.app.get(CodexEngineService).runTurn(spec).pipe(toArray()));
+    const started = events.find((e) => e.type === 'started');
+    expect(started?.type === 'started' && started.threadId).toBe(spare);
+    expect(FakeProvider.texts(gw.provider.requests[before]!.body, 'developer')).toContain('Talk like a pirate.');
+    // A new spare replaces the one taken.
+    expect(await waitFor(() => ![null, spare].includes(spares.peek(conn, TEST_MODELS.full)))).toBe(true);
+  });
+
+  it('does not use a spare for a sandbox other than the default', async () => {
+    const spares = gw.app.get(SpareThreadsService);
+    const conn = gw.app.get(CodexPoolService).acquire();
+    expect(await waitFor(() => spares.peek(conn, TEST_MODELS.full) !== null)).toBe(true);
+    const spare = spares.peek(conn, TEST_MODELS.full);
+    const r = await postJson(`${gw.url}/v1/chat/completions`, body('hi', { x_codex: { sandbox: 'workspace-write' } }));
+    expect(r.status).toBe(200);
+    expect(spares.peek(conn, TEST_MODELS.full)).toBe(spare);
   });
 });

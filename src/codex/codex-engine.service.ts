@@ -5,6 +5,7 @@ import { CodexPoolService } from './codex-pool.service';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import { CodexEvent } from './codex-event.types';
 import { CodexTurnRegistry } from './codex-turn-registry.service';
+import { SpareThreadsService } from './spare-threads.service';
 import { ThreadLockService } from './thread-lock.service';
 import { TurnRun } from './turn-run';
 import { TurnSpec } from './turn-spec.types';
@@ -19,6 +20,7 @@ export class CodexEngineService {
     private readonly pool: CodexPoolService,
     private readonly locks: ThreadLockService,
     private readonly registry: CodexTurnRegistry,
+    private readonly spares: SpareThreadsService,
   ) {
     this.limiter = new ConcurrencyLimiter(config.maxParallel, config.maxQueue, config.queueTimeoutMs, (ms) => registry.queueWaited(ms));
   }
@@ -33,6 +35,7 @@ export class CodexEngineService {
         limiter: this.limiter,
         pool: this.pool,
         locks: this.locks,
+        spares: this.spares,
         cwd: this.config.workdir,
         timeoutMs: this.config.timeoutMs,
       });

@@ -5,11 +5,12 @@ import { CodexPoolService } from './codex-pool.service';
 import { CodexProcessRunner } from './codex-process.runner';
 import { CodexTurnRegistry } from './codex-turn-registry.service';
 import { SandboxPolicyService } from './sandbox-policy.service';
+import { SpareThreadsService } from './spare-threads.service';
 import { ThreadLockService } from './thread-lock.service';
 
 /** The only module that talks to the Codex CLI. */
 @Module({
-  providers: [CodexProcessRunner, CodexPoolService, CodexEngineService, CodexConfigFileService, SandboxPolicyService, ThreadLockService, CodexTurnRegistry],
+  providers: [CodexProcessRunner, CodexPoolService, CodexEngineService, CodexConfigFileService, SandboxPolicyService, ThreadLockService, SpareThreadsService, CodexTurnRegistry],
   exports: [CodexPoolService, CodexEngineService, SandboxPolicyService, CodexConfigFileService, ThreadLockService, CodexTurnRegistry],
 })
 export class CodexModule {}

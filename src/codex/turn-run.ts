@@ -6,7 +6,9 @@ import { CodexEvent } from './codex-event.types';
 import { TurnNotificationMapper } from './codex-notification.mapper';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import type { Notification } from './protocol/app-server.protocol';
+import type { JsonValue } from './protocol/generated/serde_json/JsonValue';
 import { retryWhileClosing, toSandboxPolicy } from './turn-protocol.mapper';
+import { SpareThreadsService } from './spare-threads.service';
 import { ThreadLockService } from './thread-lock.service';
 import { TurnSpec } from './turn-spec.types';
 
@@ -14,6 +16,7 @@ export interface TurnRunDeps {
   limiter: ConcurrencyLimiter;
   pool: CodexPoolService;
   locks: ThreadLockService;
+  spares: SpareThreadsService;
   cwd: string;
   timeoutMs: number;
 }
@@ -82,9 +85,8 @@ export class TurnRun {
     this.timer = setTimeout(() => this.onTimeout(), this.deps.timeoutMs);
     this.threadId = await this.openThread(conn);
     this.cleanups.push(conn.subscribeThread(this.threadId, (n) => this.onNotification(n)));
-    if (this.spec.history.length > 0) {
-      await conn.request('thread/inject_items', { threadId: this.threadId, items: this.spec.history });
-    }
+    const history = this.historyToInject();
+    if (history.length > 0) await conn.request('thread/inject_items', { threadId: this.threadId, items: history });
     if (this.closed) return;
     const { turn } = await conn.request('turn/start', {
       threadId: this.threadId,
@@ -118,8 +120,14 @@ export class TurnRun {
     const target = spec.thread;
     switch (target.kind) {
       case 'new': {
-        const id = (await conn.request('thread/start', { ...common, ephemeral: target.ephemeral })).thread.id;
-        if (!target.ephemeral) this.threadLease = this.deps.locks.claimNew(id);
+        if (target.ephemeral) {
+          const spare = this.deps.spares.take(conn, spec.model, spec.sandbox);
+          if (spare !== null) return spare;
+          const params = { ...this.deps.spares.ephemeralThreadParams(spec.model), sandbox: spec.sandbox };
+          return (await conn.request('thread/start', params)).thread.id;
+        }
+        const id = (await conn.request('thread/start', { ...common, ephemeral: false })).thread.id;
+        this.threadLease = this.deps.locks.claimNew(id);
         return id;
       }
       case 'resume': {
@@ -138,6 +146,16 @@ export class TurnRun {
         return thread.id;
       }
     }
+  }
+
+  /**
+   * A throwaway thread gets its developer instructions as the first injected message rather than
+   * at thread/start, so a pre-started spare thread serves any system prompt (see SpareThreadsService).
+   */
+  private historyToInject(): JsonValue[] {
+    const { thread, developerInstructions, history } = this.spec;
+    if (thread.kind !== 'new' || !thread.ephemeral || !developerInstructions) return history;
+    return [{ type: 'message', role: 'developer', content: [{ type: 'input_text', text: developerInstructions }] }, ...history];
   }
 
   private onNotification(n: Notification): void {
