@@ -1,0 +1,106 @@
+// `npm run bench`: the gateway against a bare `codex app-server` client, both driving the same
+// pinned Codex binary against the fake provider. Method and figures: docs/benchmarks.md.
+import { rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { delimiter } from 'node:path';
+import { parseArgs } from 'node:util';
+import { resolveCodexBinary } from '../src/codex/codex-binary';
+import { APP_SERVER_ARGS } from '../src/codex/codex-pool.service';
+import { makeCodexHome, TEST_MODELS } from '../test/support/codex-home';
+import { FakeProvider } from '../test/support/fake-provider';
+import { BaselineClient } from './bench/baseline.client';
+import { concurrent, interleaved, maxStreamingOverlap, PROMPT, underMemoryLoad } from './bench/bench.phases';
+import { errorsOf, Figure, formatFigures, median, okValues, paired, passes } from './bench/bench.report';
+import { BenchTarget } from './bench/bench.types';
+import { buildServer, GatewayProcess } from './bench/gateway.process';
+
+// Pool and queue settings default to the gateway's own defaults (1, 16, 64); flags override them.
+const { values: args } = parseArgs({
+  options: {
+    pairs: { type: 'string', default: '40' },
+    rounds: { type: 'string', default: '5' },
+    pool: { type: 'string' },
+    parallel: { type: 'string' },
+    queue: { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+  },
+});
+
+const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+
+async function main(): Promise<number> {
+  const pairs = Math.max(20, Number(args.pairs));
+  const rounds = Math.max(1, Number(args.rounds));
+  if (!args['no-build']) buildServer();
+  const provider = new FakeProvider();
+  await provider.start();
+  const dirs = makeCodexHome(provider.baseUrl);
+  const binary = resolveCodexBinary();
+  const base: Record<string, string> = {};
+  for (const k of ['PATH', 'HOME', 'LANG', 'TMPDIR']) if (process.env[k]) base[k] = process.env[k] ?? '';
+  // The bench sends a few hundred requests a minute; the default rate limit (60/min) would refuse them.
+  const settings: Record<string, string> = { RATE_LIMIT_PER_MINUTE: '0' };
+  if (args.pool) settings.CODEX_POOL_SIZE = args.pool;
+  if (args.parallel) settings.CODEX_MAX_PARALLEL_REQUESTS = args.parallel;
+  if (args.queue) settings.CODEX_MAX_QUEUE = args.queue;
+  const gatewayEnv = { ...base, ...settings, CODEX_CONFIG_DIR: dirs.home, CODEX_WORKDIR: dirs.workdir, CODEX_ENV_FILE: '/nonexistent/.env' };
+  // The same environment, flags and work directory the gateway gives its own app-server processes.
+  const codexEnv = { ...gatewayEnv, CODEX_HOME: dirs.home, PATH: [binary.pathDir, base.PATH].filter(Boolean).join(delimiter) };
+  const baseline = await BaselineClient.start({ bin: binary.bin, args: APP_SERVER_ARGS, env: codexEnv, cwd: dirs.workdir, model: TEST_MODELS.full, effort: 'medium' });
+  const gateway = await GatewayProcess.start(gatewayEnv, TEST_MODELS.full);
+  const errors: string[] = [];
+  try {
+    console.log(`codex ${binary.version ?? '?'}, node ${process.version}, ${cpus().length} CPUs, load average ${load()}`);
+    console.log(`gateway settings: ${JSON.stringify(settings)} (others at their defaults)`);
+    for (const t of [baseline, gateway] as BenchTarget[]) {
+      for (let i = 0; i < 5; i++) errors.push(...errorsOf(`${t.name} warm-up`, [await t.run(PROMPT, i % 2 === 0)]));
+      errors.push(...errorsOf(`${t.name} warm-up`, (await concurrent(t, 8)).results));
+    }
+    const plain = await interleaved(baseline, gateway, pairs, false);
+    const streamed = await interleaved(baseline, gateway, pairs, true);
+    const walls = { baseline: [] as number[], gateway: [] as number[] };
+    for (let r = 0; r < rounds; r++) {
+      const order = r % 2 === 0 ? ([[baseline, walls.baseline], [gateway, walls.gateway]] as const) : ([[gateway, walls.gateway], [baseline, walls.baseline]] as const);
+      for (const [t, sink] of order) {
+        const run = await concurrent(t, 32);
+        errors.push(...errorsOf(`${t.name} 32 concurrent`, run.results));
+        sink.push(run.wallMs);
+      }
+    }
+    const memBase = await underMemoryLoad(baseline, 64);
+    const memGw = await underMemoryLoad(gateway, 64);
+    for (const [name, p] of [['non-stream', plain], ['stream', streamed]] as const) {
+      errors.push(...errorsOf(`${baseline.name} ${name}`, p.baseline), ...errorsOf(`${gateway.name} ${name}`, p.gateway));
+    }
+    errors.push(...errorsOf(`${baseline.name} 64 slow`, memBase.results), ...errorsOf(`${gateway.name} 64 slow`, memGw.results));
+    const total = (r: { totalMs: number }): number => r.totalMs;
+    const first = (r: { firstTokenMs: number | null }): number | null => r.firstTokenMs;
+    const figures: Figure[] = [
+      { label: `non-stream latency (median of ${pairs})`, baseline: median(okValues(plain.baseline, total)), gateway: median(okValues(plain.gateway, total)), paired: paired(plain.baseline, plain.gateway, total), unit: 'ms', target: { kind: 'ratio', max: 1.1 } },
+      { label: `time to first token (median of ${pairs})`, baseline: median(okValues(streamed.baseline, first)), gateway: median(okValues(streamed.gateway, first)), paired: paired(streamed.baseline, streamed.gateway, first), unit: 'ms', target: { kind: 'ratio', max: 1.1 } },
+      { label: `32 concurrent streams, wall (median of ${rounds})`, baseline: median(walls.baseline), gateway: median(walls.gateway), unit: 'ms', target: { kind: 'ratio', max: 1.0 } },
+      { label: 'peak RSS at 64 slow streams', baseline: memBase.peak.totalMb, gateway: memGw.peak.totalMb, unit: 'MB', target: { kind: 'absolute', max: 350 } },
+    ];
+    console.log(`\n${formatFigures(figures)}\n`);
+    console.log(`32 concurrent walls (ms): baseline ${walls.baseline.map(Math.round).join(', ')}; gateway ${walls.gateway.map(Math.round).join(', ')}`);
+    console.log(`64 slow streams: wall ${Math.round(memBase.wallMs)} / ${Math.round(memGw.wallMs)} ms; streaming at once: baseline ${maxStreamingOverlap(memBase.results)}, gateway ${maxStreamingOverlap(memGw.results)} of 64`);
+    console.log(`peak RSS: baseline = app-server alone; gateway = Node ${memGw.peak.rootMb.toFixed(1)} MB + Codex ${(memGw.peak.totalMb - memGw.peak.rootMb).toFixed(1)} MB over ${memGw.peak.processes} processes (${memGw.peak.samples} samples, ${memGw.peak.forkShadowsSkipped} forked children skipped)`);
+    console.log(`load average at the end: ${load()}`);
+    console.log(`errors: ${errors.length}${errors.length > 0 ? `\n  ${[...new Set(errors)].slice(0, 20).join('\n  ')}` : ''}`);
+    console.log(`targets met: ${figures.filter(passes).length}/${figures.length}; no errors: ${errors.length === 0 ? 'PASS' : 'MISS'}`);
+  } finally {
+    await Promise.all([baseline.stop(), gateway.stop()]);
+    await provider.stop();
+    rmSync(dirs.home, { recursive: true, force: true });
+    rmSync(dirs.workdir, { recursive: true, force: true });
+  }
+  return errors.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exit(1);
+  },
+);
