@@ -151,7 +151,7 @@ describe('engine: process death', () => {
 describe('engine: spare threads', () => {
   let gw: Gateway;
   beforeAll(async () => {
-    gw = await startGateway();
+    gw = await startGateway({ env: { CODEX_SPARE_THREADS: '2' } });
   });
   afterAll(async () => {
     await gw.close();
@@ -161,8 +161,8 @@ describe('engine: spare threads', () => {
     const spares = gw.app.get(SpareThreadsService);
     const conn = gw.app.get(CodexPoolService).acquire();
     expect((await postJson(`${gw.url}/v1/chat/completions`, body('warm up'))).status).toBe(200);
-    expect(await waitFor(() => spares.peek(conn, TEST_MODELS.full) !== null)).toBe(true);
-    const spare = spares.peek(conn, TEST_MODELS.full);
+    expect(await waitFor(() => spares.peek(conn, TEST_MODELS.full).length === 2)).toBe(true);
+    const spare = spares.peek(conn, TEST_MODELS.full)[0];
     const spec = {
       model: TEST_MODELS.full, effort: null, sandbox: 'read-only' as const, networkAccess: false, developerInstructions: 'Talk like a pirate.',
       history: [], input: [{ type: 'text' as const, text: 'hi', text_elements: [] }], outputSchema: null, thread: { kind: 'new' as const, ephemeral: true },
@@ -172,17 +172,18 @@ describe('engine: spare threads', () => {
     const started = events.find((e) => e.type === 'started');
     expect(started?.type === 'started' && started.threadId).toBe(spare);
     expect(FakeProvider.texts(gw.provider.requests[before]!.body, 'developer')).toContain('Talk like a pirate.');
-    // A new spare replaces the one taken.
-    expect(await waitFor(() => ![null, spare].includes(spares.peek(conn, TEST_MODELS.full)))).toBe(true);
+    // A new spare replaces the one taken, up to CODEX_SPARE_THREADS.
+    expect(await waitFor(() => spares.peek(conn, TEST_MODELS.full).length === 2)).toBe(true);
+    expect(spares.peek(conn, TEST_MODELS.full)).not.toContain(spare);
   });
 
   it('does not use a spare for a sandbox other than the default', async () => {
     const spares = gw.app.get(SpareThreadsService);
     const conn = gw.app.get(CodexPoolService).acquire();
-    expect(await waitFor(() => spares.peek(conn, TEST_MODELS.full) !== null)).toBe(true);
-    const spare = spares.peek(conn, TEST_MODELS.full);
+    expect(await waitFor(() => spares.peek(conn, TEST_MODELS.full).length === 2)).toBe(true);
+    const ready = spares.peek(conn, TEST_MODELS.full);
     const r = await postJson(`${gw.url}/v1/chat/completions`, body('hi', { x_codex: { sandbox: 'workspace-write' } }));
     expect(r.status).toBe(200);
-    expect(spares.peek(conn, TEST_MODELS.full)).toBe(spare);
+    expect(spares.peek(conn, TEST_MODELS.full)).toEqual(ready);
   });
 });

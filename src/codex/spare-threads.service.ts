@@ -7,44 +7,51 @@ interface Spare {
   createdAt: number;
 }
 
+interface Warm {
+  ready: Spare[];
+  starting: boolean;
+}
+
 /** A spare older than this is replaced: its environment context (date, for one) was fixed at start. */
 const MAX_AGE_MS = 10 * 60_000;
 /** Models kept warm per process; the least recently used one gives way. */
 const MAX_MODELS = 2;
 
 /**
- * Keeps one started, idle, ephemeral thread per app-server and recently used model, so a
- * stateless request skips `thread/start` (about a third of a bare turn) on its way to the model.
- * Spares are started exactly as a request's own thread would be: same model, work directory,
- * default sandbox and approval policy, and no developer instructions (ephemeral turns receive
- * theirs as an injected developer message either way), so taking one changes nothing the model sees.
+ * Keeps up to CODEX_SPARE_THREADS started, idle, ephemeral threads per app-server and recently
+ * used model, so a stateless request skips `thread/start` (about a third of a bare turn) on its way
+ * to the model. Spares are started exactly as a request's own thread would be: same model, work
+ * directory, default sandbox and approval policy, no developer instructions (ephemeral turns get
+ * theirs as an injected developer message either way), so taking one changes nothing the model
+ * sees. They are started one at a time per process, to stay out of the way of running turns, and
+ * cost about 1 MB each.
  */
 @Injectable()
 export class SpareThreadsService {
-  private readonly spares = new WeakMap<AppServerConnection, Map<string, Spare | 'starting'>>();
+  private readonly warm = new WeakMap<AppServerConnection, Map<string, Warm>>();
 
   constructor(@Inject(codexConfig.KEY) private readonly config: CodexConfig) {}
 
-  /** A warm thread for `model`, or null; either way a fresh spare is started in the background. */
+  /** A warm thread for `model`, or null; either way the spares are topped up in the background. */
   take(conn: AppServerConnection, model: string, sandbox: string): string | null {
-    if (sandbox !== this.config.sandboxMode || !conn.alive) return null;
+    if (this.config.spareThreads === 0 || sandbox !== this.config.sandboxMode || !conn.alive) return null;
     const byModel = this.of(conn);
-    const spare = byModel.get(model);
+    const warm = byModel.get(model) ?? { ready: [], starting: false };
     byModel.delete(model);
-    let threadId: string | null = null;
-    if (spare && spare !== 'starting') {
-      if (Date.now() - spare.createdAt < MAX_AGE_MS) threadId = spare.threadId;
-      else void conn.unloadThread(spare.threadId, false);
+    byModel.set(model, warm);
+    this.evict(conn, byModel);
+    let spare = warm.ready.shift();
+    while (spare && Date.now() - spare.createdAt > MAX_AGE_MS) {
+      void conn.unloadThread(spare.threadId, false);
+      spare = warm.ready.shift();
     }
-    if (spare !== 'starting') this.refill(conn, model);
-    else byModel.set(model, spare);
-    return threadId;
+    this.topUp(conn, model, warm);
+    return spare?.threadId ?? null;
   }
 
-  /** The warm thread waiting for `model` on `conn`, if any (diagnostics and tests). */
-  peek(conn: AppServerConnection, model: string): string | null {
-    const spare = this.of(conn).get(model);
-    return spare && spare !== 'starting' ? spare.threadId : null;
+  /** The warm threads waiting for `model` on `conn` (diagnostics and tests). */
+  peek(conn: AppServerConnection, model: string): string[] {
+    return (this.of(conn).get(model)?.ready ?? []).map((s) => s.threadId);
   }
 
   /** The thread parameters shared by spares and a request's own ephemeral thread. */
@@ -52,27 +59,32 @@ export class SpareThreadsService {
     return { model, cwd: this.config.workdir, sandbox: this.config.sandboxMode, approvalPolicy: 'never', ephemeral: true };
   }
 
-  private of(conn: AppServerConnection): Map<string, Spare | 'starting'> {
-    let byModel = this.spares.get(conn);
-    if (!byModel) this.spares.set(conn, (byModel = new Map()));
+  private of(conn: AppServerConnection): Map<string, Warm> {
+    let byModel = this.warm.get(conn);
+    if (!byModel) this.warm.set(conn, (byModel = new Map()));
     return byModel;
   }
 
-  private refill(conn: AppServerConnection, model: string): void {
-    const byModel = this.of(conn);
-    byModel.set(model, 'starting');
-    while (byModel.size > MAX_MODELS) {
-      const [oldest, spare] = byModel.entries().next().value as [string, Spare | 'starting'];
-      byModel.delete(oldest);
-      if (spare !== 'starting') void conn.unloadThread(spare.threadId, false);
+  private evict(conn: AppServerConnection, byModel: Map<string, Warm>): void {
+    for (const [model, warm] of byModel) {
+      if (byModel.size <= MAX_MODELS) return;
+      byModel.delete(model);
+      for (const spare of warm.ready.splice(0)) void conn.unloadThread(spare.threadId, false);
     }
+  }
+
+  private topUp(conn: AppServerConnection, model: string, warm: Warm): void {
+    if (warm.starting || warm.ready.length >= this.config.spareThreads || !conn.alive) return;
+    warm.starting = true;
     conn.request('thread/start', this.ephemeralThreadParams(model)).then(
       ({ thread }) => {
-        if (byModel.get(model) === 'starting') byModel.set(model, { threadId: thread.id, createdAt: Date.now() });
-        else void conn.unloadThread(thread.id, false);
+        warm.starting = false;
+        if (this.of(conn).get(model) !== warm) return void conn.unloadThread(thread.id, false);
+        warm.ready.push({ threadId: thread.id, createdAt: Date.now() });
+        this.topUp(conn, model, warm);
       },
       () => {
-        if (byModel.get(model) === 'starting') byModel.delete(model);
+        warm.starting = false;
       },
     );
   }

@@ -33,6 +33,7 @@ export const codexConfig = registerAs('codex', () => {
     allowDangerFullAccess: env.CODEX_ALLOW_DANGER_FULL_ACCESS,
     timeoutMs: env.CODEX_TIMEOUT * 1000,
     poolSize: env.CODEX_POOL_SIZE,
+    spareThreads: env.CODEX_SPARE_THREADS,
     maxParallel: env.CODEX_MAX_PARALLEL_REQUESTS,
     maxQueue: env.CODEX_MAX_QUEUE,
     queueTimeoutMs: env.CODEX_QUEUE_TIMEOUT * 1000,

@@ -54,6 +54,7 @@ export class EnvVars {
   @IsOptional() @Transform(toBool) @IsBoolean() CODEX_ALLOW_DANGER_FULL_ACCESS = false;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_TIMEOUT = 120;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(16) CODEX_POOL_SIZE = 1;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(64) CODEX_SPARE_THREADS = 8;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_MAX_PARALLEL_REQUESTS = 16;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) CODEX_MAX_QUEUE = 64;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_QUEUE_TIMEOUT = 30;
