@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_MODELS } from './support/codex-home';
 import { expectRefused, Refusal } from './support/bad-input';
-import { Gateway, startGateway } from './support/gateway';
+import { Gateway, startGateway, suiteGateway } from './support/gateway';
 
 const chat = { model: TEST_MODELS.full, messages: [{ role: 'user', content: 'hi' }] };
 const unauthorized: Refusal = { status: 401, type: 'invalid_request_error', param: null, code: 'invalid_api_key' };
@@ -52,13 +52,7 @@ describe('API keys from PROXY_API_KEY and PROXY_API_KEYS_FILE', () => {
 });
 
 describe('RATE_LIMIT_PER_MINUTE', () => {
-  let gw: Gateway;
-  beforeAll(async () => {
-    gw = await startGateway({ env: { PROXY_API_KEY: 'sk-one,sk-two', RATE_LIMIT_PER_MINUTE: '2' } });
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gw = suiteGateway({ env: { PROXY_API_KEY: 'sk-one,sk-two', RATE_LIMIT_PER_MINUTE: '2' } });
 
   it('answers 429 with Retry-After in seconds once a key has used its minute, before any turn', async () => {
     const headers = { authorization: 'Bearer sk-one' };

@@ -3,16 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthenticationError, RateLimitError } from 'openai';
 import { TEST_MODELS } from './support/codex-home';
-import { Gateway, startGateway } from './support/gateway';
+import { startGateway, suiteGateway } from './support/gateway';
 
 describe('API keys and rate limit', () => {
-  let gw: Gateway;
-  beforeAll(async () => {
-    gw = await startGateway({ env: { PROXY_API_KEY: 'sk-alpha, sk-beta', RATE_LIMIT_PER_MINUTE: '3' } });
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gw = suiteGateway({ env: { PROXY_API_KEY: 'sk-alpha, sk-beta', RATE_LIMIT_PER_MINUTE: '3' } });
 
   it('refuses a missing or wrong key with 401 invalid_api_key and starts no turn', async () => {
     const before = gw.providerCalls();

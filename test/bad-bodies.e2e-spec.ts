@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { bad, Case, chat, expectNoInternals, expectRefused, user } from './support/bad-input';
-import { Gateway, startGateway } from './support/gateway';
+import { suiteGateway } from './support/gateway';
 import { postJson } from './support/http';
 
 const malformed: Case[] = [
@@ -18,13 +18,7 @@ const malformed: Case[] = [
 ];
 
 describe('bad bodies never reach Codex', () => {
-  let gw: Gateway;
-  beforeAll(async () => {
-    gw = await startGateway({ env: { MAX_REQUEST_BODY_BYTES: '65536' } });
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gw = suiteGateway({ env: { MAX_REQUEST_BODY_BYTES: '65536' } });
 
   it.each(malformed)('refuses %s', async (_name, body, expected) => {
     await expectRefused(gw, body, expected);

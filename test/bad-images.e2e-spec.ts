@@ -1,6 +1,6 @@
 import { TEST_MODELS } from './support/codex-home';
 import { expectRefused, Refusal } from './support/bad-input';
-import { Gateway, startGateway } from './support/gateway';
+import { Gateway, startGateway, suiteGateway } from './support/gateway';
 import { dataUrl, imageMessage, ImageServer, PNG, PNG_DATA_URL } from './support/images';
 
 const P = 'messages[0].content[1].image_url';
@@ -8,13 +8,7 @@ const refused = (code: string, param = P): Refusal => ({ status: 400, type: 'inv
 const withImage = (url: string, extra: Record<string, unknown> = {}) => ({ model: TEST_MODELS.full, messages: [imageMessage('look', url)], ...extra });
 
 describe('image URLs the server never reads (fetching off, the default)', () => {
-  let gw: Gateway;
-  beforeAll(async () => {
-    gw = await startGateway({ env: { IMAGE_MAX_BYTES: '2048', MAX_IMAGES_PER_REQUEST: '2' } });
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gw = suiteGateway({ env: { IMAGE_MAX_BYTES: '2048', MAX_IMAGES_PER_REQUEST: '2' } });
 
   it.each([
     ['file://', 'file:///etc/passwd', 'unsupported_image_url'],
@@ -54,13 +48,7 @@ describe('image URLs the server never reads (fetching off, the default)', () => 
 });
 
 describe('image URLs pointing inside the network (fetching on, nothing exempted)', () => {
-  let gw: Gateway;
-  beforeAll(async () => {
-    gw = await startGateway({ env: { IMAGE_FETCH_ENABLED: '1' } });
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gw = suiteGateway({ env: { IMAGE_FETCH_ENABLED: '1' } });
 
   it.each([
     ['loopback', 'http://127.0.0.1:9/cat.png'],

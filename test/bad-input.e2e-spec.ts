@@ -1,6 +1,6 @@
 import { TEST_MODELS } from './support/codex-home';
 import { bad, Case, chat, expectRefused, user } from './support/bad-input';
-import { Gateway, startGateway } from './support/gateway';
+import { suiteGateway } from './support/gateway';
 
 const wrongTypes: Case[] = [
   ['model as a number', chat({ model: 42 }), bad('model')],
@@ -85,13 +85,7 @@ const rolesAndEmptiness: Case[] = [
 ];
 
 describe('bad fields never reach Codex', () => {
-  let gw: Gateway;
-  beforeAll(async () => {
-    gw = await startGateway({ env: { MAX_MESSAGES: '20', MAX_INPUT_CHARS: '5000' } });
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gw = suiteGateway({ env: { MAX_MESSAGES: '20', MAX_INPUT_CHARS: '5000' } });
 
   describe.each([
     ['wrong types', wrongTypes],

@@ -1,15 +1,9 @@
 import { TEST_MODELS } from './support/codex-home';
 import { DEFAULT_TEXT, FakeProvider } from './support/fake-provider';
-import { Gateway, startGateway } from './support/gateway';
+import { suiteGateway } from './support/gateway';
 
 describe('POST /v1/chat/completions', () => {
-  let gw: Gateway;
-  beforeAll(async () => {
-    gw = await startGateway();
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gw = suiteGateway();
 
   it('answers non-streaming requests in OpenAI shape with real usage', async () => {
     const res = await gw.client().chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'say hi' }] });

@@ -1,7 +1,7 @@
 import { lastValueFrom, toArray } from 'rxjs';
 import { TEST_MODELS } from './support/codex-home';
 import { DEFAULT_TEXT } from './support/fake-provider';
-import { Gateway, startGateway } from './support/gateway';
+import { Gateway, suiteGateway } from './support/gateway';
 import { postJson, readSse, sleep, waitFor } from './support/http';
 import { CodexEngineService } from '../src/codex/codex-engine.service';
 import { CodexPoolService } from '../src/codex/codex-pool.service';
@@ -15,13 +15,7 @@ function activeTurns(gw: Gateway): number {
 }
 
 describe('engine: cancellation, timeout, concurrency', () => {
-  let gw: Gateway;
-  beforeAll(async () => {
-    gw = await startGateway({ env: { CODEX_TIMEOUT: '2', CODEX_MAX_PARALLEL_REQUESTS: '16', CODEX_MAX_QUEUE: '4', CODEX_QUEUE_TIMEOUT: '5' } });
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gw = suiteGateway({ env: { CODEX_TIMEOUT: '2', CODEX_MAX_PARALLEL_REQUESTS: '16', CODEX_MAX_QUEUE: '4', CODEX_QUEUE_TIMEOUT: '5' } });
 
   it('interrupts the turn when a streaming client disconnects', async () => {
     const before = gw.providerCalls();
@@ -123,13 +117,7 @@ describe('engine: cancellation, timeout, concurrency', () => {
 });
 
 describe('engine: process death', () => {
-  let gw: Gateway;
-  beforeAll(async () => {
-    gw = await startGateway();
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gw = suiteGateway();
 
   it('fails in-flight requests with 502 and restarts the app-server', async () => {
     const pool = gw.app.get(CodexPoolService);
@@ -149,13 +137,7 @@ describe('engine: process death', () => {
 });
 
 describe('engine: spare threads', () => {
-  let gw: Gateway;
-  beforeAll(async () => {
-    gw = await startGateway({ env: { CODEX_SPARE_THREADS: '2' } });
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gw = suiteGateway({ env: { CODEX_SPARE_THREADS: '2' } });
 
   it('runs a stateless turn on a pre-started thread, with the system prompt still reaching the model', async () => {
     const spares = gw.app.get(SpareThreadsService);

@@ -1,18 +1,12 @@
 import { APIError } from 'openai';
 import { TEST_MODELS } from './support/codex-home';
-import { Gateway, startGateway } from './support/gateway';
+import { suiteGateway } from './support/gateway';
 import { postJson, readSse } from './support/http';
 
 const chat = (content: string, extra: Record<string, unknown> = {}) => ({ model: TEST_MODELS.full, messages: [{ role: 'user', content }], ...extra });
 
 describe('upstream failures', () => {
-  let gw: Gateway;
-  beforeAll(async () => {
-    gw = await startGateway();
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gw = suiteGateway();
 
   it('passes a provider 400 through as 400 with the provider message', async () => {
     const r = await postJson(`${gw.url}/v1/chat/completions`, chat('SCENARIO=e400'));

@@ -1,7 +1,7 @@
 import { TEST_MODELS } from './support/codex-home';
 import { bad, Case, chat, expectRefused, user } from './support/bad-input';
 import { FakeProvider } from './support/fake-provider';
-import { Gateway, startGateway } from './support/gateway';
+import { suiteGateway } from './support/gateway';
 import { postJson } from './support/http';
 
 /** Strings that broke the prototype's `-c key="value"` TOML building, plus shell metacharacters. */
@@ -38,13 +38,7 @@ const efforts: Case[] = [
 
 
 describe('TOML/shell injection and unsupported options never reach Codex', () => {
-  let gw: Gateway;
-  beforeAll(async () => {
-    gw = await startGateway();
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gw = suiteGateway();
 
   describe.each([
     ['TOML and shell injection', injections],

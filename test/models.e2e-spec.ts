@@ -1,16 +1,10 @@
 import { NotFoundError } from 'openai';
 import { TEST_MODELS } from './support/codex-home';
-import { Gateway, startGateway } from './support/gateway';
+import { suiteGateway } from './support/gateway';
 import { postJson } from './support/http';
 
 describe('GET /v1/models', () => {
-  let gw: Gateway;
-  beforeAll(async () => {
-    gw = await startGateway();
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gw = suiteGateway();
 
   it('lists the engine catalog with an alias per supported effort', async () => {
     const res = await fetch(`${gw.url}/v1/models`);

@@ -1,18 +1,12 @@
 import { makeCodexHome, TEST_MODELS } from './support/codex-home';
 import { FakeProvider } from './support/fake-provider';
-import { Gateway, startGateway } from './support/gateway';
+import { startGateway, suiteGateway } from './support/gateway';
 import { postJson } from './support/http';
 
 const msg = [{ role: 'user', content: 'hi' }];
 
 describe('x_codex policy', () => {
-  let gw: Gateway;
-  beforeAll(async () => {
-    gw = await startGateway();
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gw = suiteGateway();
 
   const rejected: [string, Record<string, unknown>, string][] = [
     ['danger-full-access without the server switch', { sandbox: 'danger-full-access' }, 'x_codex.sandbox'],

@@ -1,17 +1,11 @@
 import { BadRequestError, NotFoundError } from 'openai';
 import { TEST_MODELS } from './support/codex-home';
 import { DEFAULT_TEXT, FakeProvider } from './support/fake-provider';
-import { Gateway, startGateway } from './support/gateway';
+import { suiteGateway } from './support/gateway';
 import { postJson, readSse, waitFor } from './support/http';
 
 describe('POST /v1/responses', () => {
-  let gw: Gateway;
-  beforeAll(async () => {
-    gw = await startGateway();
-  });
-  afterAll(async () => {
-    await gw.close();
-  });
+  const gw = suiteGateway();
 
   it('answers a non-streaming request with a real response object', async () => {
     const res = await gw.client().responses.create({ model: TEST_MODELS.full, input: 'say hi' });

@@ -79,3 +79,23 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     },
   };
 }
+
+/**
+ * One gateway for a whole `describe` block: started before its tests, closed after them. The
+ * returned object forwards to the running gateway.
+ */
+export function suiteGateway(options: GatewayOptions = {}): Gateway {
+  let current: Gateway | null = null;
+  beforeAll(async () => {
+    current = await startGateway(options);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  return new Proxy({} as Gateway, {
+    get: (_target, prop) => {
+      if (!current) throw new Error('the suite gateway is not running');
+      return Reflect.get(current, prop) as unknown;
+    },
+  });
+}
