@@ -159,6 +159,16 @@ describe('engine: spare threads', () => {
     expect(spares.peek(conn, TEST_MODELS.full)).not.toContain(spare);
   });
 
+  it('falls back to a thread of its own when Codex no longer knows the spare', async () => {
+    const spares = gw.app.get(SpareThreadsService);
+    const conn = gw.app.get(CodexPoolService).acquire();
+    expect(await waitFor(() => spares.peek(conn, TEST_MODELS.full).length === 2)).toBe(true);
+    for (const threadId of spares.peek(conn, TEST_MODELS.full)) await conn.unloadThread(threadId, true);
+    const r = await postJson(`${gw.url}/v1/chat/completions`, body('hi'));
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ choices: [{ message: { content: DEFAULT_TEXT } }] });
+  });
+
   it('does not use a spare for a sandbox other than the default', async () => {
     const spares = gw.app.get(SpareThreadsService);
     const conn = gw.app.get(CodexPoolService).acquire();

@@ -6,6 +6,7 @@ import { CodexEvent } from './codex-event.types';
 import { TurnNotificationMapper } from './codex-notification.mapper';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import type { Notification } from './protocol/app-server.protocol';
+import type { Turn } from './protocol/generated/v2/Turn';
 import type { JsonValue } from './protocol/generated/serde_json/JsonValue';
 import { retryWhileClosing, toSandboxPolicy } from './turn-protocol.mapper';
 import { SpareThreadsService } from './spare-threads.service';
@@ -46,6 +47,9 @@ export class TurnRun {
   /** Lock on the stored thread this turn writes, held until Codex has unloaded it. */
   private threadLease: (() => void) | null = null;
   private disposed = false;
+  /** The thread is a pre-started spare (SpareThreadsService). */
+  private onSpare = false;
+  private stopListening: (() => void) | null = null;
 
   constructor(
     private readonly spec: TurnSpec,
@@ -84,23 +88,44 @@ export class TurnRun {
     this.cleanups.push(conn.onExit((err) => this.fail(err)));
     this.timer = setTimeout(() => this.onTimeout(), this.deps.timeoutMs);
     this.threadId = await this.openThread(conn);
-    this.cleanups.push(conn.subscribeThread(this.threadId, (n) => this.onNotification(n)));
-    const history = this.historyToInject();
-    if (history.length > 0) await conn.request('thread/inject_items', { threadId: this.threadId, items: history });
+    let turn: Turn;
+    try {
+      turn = await this.startTurn(conn, this.threadId);
+    } catch (err) {
+      if (!this.onSpare || this.closed || !(err instanceof CodexError) || err.code !== CodexErrorCode.ProtocolError) throw err;
+      // A spare that Codex no longer knows must not fail the request: start a thread of its own.
+      this.stopListening?.();
+      void conn.unloadThread(this.threadId, false);
+      this.onSpare = false;
+      this.threadId = (await conn.request('thread/start', this.ownEphemeralParams())).thread.id;
+      turn = await this.startTurn(conn, this.threadId);
+    }
+    this.turnId = turn.id;
+    this.mapper = new TurnNotificationMapper(turn.id);
     if (this.closed) return;
+    this.out.next({ type: 'started', threadId: this.threadId, turnId: turn.id });
+    for (const n of this.buffered.splice(0)) this.onNotification(n);
+  }
+
+  private async startTurn(conn: AppServerConnection, threadId: string): Promise<Turn> {
+    this.stopListening = conn.subscribeThread(threadId, (n) => this.onNotification(n));
+    this.cleanups.push(() => this.stopListening?.());
+    const history = this.historyToInject();
+    if (history.length > 0) await conn.request('thread/inject_items', { threadId, items: history });
+    if (this.closed) throw new CodexError(CodexErrorCode.Interrupted, 'client gone before the turn started');
     const { turn } = await conn.request('turn/start', {
-      threadId: this.threadId,
+      threadId,
       input: this.spec.input,
       model: this.spec.model,
       effort: this.spec.effort,
       sandboxPolicy: toSandboxPolicy(this.spec),
       outputSchema: this.spec.outputSchema,
     });
-    this.turnId = turn.id;
-    this.mapper = new TurnNotificationMapper(turn.id);
-    if (this.closed) return;
-    this.out.next({ type: 'started', threadId: this.threadId, turnId: turn.id });
-    for (const n of this.buffered.splice(0)) this.onNotification(n);
+    return turn;
+  }
+
+  private ownEphemeralParams(): ReturnType<SpareThreadsService['ephemeralThreadParams']> {
+    return { ...this.deps.spares.ephemeralThreadParams(this.spec.model), sandbox: this.spec.sandbox };
   }
 
   private finish(): void {
@@ -122,9 +147,8 @@ export class TurnRun {
       case 'new': {
         if (target.ephemeral) {
           const spare = this.deps.spares.take(conn, spec.model, spec.sandbox);
-          if (spare !== null) return spare;
-          const params = { ...this.deps.spares.ephemeralThreadParams(spec.model), sandbox: spec.sandbox };
-          return (await conn.request('thread/start', params)).thread.id;
+          this.onSpare = spare !== null;
+          return spare ?? (await conn.request('thread/start', this.ownEphemeralParams())).thread.id;
         }
         const id = (await conn.request('thread/start', { ...common, ephemeral: false })).thread.id;
         this.threadLease = this.deps.locks.claimNew(id);
