@@ -3,6 +3,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { CodexError, CodexErrorCode } from './codex.errors';
 import type { Method, Notification, ParamsOf, ResultByMethod } from './protocol/app-server.protocol';
+import { isRecord } from '../common/json/is-record';
 
 interface Pending {
   method: string;
@@ -13,10 +14,6 @@ interface Pending {
 type NotificationListener = (n: Notification) => void;
 
 const CLOSE_WAIT_MS = 5_000;
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 /** Answers that let a turn go on without a human: every approval is declined, every question cancelled. */
 function answerFor(method: string): unknown {

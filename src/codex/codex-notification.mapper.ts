@@ -1,3 +1,4 @@
+import { asRecord } from '../common/json/is-record';
 import { CodexError, CodexErrorCode } from './codex.errors';
 import { CodexEvent, emptyUsage, TurnUsage } from './codex-event.types';
 import type { Notification, TurnError } from './protocol/app-server.protocol';
@@ -66,9 +67,7 @@ function httpStatusOf(info: unknown): number | null {
 /** Codex passes a provider's 4xx body through raw as the message; recover OpenAI's own message from it. */
 function providerMessage(message: string): string | null {
   try {
-    const body: unknown = JSON.parse(message);
-    const inner: unknown = typeof body === 'object' && body !== null ? (body as { error?: unknown }).error : undefined;
-    const text: unknown = typeof inner === 'object' && inner !== null ? (inner as { message?: unknown }).message : undefined;
+    const text = asRecord(asRecord(JSON.parse(message)).error).message;
     return typeof text === 'string' ? text : null;
   } catch {
     return null;

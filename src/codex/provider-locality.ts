@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { asRecord } from '../common/json/is-record';
 
 const LOCAL_SCHEMES = new Set(['unix:', 'http+unix:', 'https+unix:']);
 
@@ -28,10 +29,6 @@ export interface ProviderEnv {
 
 const OSS_DEFAULT: Record<string, string> = { oss: 'http://localhost:11434/v1', ollama: 'http://localhost:11434/v1', lmstudio: 'http://localhost:1234/v1' };
 
-function table(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
 function str(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;
 }
@@ -44,9 +41,9 @@ function str(value: unknown): string | null {
  */
 export function resolveProvider(doc: Record<string, unknown>, env: ProviderEnv): { id: string; baseUrl: string | null; local: boolean } {
   const profileName = str(doc.profile);
-  const profile = profileName ? table(table(doc.profiles)[profileName]) : {};
+  const profile = profileName ? asRecord(asRecord(doc.profiles)[profileName]) : {};
   const id = str(profile.model_provider) ?? str(doc.model_provider) ?? 'openai';
-  const own = str(table(table(doc.model_providers)[id]).base_url);
+  const own = str(asRecord(asRecord(doc.model_providers)[id]).base_url);
   let candidates = [own];
   let fallback: string | null = null;
   if (id === 'openai') {

@@ -3,10 +3,7 @@ import type { Request } from 'express';
 import { apiKeyNameOf } from '../common/auth/api-key.types';
 import { errorReason } from '../common/errors/error-reason';
 import { requestStatsOf } from '../common/http/request-stats';
-
-function record(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
+import { asRecord } from '../common/json/is-record';
 
 /**
  * The fields of a request's one log line, from what the gateway learned serving it. Prompts and
@@ -15,7 +12,7 @@ function record(value: unknown): Record<string, unknown> {
 export function requestLogFields(message: IncomingMessage, res: ServerResponse, logPrompts: boolean): Record<string, unknown> {
   const req = message as Request;
   const stats = requestStatsOf(req);
-  const body = record(req.body);
+  const body = asRecord(req.body);
   const fields: Record<string, unknown> = { method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode };
   if (!res.writableFinished) fields.aborted = true;
   const keyName = apiKeyNameOf(req);

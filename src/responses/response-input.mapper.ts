@@ -1,6 +1,7 @@
 import { invalidRequest } from '../common/errors/openai-error';
 import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
 import type { HistoryContent, HistoryMessage, PendingImage, TurnContent } from '../images/turn-images';
+import { isRecord } from '../common/json/is-record';
 
 export interface ResponseTurnContent extends TurnContent {
   /** Everything this request adds to the conversation, as text items, kept to rebuild it later. */
@@ -12,10 +13,6 @@ const ROLES = new Set(['user', 'assistant', 'system', 'developer']);
 const IMAGE_PLACEHOLDER = '[image]';
 
 type Part = { type: 'text'; text: string } | PendingImage;
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 function partsOf(content: unknown, role: string, param: string): Part[] {
   if (typeof content === 'string') return [{ type: 'text', text: content }];

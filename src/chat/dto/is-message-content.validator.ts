@@ -1,12 +1,9 @@
 import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { isRecord } from '../../common/json/is-record';
 
 // Accepted for compatibility; Codex sends images at their original detail whatever is asked.
 const IMAGE_DETAILS = new Set(['auto', 'low', 'high']);
 const PART_TYPES = new Set(['text', 'image_url', 'input_text', 'input_image', 'input_audio', 'file', 'refusal']);
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 /** Why `value` is not valid message content, or null when it is: a string, null, or an array of typed parts. */
 export function contentProblem(value: unknown): string | null {
