@@ -1,6 +1,6 @@
 import { invalidRequest } from '../common/errors/openai-error';
 import type { UserInput } from '../codex/protocol/app-server.protocol';
-import type { HistoryMessage, PendingImage, TurnContent } from '../images/turn-images';
+import { tallyParts, type HistoryMessage, type PendingImage, type TurnContent, type TurnPart } from '../images/turn-images';
 import type { ChatContentPart, ChatMessageDto } from './dto/chat-message.dto';
 
 /** The parts of a turn that come from the conversation itself. */
@@ -8,18 +8,16 @@ export interface ChatTurnContent extends TurnContent {
   developerInstructions: string | null;
 }
 
-type Part = { type: 'text'; text: string } | PendingImage;
-
 function imageUrlOf(part: ChatContentPart): string | null {
   const raw: unknown = 'image_url' in part ? part.image_url : undefined;
   const url: unknown = typeof raw === 'object' && raw !== null ? (raw as { url?: unknown }).url : raw;
   return typeof url === 'string' ? url : null;
 }
 
-function partsOf(content: ChatMessageDto['content'], param: string, imagesAllowed: boolean): Part[] {
+function partsOf(content: ChatMessageDto['content'], param: string, imagesAllowed: boolean): TurnPart[] {
   if (content === null || content === undefined) return [];
   if (typeof content === 'string') return [{ type: 'text', text: content }];
-  return content.map((part: ChatContentPart, i): Part => {
+  return content.map((part: ChatContentPart, i): TurnPart => {
     if ((part.type === 'text' || part.type === 'input_text') && typeof part.text === 'string') return { type: 'text', text: part.text };
     const url = part.type === 'image_url' && imagesAllowed ? imageUrlOf(part) : null;
     if (url !== null) return { type: 'pending_image', url, param: `${param}[${i}].image_url` };
@@ -27,7 +25,7 @@ function partsOf(content: ChatMessageDto['content'], param: string, imagesAllowe
   });
 }
 
-const texts = (parts: Part[]): string[] => parts.flatMap((p) => (p.type === 'text' ? [p.text] : []));
+const texts = (parts: TurnPart[]): string[] => parts.flatMap((p) => (p.type === 'text' ? [p.text] : []));
 
 /**
  * Splits a Chat Completions conversation into developer instructions (system and developer
@@ -50,10 +48,7 @@ export function toChatTurn(messages: ChatMessageDto[]): ChatTurnContent {
       throw invalidRequest(`Role '${m.role}' is not supported: this gateway does not run client-side tools.`, `messages[${i}].role`, 'unsupported_role');
     }
     const parts = partsOf(m.content, param, m.role === 'user');
-    for (const p of parts) {
-      if (p.type === 'text') size.textChars += p.text.length;
-      else size.imageParams.push(p.param);
-    }
+    tallyParts(size, parts);
     const hasImage = parts.some((p) => p.type === 'pending_image');
     if (m.role === 'user' && !hasImage && texts(parts).join('').trim() === '') {
       throw invalidRequest('A user message must not be empty.', param, 'empty_content');

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { invalidRequest } from '../common/errors/openai-error';
 import { checkRequestLimits } from '../common/limits/request-limits';
 import { appConfig, AppConfig } from '../config/app.config';
-import { CodexError, CodexErrorCode } from '../codex/codex.errors';
 import { SandboxPolicyService, TurnPolicy } from '../codex/sandbox-policy.service';
 import { toTurnSpec } from '../codex/turn-spec.factory';
 import type { TurnSpec } from '../codex/turn-spec.types';
@@ -10,7 +9,6 @@ import { applyOutputFormat } from '../openai/output-format';
 import { assertNoForcedToolCall } from '../openai/tool-choice';
 import { ImageInputService } from '../images/image-input.service';
 import type { ImageScope } from '../images/image-scope';
-import { resolveTurnImages } from '../images/turn-images';
 import { ModelsService } from '../models/models.service';
 import { toChatTurn } from './chat-request.mapper';
 import { CreateChatCompletionDto, IGNORED_CHAT_PARAMS } from './dto/create-chat-completion.dto';
@@ -55,27 +53,14 @@ export class ChatRequestService {
     checkRequestLimits(turn.size, this.app.limits);
     const format = dto.response_format && { type: dto.response_format.type, schema: dto.response_format.json_schema?.schema };
     const { instructions, outputSchema } = applyOutputFormat(format, turn.developerInstructions, 'response_format.json_schema.schema');
-    const images = this.images.openScope(client);
-    try {
-      const { history, input } = await resolveTurnImages(turn, images);
-      if (client.aborted) throw new CodexError(CodexErrorCode.Interrupted, 'client closed the connection before the turn started');
-      return {
-        requestedModel: resolved.requested,
-        spec: toTurnSpec(resolved.model.model, policy, {
-          developerInstructions: instructions,
-          history,
-          input,
-          outputSchema,
-          thread: { kind: 'new', ephemeral: true },
-        }),
-        policy,
-        images,
-        includeUsage: dto.stream_options?.include_usage === true,
-        ignoredParams: IGNORED_CHAT_PARAMS.filter((k) => dto[k] !== undefined),
-      };
-    } catch (err) {
-      await images.dispose();
-      throw err;
-    }
+    const { history, input, scope } = await this.images.resolveTurn(turn, client);
+    return {
+      requestedModel: resolved.requested,
+      spec: toTurnSpec(resolved.model.model, policy, { developerInstructions: instructions, history, input, outputSchema, thread: { kind: 'new', ephemeral: true } }),
+      policy,
+      images: scope,
+      includeUsage: dto.stream_options?.include_usage === true,
+      ignoredParams: IGNORED_CHAT_PARAMS.filter((k) => dto[k] !== undefined),
+    };
   }
 }

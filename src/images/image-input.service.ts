@@ -2,12 +2,14 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { invalidRequest, OpenAIHttpException } from '../common/errors/openai-error';
+import { CodexError, CodexErrorCode } from '../codex/codex.errors';
 import { imagesConfig, ImagesConfig } from '../config/images.config';
 import { AddressPolicy } from './address-policy';
 import { decodedSize, parseDataUrl } from './data-url';
 import { ImageFetcher, systemLookup } from './image-fetcher';
 import { declaredImageMime, IMAGE_MIMES, sniffImageMime } from './image-mime';
 import { ImageScope, LoadedImage } from './image-scope';
+import { resolveTurnImages, type ResolvedTurn, type TurnContent } from './turn-images';
 
 const unsupportedType = (param: string): OpenAIHttpException =>
   invalidRequest(`The image at '${param}' must be one of ${IMAGE_MIMES.join(', ')}.`, param, 'unsupported_image_type');
@@ -47,6 +49,23 @@ export class ImageInputService implements OnModuleInit, OnApplicationShutdown {
   /** A holder for one request's images; `client` aborts downloads when the client goes away. */
   openScope(client?: AbortSignal): ImageScope {
     return new ImageScope((url, param, signal) => this.load(url, param, signal), this.tempDir, client);
+  }
+
+  /**
+   * Loads every image of one request's turn (see resolveTurnImages). The returned scope owns the
+   * temp files from then on; if anything fails first (a refused image, the client gone), they are
+   * removed before the error is rethrown.
+   */
+  async resolveTurn(turn: TurnContent, client: AbortSignal): Promise<ResolvedTurn & { scope: ImageScope }> {
+    const scope = this.openScope(client);
+    try {
+      const resolved = await resolveTurnImages(turn, scope);
+      if (client.aborted) throw new CodexError(CodexErrorCode.Interrupted, 'client closed the connection before the turn started');
+      return { ...resolved, scope };
+    } catch (err) {
+      await scope.dispose();
+      throw err;
+    }
   }
 
   async load(url: string, param: string, signal: AbortSignal): Promise<LoadedImage> {

@@ -10,6 +10,9 @@ export interface PendingImage {
   param: string;
 }
 
+/** A content part as the feature mappers read it: text, or an image still to load. */
+export type TurnPart = { type: 'text'; text: string } | PendingImage;
+
 export type HistoryContent = { type: 'input_text' | 'output_text'; text: string } | PendingImage;
 
 /** An earlier message as a raw Responses item, roles kept. */
@@ -25,6 +28,14 @@ export interface TurnContent {
   /** The last user message, as Codex user input. */
   input: (UserInput | PendingImage)[];
   size: RequestSize;
+}
+
+/** Adds a message's parts to the request's size, the one measure every endpoint's limits use. */
+export function tallyParts(size: { textChars: number; imageParams: string[] }, parts: readonly TurnPart[]): void {
+  for (const p of parts) {
+    if (p.type === 'text') size.textChars += p.text.length;
+    else size.imageParams.push(p.param);
+  }
 }
 
 export interface ResolvedTurn {

@@ -1,6 +1,6 @@
 import { invalidRequest } from '../common/errors/openai-error';
 import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
-import type { HistoryContent, HistoryMessage, PendingImage, TurnContent } from '../images/turn-images';
+import { tallyParts, type HistoryContent, type HistoryMessage, type TurnContent, type TurnPart } from '../images/turn-images';
 import { isRecord } from '../common/json/is-record';
 
 export interface ResponseTurnContent extends TurnContent {
@@ -12,12 +12,10 @@ const ROLES = new Set(['user', 'assistant', 'system', 'developer']);
 /** Stored conversations keep text only; a rebuilt conversation shows where an image was. */
 const IMAGE_PLACEHOLDER = '[image]';
 
-type Part = { type: 'text'; text: string } | PendingImage;
-
-function partsOf(content: unknown, role: string, param: string): Part[] {
+function partsOf(content: unknown, role: string, param: string): TurnPart[] {
   if (typeof content === 'string') return [{ type: 'text', text: content }];
   if (!Array.isArray(content)) throw invalidRequest('content must be a string or an array of content parts.', param);
-  return content.map((part: unknown, i): Part => {
+  return content.map((part: unknown, i): TurnPart => {
     const p = `${param}[${i}]`;
     if (!isRecord(part)) throw invalidRequest('A content part must be an object.', p);
     const type = part.type;
@@ -30,7 +28,7 @@ function partsOf(content: unknown, role: string, param: string): Part[] {
   });
 }
 
-function historyMessage(role: string, parts: Part[]): HistoryMessage {
+function historyMessage(role: string, parts: TurnPart[]): HistoryMessage {
   const textType = role === 'assistant' ? 'output_text' : 'input_text';
   return {
     type: 'message',
@@ -65,10 +63,7 @@ export function toResponseTurn(input: unknown): ResponseTurnContent {
     if (typeof role !== 'string' || !ROLES.has(role)) throw invalidRequest('role must be one of user, assistant, system, developer.', `${param}.role`);
     if (i === list.length - 1 && role !== 'user') throw invalidRequest('The last input item must have role "user".', `${param}.role`);
     const parts = partsOf(item.content, role, `${param}.content`);
-    for (const p of parts) {
-      if (p.type === 'text') size.textChars += p.text.length;
-      else size.imageParams.push(p.param);
-    }
+    tallyParts(size, parts);
     const empty = parts.every((p) => p.type === 'text' && p.text.trim() === '');
     if (role === 'user' && empty) throw invalidRequest('A user message must not be empty.', `${param}.content`, 'empty_content');
     messages.push(historyMessage(role, parts));

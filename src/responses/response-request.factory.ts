@@ -13,10 +13,8 @@ import { responseBase } from './response-base.factory';
 import type { ResponseObject } from './responses.types';
 import { checkRequestLimits } from '../common/limits/request-limits';
 import { appConfig, AppConfig } from '../config/app.config';
-import { CodexError, CodexErrorCode } from '../codex/codex.errors';
 import { ImageInputService } from '../images/image-input.service';
 import type { ImageScope } from '../images/image-scope';
-import { resolveTurnImages } from '../images/turn-images';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
 
 /** A request that passed every check that can fail with 4xx, ready to run. */
@@ -68,24 +66,17 @@ export class ResponseRequestFactory {
     }
     const { instructions, outputSchema } = applyOutputFormat(dto.text?.format, dto.instructions ?? null, 'text.format.schema');
     const store = dto.store ?? true;
-    const images = this.images.openScope(client);
-    try {
-      const { history, input } = await resolveTurnImages(turn, images);
-      if (client.aborted) throw new CodexError(CodexErrorCode.Interrupted, 'client closed the connection before the turn started');
-      return {
-        base: responseBase(dto, resolved.requested, policy.effort, store),
-        spec: toTurnSpec(resolved.model.model, policy, { developerInstructions: instructions, history, input, outputSchema, thread: { kind: 'new', ephemeral: !store } }),
-        policy,
-        previous,
-        owner,
-        store,
-        images,
-        items: turn.items,
-        ignoredParams: IGNORED_RESPONSE_PARAMS.filter((k) => dto[k] !== undefined),
-      };
-    } catch (err) {
-      await images.dispose();
-      throw err;
-    }
+    const { history, input, scope } = await this.images.resolveTurn(turn, client);
+    return {
+      base: responseBase(dto, resolved.requested, policy.effort, store),
+      spec: toTurnSpec(resolved.model.model, policy, { developerInstructions: instructions, history, input, outputSchema, thread: { kind: 'new', ephemeral: !store } }),
+      policy,
+      previous,
+      owner,
+      store,
+      images: scope,
+      items: turn.items,
+      ignoredParams: IGNORED_RESPONSE_PARAMS.filter((k) => dto[k] !== undefined),
+    };
   }
 }
