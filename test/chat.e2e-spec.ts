@@ -1,6 +1,7 @@
 import { TEST_MODELS } from './support/codex-home';
 import { DEFAULT_TEXT, FakeProvider } from './support/fake-provider';
 import { suiteGateway } from './support/gateway';
+import { post } from './support/http';
 
 describe('POST /v1/chat/completions', () => {
   const gw = suiteGateway();
@@ -42,11 +43,7 @@ describe('POST /v1/chat/completions', () => {
   });
 
   it('sends the raw SSE framing that SDKs expect', async () => {
-    const res = await fetch(`${gw.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'hi' }], stream: true }),
-    });
+    const res = await post(`${gw.url}/v1/chat/completions`, { model: TEST_MODELS.full, messages: [{ role: 'user', content: 'hi' }], stream: true });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     expect(res.headers.get('cache-control')).toContain('no-cache');
@@ -83,7 +80,7 @@ describe('POST /v1/chat/completions', () => {
     expect(gw.provider.requests[before]!.body.reasoning?.effort).toBe('high');
     before = gw.providerCalls();
     const body = { model: `${TEST_MODELS.full} high`, messages: [{ role: 'user', content: 'hi' }], x_codex: { reasoning_effort: 'low' } };
-    const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await post(`${gw.url}/v1/chat/completions`, body);
     expect(res.status).toBe(200);
     expect(gw.provider.requests[before]!.body.reasoning?.effort).toBe('low');
   });
@@ -94,11 +91,7 @@ describe('POST /v1/chat/completions', () => {
     expect(msg.content).toBe('Reasoned answer.');
     expect(msg.reasoning_content).toBe('Thinking about the greeting carefully.');
     expect(shown.usage?.completion_tokens_details?.reasoning_tokens).toBe(3);
-    const res = await fetch(`${gw.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'SCENARIO=reasoning' }], x_codex: { hide_reasoning: true } }),
-    });
+    const res = await post(`${gw.url}/v1/chat/completions`, { model: TEST_MODELS.full, messages: [{ role: 'user', content: 'SCENARIO=reasoning' }], x_codex: { hide_reasoning: true } });
     const hidden = (await res.json()) as { choices: { message: { reasoning_content?: string } }[] };
     expect(hidden.choices[0]?.message.reasoning_content).toBeUndefined();
   });

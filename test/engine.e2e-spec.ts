@@ -2,7 +2,7 @@ import { lastValueFrom, toArray } from 'rxjs';
 import { TEST_MODELS } from './support/codex-home';
 import { DEFAULT_TEXT } from './support/fake-provider';
 import { Gateway, suiteGateway } from './support/gateway';
-import { postJson, readSse, sleep, waitFor } from './support/http';
+import { post, postJson, readSse, sleep, waitFor } from './support/http';
 import { CodexEngineService } from '../src/codex/codex-engine.service';
 import { CodexPoolService } from '../src/codex/codex-pool.service';
 import { SpareThreadsService } from '../src/codex/spare-threads.service';
@@ -20,12 +20,7 @@ describe('engine: cancellation, timeout, concurrency', () => {
   it('interrupts the turn when a streaming client disconnects', async () => {
     const before = gw.providerCalls();
     const abort = new AbortController();
-    const res = await fetch(`${gw.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body('SCENARIO=slow', { stream: true })),
-      signal: abort.signal,
-    });
+    const res = await post(`${gw.url}/v1/chat/completions`, body('SCENARIO=slow', { stream: true }), { signal: abort.signal });
     const reader = res.body!.getReader();
     await reader.read();
     abort.abort();
@@ -38,12 +33,7 @@ describe('engine: cancellation, timeout, concurrency', () => {
   it('interrupts the turn when a non-streaming client disconnects', async () => {
     const before = gw.providerCalls();
     const abort = new AbortController();
-    const pending = fetch(`${gw.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body('SCENARIO=slow')),
-      signal: abort.signal,
-    }).catch(() => null);
+    const pending = post(`${gw.url}/v1/chat/completions`, body('SCENARIO=slow'), { signal: abort.signal }).catch(() => null);
     expect(await waitFor(() => gw.providerCalls() > before)).toBe(true);
     abort.abort();
     await pending;
@@ -62,22 +52,14 @@ describe('engine: cancellation, timeout, concurrency', () => {
   });
 
   it('answers a streaming request that times out before any token with 504', async () => {
-    const res = await fetch(`${gw.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body('SCENARIO=hang', { stream: true })),
-    });
+    const res = await post(`${gw.url}/v1/chat/completions`, body('SCENARIO=hang', { stream: true }));
     // No token ever came, so the status is still free to tell the truth.
     expect(res.status).toBe(504);
     await res.text();
   });
 
   it('ends a stream that times out after tokens with a timeout error frame and [DONE]', async () => {
-    const res = await fetch(`${gw.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body('SCENARIO=stall', { stream: true })),
-    });
+    const res = await post(`${gw.url}/v1/chat/completions`, body('SCENARIO=stall', { stream: true }));
     expect(res.status).toBe(200);
     const { data } = await readSse(res);
     expect(data[data.length - 1]).toBe('[DONE]');
@@ -86,11 +68,7 @@ describe('engine: cancellation, timeout, concurrency', () => {
 
   it('runs 16 concurrent streams without crossing their outputs', async () => {
     const runs = Array.from({ length: 16 }, async (_, i) => {
-      const res = await fetch(`${gw.url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body(`request ${i}`, { stream: true })),
-      });
+      const res = await post(`${gw.url}/v1/chat/completions`, body(`request ${i}`, { stream: true }));
       const { data } = await readSse(res);
       const chunks = data.filter((d): d is { id: string; choices: { delta: { content?: string } }[] } => typeof d === 'object' && d !== null && 'id' in d);
       return { ids: new Set(chunks.map((c) => c.id)), text: chunks.map((c) => c.choices[0]?.delta.content ?? '').join('') };

@@ -1,7 +1,7 @@
 import { APIError } from 'openai';
 import { TEST_MODELS } from './support/codex-home';
 import { suiteGateway } from './support/gateway';
-import { postJson, readSse } from './support/http';
+import { post, postJson, readSse } from './support/http';
 
 const chat = (content: string, extra: Record<string, unknown> = {}) => ({ model: TEST_MODELS.full, messages: [{ role: 'user', content }], ...extra });
 
@@ -29,21 +29,13 @@ describe('upstream failures', () => {
   });
 
   it('answers a failure before the first token with a real status even when streaming', async () => {
-    const res = await fetch(`${gw.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(chat('SCENARIO=e400', { stream: true })),
-    });
+    const res = await post(`${gw.url}/v1/chat/completions`, chat('SCENARIO=e400', { stream: true }));
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/json');
   });
 
   it('ends a stream that fails mid-way with an error frame, then [DONE]', async () => {
-    const res = await fetch(`${gw.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(chat('SCENARIO=midfail', { stream: true })),
-    });
+    const res = await post(`${gw.url}/v1/chat/completions`, chat('SCENARIO=midfail', { stream: true }));
     expect(res.status).toBe(200);
     const { data } = await readSse(res);
     const errorFrame = data.find((d): d is { error: { type: string; message: string } } => typeof d === 'object' && d !== null && 'error' in d);

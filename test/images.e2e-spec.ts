@@ -6,7 +6,7 @@ import { ImageInputService } from '../src/images/image-input.service';
 import { TEST_MODELS } from './support/codex-home';
 import { ProviderItem } from './support/fake-provider';
 import { Gateway, startGateway } from './support/gateway';
-import { postJson, waitFor } from './support/http';
+import { post, postJson, waitFor } from './support/http';
 import { imageMessage, ImageServer, PNG, PNG_DATA_URL } from './support/images';
 
 const images = (items: ProviderItem[] | undefined, role = 'user'): string[] =>
@@ -49,12 +49,7 @@ describe('image inputs', () => {
   it('keeps the temp file private while the turn runs and removes it when the client disconnects mid-stream', async () => {
     const before = gw.providerCalls();
     const abort = new AbortController();
-    const res = await fetch(`${gw.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: TEST_MODELS.full, stream: true, messages: [imageMessage('SCENARIO=slow', PNG_DATA_URL)] }),
-      signal: abort.signal,
-    });
+    const res = await post(`${gw.url}/v1/chat/completions`, { model: TEST_MODELS.full, stream: true, messages: [imageMessage('SCENARIO=slow', PNG_DATA_URL)] }, { signal: abort.signal });
     const reader = res.body!.getReader();
     await reader.read();
     const during = files();

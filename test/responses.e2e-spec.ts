@@ -2,7 +2,7 @@ import { BadRequestError, NotFoundError } from 'openai';
 import { TEST_MODELS } from './support/codex-home';
 import { DEFAULT_TEXT, FakeProvider } from './support/fake-provider';
 import { suiteGateway } from './support/gateway';
-import { postJson, readSse, waitFor } from './support/http';
+import { post, postJson, readSse, waitFor } from './support/http';
 
 describe('POST /v1/responses', () => {
   const gw = suiteGateway();
@@ -46,11 +46,7 @@ describe('POST /v1/responses', () => {
   });
 
   it('sends event: lines and no [DONE] sentinel on the wire', async () => {
-    const res = await fetch(`${gw.url}/v1/responses`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: TEST_MODELS.full, input: 'hi', stream: true }),
-    });
+    const res = await post(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'hi', stream: true });
     const { events, raw } = await readSse(res);
     expect(raw).not.toContain('[DONE]');
     expect(events.every((e) => e !== null && e.startsWith('response.'))).toBe(true);
@@ -168,11 +164,7 @@ describe('POST /v1/responses', () => {
   });
 
   it('ends a stream that fails mid-way with response.failed', async () => {
-    const res = await fetch(`${gw.url}/v1/responses`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: TEST_MODELS.full, input: 'SCENARIO=midfail', stream: true }),
-    });
+    const res = await post(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'SCENARIO=midfail', stream: true });
     expect(res.status).toBe(200);
     const { events, data } = await readSse(res);
     expect(events[events.length - 1]).toBe('response.failed');
@@ -189,12 +181,7 @@ describe('POST /v1/responses', () => {
   it('interrupts the turn when a streaming client disconnects', async () => {
     const before = gw.providerCalls();
     const abort = new AbortController();
-    const res = await fetch(`${gw.url}/v1/responses`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: TEST_MODELS.full, input: 'SCENARIO=slow', stream: true }),
-      signal: abort.signal,
-    });
+    const res = await post(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'SCENARIO=slow', stream: true }, { signal: abort.signal });
     await res.body!.getReader().read();
     abort.abort();
     expect(await waitFor(() => gw.provider.requests[before]?.aborted === true)).toBe(true);

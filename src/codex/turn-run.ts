@@ -109,7 +109,6 @@ export class TurnRun {
 
   private async startTurn(conn: AppServerConnection, threadId: string): Promise<Turn> {
     this.stopListening = conn.subscribeThread(threadId, (n) => this.onNotification(n));
-    this.cleanups.push(() => this.stopListening?.());
     const history = this.historyToInject();
     if (history.length > 0) await conn.request('thread/inject_items', { threadId, items: history });
     if (this.closed) throw new CodexError(CodexErrorCode.Interrupted, 'client gone before the turn started');
@@ -233,6 +232,7 @@ export class TurnRun {
     this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
     for (const fn of this.cleanups.splice(0)) fn();
+    this.stopListening?.();
     const { conn, threadId } = this;
     if (conn) conn.activeTurns--;
     this.release?.();

@@ -5,12 +5,18 @@ export interface JsonResult {
   body: { error?: { message: string; type: string; param: string | null; code: string | null } } & Record<string, unknown>;
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonResult> {
-  const res = await fetch(url, {
+/** POSTs `body` as JSON (a string is sent as is, to test malformed bodies) and returns the raw response. */
+export function post(url: string, body: unknown, options: { headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Response> {
+  return fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...options.headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
+    signal: options.signal,
   });
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonResult> {
+  const res = await post(url, body, { headers });
   const text = await res.text();
   let parsed: JsonResult['body'] = {};
   try {
