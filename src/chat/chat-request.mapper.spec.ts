@@ -1,17 +1,8 @@
-import { OpenAIHttpException } from '../common/errors/openai-error';
+import { refusalOf } from '../common/errors/refusal.testing';
 import { toChatTurn } from './chat-request.mapper';
 import type { ChatMessageDto } from './dto/chat-message.dto';
 
 const m = (role: ChatMessageDto['role'], content: ChatMessageDto['content']): ChatMessageDto => ({ role, content });
-
-function paramOf(fn: () => unknown): string | null {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof OpenAIHttpException) return e.param;
-  }
-  return 'no error';
-}
 
 describe('toChatTurn', () => {
   it('splits instructions, history with roles, and the last user input', () => {
@@ -33,7 +24,7 @@ describe('toChatTurn', () => {
     ['an empty user message', [m('user', '  ')], 'messages[0].content'],
     ['a tool message', [m('tool', 'x'), m('user', 'a')], 'messages[0].role'],
   ])('refuses %s', (_name, messages, param) => {
-    expect(paramOf(() => toChatTurn(messages))).toBe(param);
+    expect(refusalOf(() => toChatTurn(messages))?.param).toBe(param);
   });
 
   it('keeps images of user messages in place and counts text and images', () => {

@@ -1,14 +1,5 @@
-import { OpenAIHttpException } from '../common/errors/openai-error';
+import { refusalOf } from '../common/errors/refusal.testing';
 import { toResponseTurn } from './response-input.mapper';
-
-function paramOf(input: unknown): string | null {
-  try {
-    toResponseTurn(input);
-  } catch (e) {
-    if (e instanceof OpenAIHttpException) return e.param;
-  }
-  return 'no error';
-}
 
 describe('toResponseTurn', () => {
   it('takes a string as one user message', () => {
@@ -45,6 +36,6 @@ describe('toResponseTurn', () => {
     ['an image by file id', [{ role: 'user', content: [{ type: 'input_image', file_id: 'f' }] }], 'input[0].content[0].image_url'],
     ['an image in an assistant message', [{ role: 'assistant', content: [{ type: 'input_image', image_url: 'data:x' }] }, { role: 'user', content: 'y' }], 'input[0].content[0].type'],
   ])('refuses %s', (_name, input, param) => {
-    expect(paramOf(input)).toBe(param);
+    expect(refusalOf(() => toResponseTurn(input))?.param).toBe(param);
   });
 });

@@ -1,18 +1,10 @@
-import { OpenAIHttpException } from '../errors/openai-error';
 import { checkRequestLimits } from './request-limits';
+import { refusalOf } from '../errors/refusal.testing';
 
 const limits = { maxInputChars: 10, maxImages: 2 };
 const size = (textChars: number, images: number) => ({ textChars, textParam: 'messages', imageParams: Array.from({ length: images }, (_, i) => `img${i}`) });
 
-function refusal(s: ReturnType<typeof size>, l = limits): { param: string | null; code: string | null } | null {
-  try {
-    checkRequestLimits(s, l);
-    return null;
-  } catch (e) {
-    if (e instanceof OpenAIHttpException) return { param: e.param, code: e.code };
-    throw e;
-  }
-}
+const refusal = (s: ReturnType<typeof size>, l = limits) => refusalOf(() => checkRequestLimits(s, l));
 
 describe('checkRequestLimits', () => {
   it('accepts a request at the limits', () => {

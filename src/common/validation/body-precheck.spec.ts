@@ -1,5 +1,5 @@
-import { OpenAIHttpException } from '../errors/openai-error';
 import { MAX_JSON_DEPTH, precheckBody } from './body-precheck';
+import { refusalOf } from '../errors/refusal.testing';
 
 function nested(depth: number): unknown {
   let value: unknown = 'leaf';
@@ -7,15 +7,7 @@ function nested(depth: number): unknown {
   return value;
 }
 
-function refusal(body: unknown, maxItems = 10): { param: string | null; code: string | null } | null {
-  try {
-    precheckBody(body, maxItems);
-    return null;
-  } catch (e) {
-    if (e instanceof OpenAIHttpException) return { param: e.param, code: e.code };
-    throw e;
-  }
-}
+const refusal = (body: unknown, maxItems = 10) => refusalOf(() => precheckBody(body, maxItems));
 
 describe('precheckBody', () => {
   it('accepts ordinary bodies and non-objects', () => {
