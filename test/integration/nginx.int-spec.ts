@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
-import { TEST_MODELS } from './support/codex-home';
-import { DEFAULT_TEXT } from './support/fake-provider';
-import { Gateway, startGateway } from './support/gateway';
-import { Nginx, startNginx } from './support/nginx';
-import { sseData, streamRaw } from './support/sse';
+import { TEST_MODELS } from '../support/codex-home';
+import { DEFAULT_TEXT } from '../support/fake-provider';
+import { Gateway, startGateway } from '../support/gateway';
+import { Nginx, startNginx } from '../support/nginx';
+import { sseData, streamRaw } from '../support/sse';
 
 function contentOf(text: string): string {
   return sseData(text)
