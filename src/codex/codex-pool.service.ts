@@ -106,7 +106,8 @@ export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicati
       const init = await withTimeout(
         conn.request('initialize', {
           clientInfo: { name: 'codex_wrapper', title: 'Codex-Wrapper', version: '0.1.0' },
-          capabilities: null,
+          // Experimental: dynamic tools, item/tool/call and raw response events (client-tools.md §1).
+          capabilities: { experimentalApi: true, requestAttestation: false },
         }),
         INIT_TIMEOUT_MS,
       );
