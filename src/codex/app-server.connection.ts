@@ -13,10 +13,21 @@ interface Pending {
 
 type NotificationListener = (n: Notification) => void;
 
+/** A server→client request that names a thread, handed to the turn that owns that thread. */
+export interface ServerRequestMessage {
+  id: number | string;
+  method: string;
+  params: Record<string, unknown>;
+}
+/** Returns true when it took the request (and will answer it through `respond`). */
+type RequestHandler = (request: ServerRequestMessage) => boolean;
+
 const CLOSE_WAIT_MS = 5_000;
 
 /** Answers that let a turn go on without a human: every approval is declined, every question cancelled. */
 function answerFor(method: string): unknown {
+  // A client tool call whose turn has no client attached: the model reads this text as the tool's output.
+  if (method === 'item/tool/call') return { contentItems: [{ type: 'inputText', text: 'No client is attached to run this tool.' }], success: false };
   if (method === 'item/tool/requestUserInput') return { answers: {} };
   if (method === 'mcpServer/elicitation/request') return { action: 'decline', content: null };
   if (method === 'item/permissions/requestApproval') return { permissions: {}, scope: 'turn' };
@@ -33,6 +44,7 @@ export class AppServerConnection {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly threadListeners = new Map<string, Set<NotificationListener>>();
+  private readonly requestHandlers = new Map<string, RequestHandler>();
   private readonly exitListeners = new Set<(err: CodexError) => void>();
   private readonly stderrTail: string[] = [];
   private exitError: CodexError | null = null;
@@ -94,6 +106,22 @@ export class AppServerConnection {
   }
 
   /**
+   * Hands server→client requests that name `threadId` to `handler` until the returned function is
+   * called. A request nobody takes is answered at once (see answerFor), so no turn waits forever.
+   */
+  handleThreadRequests(threadId: string, handler: RequestHandler): () => void {
+    this.requestHandlers.set(threadId, handler);
+    return () => {
+      if (this.requestHandlers.get(threadId) === handler) this.requestHandlers.delete(threadId);
+    };
+  }
+
+  /** Answers a server→client request that a handler took. */
+  respond(id: number | string, result: unknown): void {
+    this.write({ id, result });
+  }
+
+  /**
    * Unsubscribes from a thread and, when asked, waits for `thread/closed`: until then a resume or
    * fork of that thread fails with "is closing".
    */
@@ -145,12 +173,17 @@ export class AppServerConnection {
     const { id, method } = msg;
     if (id !== undefined && method === undefined) return this.onResponse(msg);
     if (typeof method !== 'string') return;
-    if (id !== undefined) {
-      // A server→client request must be answered, or the turn that asked waits forever.
-      this.write({ id, result: answerFor(method) });
-      return;
-    }
+    if (id !== undefined) return this.onServerRequest(id, method, msg.params);
     this.onNotification(msg as unknown as Notification);
+  }
+
+  private onServerRequest(id: unknown, method: string, params: unknown): void {
+    if (typeof id !== 'number' && typeof id !== 'string') return;
+    const threadId = isRecord(params) && typeof params.threadId === 'string' ? params.threadId : null;
+    const handler = threadId === null ? undefined : this.requestHandlers.get(threadId);
+    if (handler && isRecord(params) && handler({ id, method, params })) return;
+    // A server→client request must be answered, or the turn that asked waits forever.
+    this.write({ id, result: answerFor(method) });
   }
 
   private onResponse(msg: Record<string, unknown>): void {

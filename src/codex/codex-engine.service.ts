@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Observable } from 'rxjs';
+import { Observable, Subscriber } from 'rxjs';
 import { codexConfig, CodexConfig } from '../config/codex.config';
 import { CodexPoolService } from './codex-pool.service';
 import { ConcurrencyLimiter } from './concurrency-limiter';
@@ -7,41 +7,75 @@ import { CodexEvent } from './codex-event.types';
 import { CodexTurnRegistry } from './codex-turn-registry.service';
 import { SpareThreadsService } from './spare-threads.service';
 import { ThreadLockService } from './thread-lock.service';
-import { TurnRun } from './turn-run';
+import { TurnRun, TurnRunDeps } from './turn-run';
 import { TurnSpec } from './turn-spec.types';
+import { conversationKey } from './tools/conversation-key';
+import { ParkedTurnsService } from './tools/parked-turns.service';
+import { ToolCatalogService } from './tools/tool-catalog.service';
+import { batchStart, callIdsOf, trailingOutputs } from './tools/tool-outputs';
 
 /** Runs Codex turns on the pool, behind the concurrency limit. */
 @Injectable()
 export class CodexEngineService {
   readonly limiter: ConcurrencyLimiter;
+  private readonly deps: TurnRunDeps;
+  /** Tool follow-ups served by a parked turn and by a rebuilt conversation (diagnostics, tests). */
+  readonly toolPaths = { parked: 0, rebuilt: 0 };
 
   constructor(
-    @Inject(codexConfig.KEY) private readonly config: CodexConfig,
-    private readonly pool: CodexPoolService,
-    private readonly locks: ThreadLockService,
+    @Inject(codexConfig.KEY) config: CodexConfig,
+    pool: CodexPoolService,
+    locks: ThreadLockService,
     private readonly registry: CodexTurnRegistry,
-    private readonly spares: SpareThreadsService,
+    spares: SpareThreadsService,
+    readonly parked: ParkedTurnsService,
+    catalog: ToolCatalogService,
   ) {
     this.limiter = new ConcurrencyLimiter(config.maxParallel, config.maxQueue, config.queueTimeoutMs, (ms) => registry.queueWaited(ms));
+    this.deps = { limiter: this.limiter, pool, locks, spares, parked, catalog, cwd: config.workdir, timeoutMs: config.timeoutMs };
   }
 
   /**
    * A cold stream of one turn's events. Nothing happens until subscription; unsubscribing
-   * (client gone, timeout) interrupts the turn and frees its slot.
+   * (client gone, timeout) interrupts the turn and frees its slot. A stream may end with
+   * `tool_calls` instead of `completed`: the turn then waits, parked, for the client's results.
    */
   runTurn(spec: TurnSpec): Observable<CodexEvent> {
     const turn$ = new Observable<CodexEvent>((subscriber) => {
-      const run = new TurnRun(spec, subscriber, {
-        limiter: this.limiter,
-        pool: this.pool,
-        locks: this.locks,
-        spares: this.spares,
-        cwd: this.config.workdir,
-        timeoutMs: this.config.timeoutMs,
-      });
-      void run.start();
+      const run = this.continueParked(spec, subscriber) ?? this.startNew(spec, subscriber);
       return () => run.teardown();
     });
     return this.registry.track(spec.model, turn$);
+  }
+
+  private startNew(spec: TurnSpec, subscriber: Subscriber<CodexEvent>): TurnRun {
+    const run = new TurnRun(spec, subscriber, this.deps);
+    void run.start();
+    return run;
+  }
+
+  /**
+   * The parked turn this follow-up continues exactly: its outputs answer every pending call, and
+   * what comes before those calls is what the turn's client saw. Any other parked turn that this
+   * history mentions can never be continued, so it is stopped; the follow-up is then rebuilt.
+   */
+  private continueParked(spec: TurnSpec, subscriber: Subscriber<CodexEvent>): TurnRun | null {
+    if (!spec.tools) return null;
+    const outputs = trailingOutputs(spec.history);
+    if (outputs.size === 0) return null;
+    const entry = this.parked.claim(outputs.keys().next().value as string);
+    const run = entry?.turn instanceof TurnRun ? entry.turn : null;
+    if (entry && run) {
+      const start = batchStart(spec.history, new Set(entry.callIds));
+      if (start >= 0 && conversationKey(spec.history.slice(0, start), spec.tools.key) === entry.expectKey) {
+        this.toolPaths.parked++;
+        void run.resume(subscriber, spec, outputs);
+        return run;
+      }
+      run.stop();
+    }
+    this.parked.stopStale(callIdsOf(spec.history));
+    this.toolPaths.rebuilt++;
+    return null;
   }
 }

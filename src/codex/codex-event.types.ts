@@ -1,5 +1,6 @@
 import type { CodexError } from './codex.errors';
 import type { ResponseItem, ThreadItem } from './protocol/app-server.protocol';
+import type { ClientToolCall } from './tools/client-tools.types';
 
 /** Token counts of one turn (not the thread's running total). */
 export interface TurnUsage {
@@ -22,6 +23,11 @@ export type CodexEvent =
   | { type: 'raw_item'; item: ResponseItem }
   /** One upstream model response ended; its own usage, the only usage of a step that ends in tool calls. */
   | { type: 'raw_response_completed'; responseId: string; usage: TurnUsage | null }
+  /**
+   * The model called client tools: this HTTP answer ends with these calls and this step's usage,
+   * while the Codex turn waits for their results (a parked turn).
+   */
+  | { type: 'tool_calls'; calls: ClientToolCall[]; usage: TurnUsage }
   | { type: 'completed'; usage: TurnUsage }
   | { type: 'failed'; error: CodexError };
 

@@ -7,10 +7,12 @@ import { CodexTurnRegistry } from './codex-turn-registry.service';
 import { SandboxPolicyService } from './sandbox-policy.service';
 import { SpareThreadsService } from './spare-threads.service';
 import { ThreadLockService } from './thread-lock.service';
+import { ParkedTurnsService } from './tools/parked-turns.service';
+import { ToolCatalogService } from './tools/tool-catalog.service';
 
 /** The only module that talks to the Codex CLI. */
 @Module({
-  providers: [CodexProcessRunner, CodexPoolService, CodexEngineService, CodexConfigFileService, SandboxPolicyService, ThreadLockService, SpareThreadsService, CodexTurnRegistry],
+  providers: [CodexProcessRunner, CodexPoolService, CodexEngineService, CodexConfigFileService, SandboxPolicyService, ThreadLockService, SpareThreadsService, CodexTurnRegistry, ParkedTurnsService, ToolCatalogService],
   exports: [CodexPoolService, CodexEngineService, SandboxPolicyService, CodexConfigFileService, ThreadLockService, CodexTurnRegistry],
 })
 export class CodexModule {}

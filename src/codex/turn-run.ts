@@ -1,8 +1,8 @@
 import type { Subscriber } from 'rxjs';
-import { AppServerConnection } from './app-server.connection';
+import { AppServerConnection, ServerRequestMessage } from './app-server.connection';
 import { CodexPoolService } from './codex-pool.service';
 import { CodexError, CodexErrorCode } from './codex.errors';
-import { CodexEvent } from './codex-event.types';
+import { CodexEvent, emptyUsage } from './codex-event.types';
 import { TurnNotificationMapper } from './codex-notification.mapper';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import type { Notification } from './protocol/app-server.protocol';
@@ -12,24 +12,44 @@ import { retryWhileClosing, toSandboxPolicy } from './turn-protocol.mapper';
 import { SpareThreadsService } from './spare-threads.service';
 import { ThreadLockService } from './thread-lock.service';
 import { TurnSpec } from './turn-spec.types';
+import { ParkedTurnsService } from './tools/parked-turns.service';
+import { ToolCatalogService } from './tools/tool-catalog.service';
+import { clientToolsThreadConfig } from './tools/tool-thread.config';
+import { inputItems } from './tools/conversation-key';
+import { toolCallAnswer } from './tools/tool-outputs';
+import { ToolSession } from './tools/tool-session';
 
 export interface TurnRunDeps {
   limiter: ConcurrencyLimiter;
   pool: CodexPoolService;
   locks: ThreadLockService;
   spares: SpareThreadsService;
+  parked: ParkedTurnsService;
+  catalog: ToolCatalogService;
   cwd: string;
   timeoutMs: number;
 }
 
+/**
+ * Where a run is. `queued`/`opening`: start() owns the resources between its awaits. `running`:
+ * events go to the current subscriber. `parked`: the HTTP answer ended with client tool calls and
+ * the Codex turn waits for their results, holding no slot. `resuming`: a follow-up claimed it and
+ * waits for a slot. `stopping`: interrupting. `ended`: everything given back.
+ */
+export type TurnPhase = 'queued' | 'opening' | 'running' | 'parked' | 'resuming' | 'stopping' | 'ended';
+
 const INTERRUPT_WAIT_MS = 2_000;
+/** Backstop if a call's request never follows its model response (client-tools.md §2.3). */
+const BATCH_GRACE_MS = 2_000;
 
 /**
- * The life of one turn: wait for a slot, open its thread, start it, relay its events, and on any
- * ending (done, failed, timed out, client gone) interrupt what still runs and give everything back.
+ * The life of one Codex turn, which may span several HTTP answers when it waits for client tools:
+ * wait for a slot, open its thread, start it, relay its events, and on any ending (done, failed,
+ * timed out, client gone, parked turn expired) interrupt what still runs and give everything back.
  */
 export class TurnRun {
-  private readonly abort = new AbortController();
+  phase: TurnPhase = 'queued';
+  private abort = new AbortController();
   private release: (() => void) | null = null;
   private conn: AppServerConnection | null = null;
   private threadId: string | null = null;
@@ -38,50 +58,94 @@ export class TurnRun {
   private readonly buffered: Notification[] = [];
   private readonly cleanups: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private graceTimer: NodeJS.Timeout | null = null;
+  /** Codex reported the turn's end (turn/completed). */
   private settled = false;
   private onSettled: (() => void) | null = null;
-  private closed = false;
-  private starting = false;
   /** Lock on the stored thread this turn continues (resume) or reads from (fork). */
   private sourceLease: (() => void) | null = null;
   /** Lock on the stored thread this turn writes, held until Codex has unloaded it. */
   private threadLease: (() => void) | null = null;
-  private disposed = false;
   /** The thread is a pre-started spare (SpareThreadsService). */
   private onSpare = false;
   private stopListening: (() => void) | null = null;
+  private readonly tools: ToolSession | null;
 
   constructor(
     private readonly spec: TurnSpec,
-    private readonly out: Subscriber<CodexEvent>,
+    private out: Subscriber<CodexEvent> | null,
     private readonly deps: TurnRunDeps,
-  ) {}
+  ) {
+    this.tools = spec.tools ? new ToolSession(spec.tools, [...spec.history, ...inputItems(spec.input)]) : null;
+  }
+
+  private get stopping(): boolean {
+    return this.phase === 'stopping' || this.phase === 'ended';
+  }
+
+  /** The calls this run waits for while parked. */
+  get pendingCalls(): ReadonlySet<string> {
+    return new Set(this.tools?.pending.keys() ?? []);
+  }
 
   async start(): Promise<void> {
-    this.starting = true;
     try {
       await this.begin();
     } catch (err) {
       this.fail(err);
-    } finally {
-      this.starting = false;
     }
-    if (this.closed) this.finish();
+    if (this.phase === 'stopping') this.finish();
   }
 
-  /** Called by RxJS when the subscriber completes, errors or goes away. */
+  /** Called by RxJS when the current subscriber completes, errors or goes away. */
   teardown(): void {
-    if (this.closed) return;
-    this.closed = true;
+    // A segment that ended by parking leaves the turn alive for the follow-up.
+    if (this.phase === 'parked') return;
+    if (this.stopping) return;
+    const owned = this.phase === 'queued' || this.phase === 'opening' || this.phase === 'resuming';
+    this.phase = 'stopping';
     this.abort.abort();
-    // While start() is between awaits it owns the resources; it finishes the cleanup itself.
-    if (!this.starting) this.finish();
+    // While start() or resume() is between awaits it owns the resources; it finishes the cleanup itself.
+    if (!owned) this.finish();
+  }
+
+  /** Interrupts a parked turn (TTL, eviction, mismatch, shutdown). */
+  stop(): void {
+    if (this.phase !== 'parked') return;
+    this.phase = 'stopping';
+    this.finish();
+  }
+
+  /**
+   * Continues a parked turn for a follow-up whose outputs answer every pending call: a new segment
+   * with its own subscriber, slot and timeout; then the pending requests are answered.
+   */
+  async resume(out: Subscriber<CodexEvent>, spec: TurnSpec, outputs: Map<string, JsonValue>): Promise<void> {
+    this.out = out;
+    this.phase = 'resuming';
+    this.abort = new AbortController();
+    try {
+      this.release = await this.deps.limiter.acquire(this.abort.signal);
+    } catch (err) {
+      // A client that left while queued stops the turn below; any other refusal reaches the client.
+      if (!this.stopping) this.fail(err);
+    }
+    if (this.stopping) return this.finish();
+    if (!this.conn || !this.tools) return;
+    this.phase = 'running';
+    this.timer = setTimeout(() => this.onTimeout(), this.deps.timeoutMs);
+    this.tools.nextSegment([...spec.history, ...inputItems(spec.input)]);
+    const pending = this.tools.pending;
+    this.tools.pending = new Map();
+    out.next({ type: 'started', threadId: this.threadId ?? '', turnId: this.turnId ?? '' });
+    for (const [callId, requestId] of pending) this.conn.respond(requestId, toolCallAnswer(outputs.get(callId) ?? ''));
   }
 
   private async begin(): Promise<void> {
     if (this.spec.thread.kind !== 'new') this.sourceLease = this.spec.thread.lease;
     this.release = await this.deps.limiter.acquire(this.abort.signal);
-    if (this.closed) return;
+    if (this.stopping) return;
+    this.phase = 'opening';
     const conn = this.deps.pool.acquire();
     this.conn = conn;
     conn.activeTurns++;
@@ -92,7 +156,7 @@ export class TurnRun {
     try {
       turn = await this.startTurn(conn, this.threadId);
     } catch (err) {
-      if (!this.onSpare || this.closed || !(err instanceof CodexError) || err.code !== CodexErrorCode.ProtocolError) throw err;
+      if (!this.onSpare || this.stopping || !(err instanceof CodexError) || err.code !== CodexErrorCode.ProtocolError) throw err;
       // A spare that Codex no longer knows must not fail the request: start a thread of its own.
       this.stopListening?.();
       void conn.unloadThread(this.threadId, false);
@@ -102,16 +166,22 @@ export class TurnRun {
     }
     this.turnId = turn.id;
     this.mapper = new TurnNotificationMapper(turn.id);
-    if (this.closed) return;
-    this.out.next({ type: 'started', threadId: this.threadId, turnId: turn.id });
+    if (this.stopping) return;
+    this.phase = 'running';
+    this.out?.next({ type: 'started', threadId: this.threadId, turnId: turn.id });
     for (const n of this.buffered.splice(0)) this.onNotification(n);
   }
 
   private async startTurn(conn: AppServerConnection, threadId: string): Promise<Turn> {
-    this.stopListening = conn.subscribeThread(threadId, (n) => this.onNotification(n));
+    const stopRequests = this.tools ? conn.handleThreadRequests(threadId, (r) => this.onServerRequest(r)) : () => undefined;
+    const stopNotifications = conn.subscribeThread(threadId, (n) => this.onNotification(n));
+    this.stopListening = () => {
+      stopRequests();
+      stopNotifications();
+    };
     const history = this.historyToInject();
     if (history.length > 0) await conn.request('thread/inject_items', { threadId, items: history });
-    if (this.closed) throw new CodexError(CodexErrorCode.Interrupted, 'client gone before the turn started');
+    if (this.stopping) throw new CodexError(CodexErrorCode.Interrupted, 'client gone before the turn started');
     const { turn } = await conn.request('turn/start', {
       threadId,
       input: this.spec.input,
@@ -134,6 +204,11 @@ export class TurnRun {
 
   private async openThread(conn: AppServerConnection): Promise<string> {
     const { spec } = this;
+    if (spec.tools) {
+      // Client tools only: every built-in off, the client's tools as dynamic tools (never a spare).
+      const config = clientToolsThreadConfig(await this.deps.catalog.path);
+      return (await conn.request('thread/start', { ...this.ownEphemeralParams(), config, dynamicTools: spec.tools.dynamicTools })).thread.id;
+    }
     const common = {
       model: spec.model,
       cwd: this.deps.cwd,
@@ -178,8 +253,16 @@ export class TurnRun {
    */
   private historyToInject(): JsonValue[] {
     const { thread, developerInstructions, history } = this.spec;
-    if (thread.kind !== 'new' || !thread.ephemeral || !developerInstructions) return history;
+    const ephemeral = this.spec.tools || (thread.kind === 'new' && thread.ephemeral);
+    if (!ephemeral || !developerInstructions) return history;
     return [{ type: 'message', role: 'developer', content: [{ type: 'input_text', text: developerInstructions }] }, ...history];
+  }
+
+  private onServerRequest(request: ServerRequestMessage): boolean {
+    if (request.method !== 'item/tool/call' || !this.tools || typeof request.params.callId !== 'string') return false;
+    this.tools.batch.request(request.params.callId, request.id);
+    this.maybePark(false);
+    return true;
   }
 
   private onNotification(n: Notification): void {
@@ -190,11 +273,43 @@ export class TurnRun {
     }
     for (const event of this.mapper.map(n)) {
       if (event.type === 'completed' || event.type === 'failed') this.markSettled();
-      if (this.closed) continue;
+      if (this.stopping || this.phase === 'parked') {
+        if (event.type === 'completed' || event.type === 'failed') this.fail(event.type === 'failed' ? event.error : null);
+        continue;
+      }
       if (event.type === 'failed') return this.fail(event.error);
-      this.out.next(event);
-      if (event.type === 'completed') return this.out.complete();
+      this.tools?.observe(event);
+      if (event.type === 'completed') {
+        this.out?.next(this.tools ? { ...event, usage: this.tools.segmentUsage(event.usage) } : event);
+        return this.out?.complete();
+      }
+      this.out?.next(event);
+      if (event.type === 'raw_response_completed') this.maybePark(false);
     }
+  }
+
+  /** Ends this HTTP answer with the model's client tool calls once their batch is complete. */
+  private maybePark(grace: boolean): void {
+    const tools = this.tools;
+    if (!tools || this.phase !== 'running' || !tools.batch.ready(!grace)) {
+      if (tools?.batch.waiting && !this.graceTimer) this.graceTimer = setTimeout(() => this.maybePark(true), BATCH_GRACE_MS);
+      return;
+    }
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = null;
+    const taken = tools.batch.take();
+    if (taken.calls.length === 0) return;
+    const { calls, expectKey } = tools.park(taken);
+    this.phase = 'parked';
+    if (this.timer) clearTimeout(this.timer);
+    this.release?.();
+    this.release = null;
+    const out = this.out;
+    this.out = null;
+    out?.next({ type: 'tool_calls', calls, usage: tools.segmentUsage(emptyUsage()) });
+    // Parking is off (cap 0): the follow-up rebuilds the conversation, so this turn can go.
+    if (!this.deps.parked.park(this, calls.map((c) => c.callId), expectKey)) this.stop();
+    out?.complete();
   }
 
   private onTimeout(): void {
@@ -203,11 +318,20 @@ export class TurnRun {
   }
 
   private fail(err: unknown): void {
-    if (this.closed) {
+    if (this.phase === 'parked') {
+      // Nobody listens while parked (engine exit, turn ended): forget the turn and give it back.
+      this.deps.parked.drop(this);
+      this.phase = 'stopping';
+      return this.finish();
+    }
+    if (this.stopping) {
       this.markSettled();
       return;
     }
-    this.out.error(err instanceof CodexError ? err : new CodexError(CodexErrorCode.ProtocolError, String(err), { cause: err }));
+    const out = this.out;
+    this.out = null;
+    if (!out) return;
+    out.error(err instanceof CodexError ? err : new CodexError(CodexErrorCode.ProtocolError, String(err), { cause: err }));
   }
 
   private markSettled(): void {
@@ -229,14 +353,17 @@ export class TurnRun {
   }
 
   private dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+    if (this.phase === 'ended') return;
+    this.phase = 'ended';
+    this.deps.parked.drop(this);
     if (this.timer) clearTimeout(this.timer);
+    if (this.graceTimer) clearTimeout(this.graceTimer);
     for (const fn of this.cleanups.splice(0)) fn();
     this.stopListening?.();
     const { conn, threadId } = this;
     if (conn) conn.activeTurns--;
     this.release?.();
+    this.release = null;
     this.sourceLease?.();
     const lease = this.threadLease;
     // Stored threads are handed on only after Codex has really unloaded them.

@@ -1,6 +1,7 @@
 import type { SandboxMode } from '../config/env.validation';
 import type { UserInput } from './protocol/app-server.protocol';
 import type { JsonValue } from './protocol/generated/serde_json/JsonValue';
+import type { ClientToolsSpec } from './tools/client-tools.types';
 
 /**
  * Where a turn runs: a new thread, or the continuation of a stored one. `lease` is the caller's
@@ -24,4 +25,9 @@ export interface TurnSpec {
   /** JSON Schema the final answer must follow (structured output), or null. */
   outputSchema: JsonValue | null;
   thread: ThreadTarget;
+  /**
+   * The client's own tools: the turn runs on a new thread with every Codex built-in tool off, and
+   * may end its HTTP answer with tool calls. History may then end with tool outputs (input empty).
+   */
+  tools?: ClientToolsSpec | null;
 }

@@ -39,6 +39,10 @@ export const codexConfig = registerAs('codex', () => {
     queueTimeoutMs: env.CODEX_QUEUE_TIMEOUT * 1000,
     // 0 keeps stored responses until they are deleted.
     responsesTtlMs: env.RESPONSES_TTL_DAYS * 24 * 3600 * 1000,
+    // A turn that ended its HTTP answer with client tool calls waits this long for their results.
+    toolParkMs: env.CODEX_TOOL_PARK_SECONDS * 1000,
+    // 0 turns parking off: every tool follow-up rebuilds its conversation on a new thread.
+    maxParkedTurns: env.CODEX_MAX_PARKED_TURNS,
     deprecatedModel: env.CODEX_MODEL ?? null,
     childEnv: childEnv(),
     // Read by Codex for its built-in providers; used here only to tell whether they are local (CODEX_LOCAL_ONLY).
