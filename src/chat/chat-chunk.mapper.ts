@@ -42,14 +42,25 @@ export class ChatChunkMapper {
         return this.text(event.item.id, event.item.text);
       case 'reasoning_delta':
         return this.options.hideReasoning ? [] : [...this.role(), this.chunk({ reasoning_content: event.delta })];
-      case 'completed': {
-        const out = [...this.role(), this.chunk({}, 'stop')];
-        if (this.options.includeUsage) out.push({ ...this.base(), choices: [], usage: toChatUsage(event.usage) });
-        return out;
+      case 'tool_calls': {
+        // As OpenAI streams them: the call's identity first, then its arguments (here in one piece).
+        const calls = event.calls.flatMap((c, index) => [
+          this.chunk({ tool_calls: [{ index, id: c.callId, type: 'function', function: { name: c.name, arguments: '' } }] }),
+          this.chunk({ tool_calls: [{ index, function: { arguments: c.arguments } }] }),
+        ]);
+        return [...this.role(), ...calls, ...this.end('tool_calls', event.usage)];
       }
+      case 'completed':
+        return [...this.role(), ...this.end('stop', event.usage)];
       default:
         return [];
     }
+  }
+
+  private end(finish: FinishReason, usage: TurnUsage): ChatCompletionChunk[] {
+    const out = [this.chunk({}, finish)];
+    if (this.options.includeUsage) out.push({ ...this.base(), choices: [], usage: toChatUsage(usage) });
+    return out;
   }
 
   private text(itemId: string, delta: string): ChatCompletionChunk[] {

@@ -25,12 +25,18 @@ export class ChatCompletionReducer {
         // The completed item is authoritative (a provider may send it without deltas).
         if (event.item.type === 'agentMessage') this.texts.set(event.item.id, event.item.text);
         return;
+      case 'tool_calls':
       case 'completed': {
+        const text = [...this.texts.values()].join('\n\n');
         const message: ChatCompletion['choices'][number]['message'] = {
           role: 'assistant',
-          content: [...this.texts.values()].join('\n\n'),
+          // OpenAI sends null content next to tool calls when the model said nothing.
+          content: event.type === 'tool_calls' && text === '' ? null : text,
           refusal: null,
         };
+        if (event.type === 'tool_calls') {
+          message.tool_calls = event.calls.map((c) => ({ id: c.callId, type: 'function', function: { name: c.name, arguments: c.arguments } }));
+        }
         if (!this.hideReasoning && this.reasoning) message.reasoning_content = this.reasoning;
         this.result = {
           id: this.meta.id,
@@ -38,7 +44,7 @@ export class ChatCompletionReducer {
           created: this.meta.created,
           model: this.meta.model,
           system_fingerprint: this.meta.fingerprint,
-          choices: [{ index: 0, message, logprobs: null, finish_reason: 'stop' }],
+          choices: [{ index: 0, message, logprobs: null, finish_reason: event.type === 'tool_calls' ? 'tool_calls' : 'stop' }],
           usage: toChatUsage(event.usage),
         };
         return;

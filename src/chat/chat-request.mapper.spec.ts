@@ -1,6 +1,7 @@
 import { refusalOf } from '../common/errors/refusal.testing';
 import { toChatTurn } from './chat-request.mapper';
 import type { ChatMessageDto } from './dto/chat-message.dto';
+import type { HistoryMessage } from '../images/turn-images';
 
 const m = (role: ChatMessageDto['role'], content: ChatMessageDto['content']): ChatMessageDto => ({ role, content });
 
@@ -35,7 +36,7 @@ describe('toChatTurn', () => {
       m('assistant', 'ok'),
       m('user', [img('data:b'), { type: 'text', text: 'new' }]),
     ]);
-    expect(turn.history[0]?.content).toEqual([{ type: 'input_text', text: 'old' }, { type: 'pending_image', url: 'data:a', param: 'messages[1].content[1].image_url' }]);
+    expect((turn.history[0] as HistoryMessage | undefined)?.content).toEqual([{ type: 'input_text', text: 'old' }, { type: 'pending_image', url: 'data:a', param: 'messages[1].content[1].image_url' }]);
     expect(turn.input).toEqual([
       { type: 'pending_image', url: 'data:b', param: 'messages[3].content[0].image_url' },
       { type: 'text', text: 'new', text_elements: [] },

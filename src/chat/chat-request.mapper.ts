@@ -1,11 +1,15 @@
 import { invalidRequest } from '../common/errors/openai-error';
 import type { UserInput } from '../codex/protocol/app-server.protocol';
-import { tallyParts, type HistoryMessage, type PendingImage, type TurnContent, type TurnPart } from '../images/turn-images';
+import { tallyParts, type PendingImage, type TurnContent, type TurnPart } from '../images/turn-images';
+import { checkToolPairs, type ToolHistoryRef } from '../openai/tool-history';
+import { toolCallItems, toolOutputItem } from './chat-tool-messages';
 import type { ChatContentPart, ChatMessageDto } from './dto/chat-message.dto';
 
 /** The parts of a turn that come from the conversation itself. */
 export interface ChatTurnContent extends TurnContent {
   developerInstructions: string | null;
+  /** The conversation has tool calls or outputs (it then runs with client tools only). */
+  hasToolHistory: boolean;
 }
 
 function imageUrlOf(part: ChatContentPart): string | null {
@@ -35,17 +39,18 @@ const texts = (parts: TurnPart[]): string[] => parts.flatMap((p) => (p.type === 
  */
 export function toChatTurn(messages: ChatMessageDto[]): ChatTurnContent {
   const last = messages[messages.length - 1];
-  if (!last || last.role !== 'user') {
-    throw invalidRequest('The last message must have role "user".', `messages[${messages.length - 1}].role`);
+  if (!last || (last.role !== 'user' && last.role !== 'tool')) {
+    throw invalidRequest('The last message must have role "user" or "tool".', `messages[${messages.length - 1}].role`);
   }
   const instructions: string[] = [];
-  const history: HistoryMessage[] = [];
+  const history: TurnContent['history'] = [];
+  const refs: ToolHistoryRef[] = [];
   let input: (UserInput | PendingImage)[] = [];
   const size = { textChars: 0, imageParams: [] as string[], textParam: 'messages' };
   messages.forEach((m, i) => {
     const param = `messages[${i}].content`;
-    if (m.role === 'tool' || m.role === 'function') {
-      throw invalidRequest(`Role '${m.role}' is not supported: this gateway does not run client-side tools.`, `messages[${i}].role`, 'unsupported_role');
+    if (m.role === 'function') {
+      throw invalidRequest("Role 'function' is deprecated and not supported; use 'tool' messages.", `messages[${i}].role`, 'unsupported_role');
     }
     const parts = partsOf(m.content, param, m.role === 'user');
     tallyParts(size, parts);
@@ -53,14 +58,21 @@ export function toChatTurn(messages: ChatMessageDto[]): ChatTurnContent {
     if (m.role === 'user' && !hasImage && texts(parts).join('').trim() === '') {
       throw invalidRequest('A user message must not be empty.', param, 'empty_content');
     }
-    if (i === messages.length - 1) {
+    if (m.role === 'tool') {
+      history.push(toolOutputItem(m, i, texts(parts).join(''), refs));
+    } else if (i === messages.length - 1) {
+      refs.push({ kind: 'message', param });
       input = parts.map((p) => (p.type === 'text' ? { type: 'text', text: p.text, text_elements: [] } : p));
     } else if (m.role === 'system' || m.role === 'developer') {
       instructions.push(texts(parts).join('\n'));
-    } else if (parts.length > 0) {
+    } else {
+      refs.push({ kind: 'message', param });
       const type = m.role === 'user' ? 'input_text' : 'output_text';
-      history.push({ type: 'message', role: m.role, content: parts.map((p) => (p.type === 'text' ? { type, text: p.text } : p)) });
+      if (parts.length > 0) history.push({ type: 'message', role: m.role, content: parts.map((p) => (p.type === 'text' ? { type, text: p.text } : p)) });
+      history.push(...toolCallItems(m, i, refs));
     }
   });
-  return { developerInstructions: instructions.length > 0 ? instructions.join('\n\n') : null, history, input, size };
+  checkToolPairs(refs, 'messages');
+  const hasToolHistory = refs.some((r) => r.kind !== 'message');
+  return { developerInstructions: instructions.length > 0 ? instructions.join('\n\n') : null, history, input, size, hasToolHistory };
 }

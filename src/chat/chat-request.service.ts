@@ -6,7 +6,9 @@ import { SandboxPolicyService, TurnPolicy } from '../codex/sandbox-policy.servic
 import { toTurnSpec } from '../codex/turn-spec.factory';
 import type { TurnSpec } from '../codex/turn-spec.types';
 import { applyOutputFormat } from '../openai/output-format';
-import { assertNoForcedToolCall } from '../openai/tool-choice';
+import { parseChatTools } from '../openai/client-tool.parser';
+import { parseToolChoice, toolTurn } from '../openai/client-tools.factory';
+import { withCodexNames } from '../openai/tool-history';
 import { ImageInputService } from '../images/image-input.service';
 import type { ImageScope } from '../images/image-scope';
 import { ModelsService } from '../models/models.service';
@@ -38,7 +40,8 @@ export class ChatRequestService {
   /** `client` aborts image downloads and refuses to start a turn once the client has gone. */
   async prepare(dto: CreateChatCompletionDto, client: AbortSignal): Promise<PreparedChat> {
     if (dto.n !== undefined && dto.n > 1) throw invalidRequest('Only n=1 is supported.', 'n', 'unsupported_value');
-    assertNoForcedToolCall(dto.tool_choice);
+    const tools = parseChatTools(dto.tools);
+    const choice = parseToolChoice(dto.tool_choice, tools);
     if (dto.stop !== undefined && typeof dto.stop !== 'string' && !(Array.isArray(dto.stop) && dto.stop.every((s) => typeof s === 'string'))) {
       throw invalidRequest("'stop' must be a string or an array of strings.", 'stop');
     }
@@ -53,10 +56,20 @@ export class ChatRequestService {
     checkRequestLimits(turn.size, this.app.limits);
     const format = dto.response_format && { type: dto.response_format.type, schema: dto.response_format.json_schema?.schema };
     const { instructions, outputSchema } = applyOutputFormat(format, turn.developerInstructions, 'response_format.json_schema.schema');
-    const { history, input, scope } = await this.images.resolveTurn(turn, client);
+    const model = resolved.model.model;
+    const withTools = toolTurn({ tools, choice, parallel: dto.parallel_tool_calls, instructions, model, hasToolHistory: turn.hasToolHistory });
+    const named = withTools ? { ...turn, history: withCodexNames(turn.history, withTools.codexName) } : turn;
+    const { history, input, scope } = await this.images.resolveTurn(named, client);
     return {
       requestedModel: resolved.requested,
-      spec: toTurnSpec(resolved.model.model, policy, { developerInstructions: instructions, history, input, outputSchema, thread: { kind: 'new', ephemeral: true } }),
+      spec: toTurnSpec(model, policy, {
+        developerInstructions: withTools ? withTools.instructions : instructions,
+        history,
+        input,
+        outputSchema,
+        thread: { kind: 'new', ephemeral: true },
+        tools: withTools?.tools ?? null,
+      }),
       policy,
       images: scope,
       includeUsage: dto.stream_options?.include_usage === true,

@@ -10,17 +10,32 @@ export interface ChatCompletion {
   system_fingerprint: string;
   choices: {
     index: number;
-    message: { role: 'assistant'; content: string; refusal: null; reasoning_content?: string };
+    message: { role: 'assistant'; content: string | null; refusal: null; reasoning_content?: string; tool_calls?: ChatToolCall[] };
     logprobs: null;
     finish_reason: FinishReason;
   }[];
   usage: ChatUsage;
 }
 
+export interface ChatToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+/** A streamed piece of a tool call: `id`, `type` and the name come with the first piece of each call only. */
+export interface ChatToolCallDelta {
+  index: number;
+  id?: string;
+  type?: 'function';
+  function: { name?: string; arguments: string };
+}
+
 export interface ChatDelta {
   role?: 'assistant';
   content?: string;
   reasoning_content?: string;
+  tool_calls?: ChatToolCallDelta[];
 }
 
 export interface ChatCompletionChunk {

@@ -22,9 +22,15 @@ export interface HistoryMessage {
   content: HistoryContent[];
 }
 
+/** Any other history item (tool calls and their outputs), injected exactly as it is. */
+export interface RawHistoryItem {
+  type: 'raw';
+  item: JsonValue;
+}
+
 /** A conversation mapped by a feature (chat or responses), images still to load. */
 export interface TurnContent {
-  history: HistoryMessage[];
+  history: (HistoryMessage | RawHistoryItem)[];
   /** The last user message, as Codex user input. */
   input: (UserInput | PendingImage)[];
   size: RequestSize;
@@ -56,7 +62,8 @@ export async function resolveTurnImages(turn: TurnContent, scope: ImageScope): P
     turn.input.map(async (p): Promise<UserInput> => (p.type === 'pending_image' ? { type: 'localImage', ...(await scope.materialize(p.url, p.param)) } : p)),
   );
   const history = Promise.all(
-    turn.history.map(async (m) => {
+    turn.history.map(async (m): Promise<JsonValue> => {
+      if (m.type === 'raw') return m.item;
       const content = await Promise.all(
         m.content.map(async (c): Promise<HistoryPart> =>
           c.type === 'pending_image' ? { type: 'input_image', image_url: (await scope.inline(c.url, c.param)).dataUrl } : c,

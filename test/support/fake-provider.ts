@@ -1,12 +1,14 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerWithTools, offeredTools } from './fake-tools';
 
 /**
  * A fake OpenAI Responses API provider on 127.0.0.1 for Codex to talk to. The scenario is picked
  * by a `SCENARIO=<name>` keyword in the last user message:
  * text (default), reasoning, slow, hang, stall (two deltas, then silence), e400, e400text (a non-JSON
  * body naming a server path), e429, e500, failed, midfail, long, minimal (one whole message, no
- * deltas, no usage), pause (2.5 s of silence before anything, then deltas paced like slow).
+ * deltas, no usage), pause (2.5 s of silence before anything, then deltas paced like slow),
+ * tools (client tool calls, see fake-tools.ts).
  */
 export interface RecordedRequest {
   body: ProviderRequestBody;
@@ -27,6 +29,11 @@ export interface ProviderItem {
   type?: string;
   role?: string;
   content?: { type?: string; text?: string; image_url?: string }[];
+  name?: string;
+  call_id?: string;
+  arguments?: string;
+  output?: unknown;
+  encrypted_content?: string | null;
 }
 
 export const DEFAULT_TEXT = 'Hello from the fake model.';
@@ -52,6 +59,11 @@ export class FakeProvider {
   async stop(): Promise<void> {
     for (const res of this.open) res.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** The names of the tools a recorded request offered the model (namespaced ones as ns/name). */
+  static toolNames(body: ProviderRequestBody): string[] {
+    return offeredTools(body).map((t) => t.name);
   }
 
   /** The texts of every message of `role` in a recorded request, in order. */
@@ -101,6 +113,7 @@ export class FakeProvider {
       send(res, { type: 'response.failed', response: { id, error: { code: 'server_error', message: 'fake response.failed' } } });
       return;
     }
+    if (scenario === 'tools') return answerWithTools(body, res, id, send);
     if (scenario === 'minimal') {
       const item = { type: 'message', role: 'assistant', id: 'msg_min', content: [{ type: 'output_text', text: DEFAULT_TEXT }] };
       send(res, { type: 'response.output_item.done', item });

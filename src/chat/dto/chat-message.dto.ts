@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsArray, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsMessageContent } from './is-message-content.validator';
 
 export const CHAT_ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'] as const;
@@ -13,4 +13,7 @@ export class ChatMessageDto {
   @IsIn(CHAT_ROLES) role!: ChatRole;
   @IsOptional() @IsMessageContent() content?: string | ChatContentPart[] | null;
   @IsOptional() @IsString() @MaxLength(256) name?: string;
+  /** Checked item by item by the chat mapper (chat-tool-messages.ts). */
+  @IsOptional() @IsArray() tool_calls?: unknown[] | null;
+  @IsOptional() @IsString() @MaxLength(256) tool_call_id?: string;
 }

@@ -19,8 +19,7 @@ export class ResponseFormatDto {
 /** Fields OpenAI defines that Codex cannot honour; accepted, type-checked, then ignored (and listed in a header). */
 export const IGNORED_CHAT_PARAMS = [
   'temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'presence_penalty', 'frequency_penalty', 'seed', 'stop',
-  'logit_bias', 'logprobs', 'top_logprobs', 'user', 'metadata', 'store', 'service_tier', 'prompt_cache_key', 'parallel_tool_calls',
-  'tools', 'tool_choice',
+  'logit_bias', 'logprobs', 'top_logprobs', 'user', 'metadata', 'store', 'service_tier', 'prompt_cache_key',
 ] as const;
 
 export class CreateChatCompletionDto {

@@ -1,0 +1,46 @@
+import { invalidRequest } from '../common/errors/openai-error';
+
+/** A conversation item as the pairing check sees it, with where it came from in the request. */
+export type ToolHistoryRef = { kind: 'call' | 'output'; callId: string; param: string } | { kind: 'message'; param: string };
+
+/**
+ * Every tool output answers an earlier call, once; every call is answered before the
+ * conversation goes on and before it ends: the rules OpenAI applies, so a client learns of a
+ * broken history from a 400 naming the call ids, not from a confused model.
+ */
+export function checkToolPairs(items: readonly ToolHistoryRef[], missingParam: string): void {
+  const open: string[] = [];
+  const answered = new Set<string>();
+  const missing = (): never => {
+    throw invalidRequest(`Tool calls without results: ${open.join(', ')}. Send one tool output for each call id.`, missingParam, 'missing_tool_output');
+  };
+  for (const item of items) {
+    if (item.kind === 'call') {
+      if (open.includes(item.callId) || answered.has(item.callId)) throw invalidRequest(`Duplicate tool call id '${item.callId.slice(0, 80)}'.`, item.param, 'duplicate_tool_call_id');
+      open.push(item.callId);
+    } else if (item.kind === 'output') {
+      const at = open.indexOf(item.callId);
+      if (at < 0) {
+        const why = answered.has(item.callId) ? 'was already answered' : 'has no tool call before it';
+        throw invalidRequest(`The tool output for '${item.callId.slice(0, 80)}' ${why}.`, item.param, 'unknown_tool_call_id');
+      }
+      open.splice(at, 1);
+      answered.add(item.callId);
+    } else if (open.length > 0) {
+      missing();
+    }
+  }
+  if (open.length > 0) missing();
+}
+
+/** History items with client tool names replaced by the Codex-side names the thread offers. */
+export function withCodexNames<T extends { type: string }>(history: T[], codexName: (name: string) => string): T[] {
+  return history.map((entry) => {
+    if (entry.type !== 'raw') return entry;
+    const raw = entry as unknown as { type: 'raw'; item: unknown };
+    const item = raw.item;
+    if (typeof item !== 'object' || item === null || (item as { type?: unknown }).type !== 'function_call') return entry;
+    const call = item as { name?: unknown };
+    return { ...entry, item: { ...call, name: codexName(String(call.name)) } } as T;
+  });
+}
