@@ -60,7 +60,7 @@ const wrongTypes: Case[] = [
   ['stop as a number', chat({ stop: 42 }), bad('stop')],
   ['stop with a number inside', chat({ stop: ['a', 1] }), bad('stop')],
   ['tool_choice required', chat({ tool_choice: 'required' }), bad('tool_choice', 'unsupported_value')],
-  ['tool_choice naming a function', chat({ tool_choice: { type: 'function', function: { name: 'f' } } }), bad('tool_choice', 'unsupported_value')],
+  ['tool_choice naming a function without tools', chat({ tool_choice: { type: 'function', function: { name: 'f' } } }), bad('tool_choice', 'unknown_tool')],
 ];
 
 const rolesAndEmptiness: Case[] = [
@@ -69,7 +69,7 @@ const rolesAndEmptiness: Case[] = [
   ['a capitalised role', chat({ messages: [{ role: 'User', content: 'x' }] }), bad('messages[0].role')],
   ['an empty role', chat({ messages: [{ role: '', content: 'x' }] }), bad('messages[0].role')],
   ['a missing role', chat({ messages: [{ content: 'x' }] }), bad('messages[0].role')],
-  ['a tool message', chat({ messages: [{ role: 'tool', content: 'x', tool_call_id: 'c' }, user()] }), bad('messages[0].role', 'unsupported_role')],
+  ['a tool message without a call', chat({ messages: [{ role: 'tool', content: 'x', tool_call_id: 'c' }, user()] }), bad('messages[0].tool_call_id', 'unknown_tool_call_id')],
   ['a function message', chat({ messages: [{ role: 'function', content: 'x', name: 'f' }, user()] }), bad('messages[0].role', 'unsupported_role')],
   ['a last message from the assistant', chat({ messages: [user(), { role: 'assistant', content: 'x' }] }), bad('messages[1].role')],
   ['a last message from the system', chat({ messages: [user(), { role: 'system', content: 'x' }] }), bad('messages[1].role')],
@@ -84,12 +84,38 @@ const rolesAndEmptiness: Case[] = [
   ['an image in an assistant message', chat({ messages: [user(), { role: 'assistant', content: [{ type: 'image_url', image_url: { url: 'data:,' } }] }, user()] }), bad('messages[1].content[0].type', 'unsupported_content')],
 ];
 
+const fn = (name: unknown, parameters: unknown = { type: 'object', properties: {} }) => ({ type: 'function', function: { name, parameters } });
+const called = (...ids: string[]) => ({ role: 'assistant', content: null, tool_calls: ids.map((id) => ({ id, type: 'function', function: { name: 'f', arguments: '{}' } })) });
+const toolMsg = (id: string) => ({ role: 'tool', tool_call_id: id, content: 'r' });
+
+const toolCases: Case[] = [
+  ['an unknown tool_call_id', chat({ messages: [user(), called('a'), toolMsg('b')] }), bad('messages[2].tool_call_id', 'unknown_tool_call_id')],
+  ['tool outputs without calls', chat({ messages: [user(), toolMsg('x')] }), bad('messages[1].tool_call_id', 'unknown_tool_call_id')],
+  ['a tool message without tool_call_id', chat({ messages: [user(), called('a'), { role: 'tool', content: 'r' }] }), bad('messages[2].tool_call_id')],
+  ['a tool answered twice', chat({ messages: [user(), called('a'), toolMsg('a'), toolMsg('a')] }), bad('messages[3].tool_call_id', 'unknown_tool_call_id')],
+  ['calls left without results', chat({ messages: [user(), called('a', 'b'), toolMsg('a'), user()] }), bad('messages', 'missing_tool_output')],
+  ['a conversation ending in unanswered calls', chat({ messages: [user(), called('a')] }), bad('messages[1].role')],
+  ['duplicate call ids', chat({ messages: [user(), called('a', 'a'), toolMsg('a')] }), bad('messages[1].tool_calls[1].id', 'duplicate_tool_call_id')],
+  ['tool_calls on a user message', chat({ messages: [{ role: 'user', content: 'x', tool_calls: [] }, user()] }), bad('messages[0].tool_calls')],
+  ['tool call arguments that are not a string', chat({ messages: [user(), { role: 'assistant', tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: {} } }] }, toolMsg('a')] }), bad('messages[1].tool_calls[0].function.arguments')],
+  ['duplicate tool names', chat({ tools: [fn('f'), fn('f')] }), bad('tools[1].function.name', 'duplicate_tool_name')],
+  ['an invalid tool name', chat({ tools: [fn('my.tool')] }), bad('tools[0].function.name', 'invalid_tool_name')],
+  ['a tool name longer than 64', chat({ tools: [fn('t'.repeat(65))] }), bad('tools[0].function.name', 'invalid_tool_name')],
+  ['a tool without a name', chat({ tools: [fn(undefined)] }), bad('tools[0].function.name', 'invalid_tool_name')],
+  ['a schema that is a string', chat({ tools: [fn('f', 'object')] }), bad('tools[0].function.parameters', 'invalid_tool_schema')],
+  ['a schema that is not an object schema', chat({ tools: [fn('f', { type: 'string' })] }), bad('tools[0].function.parameters', 'invalid_tool_schema')],
+  ['a tool that is not a function', chat({ tools: [{ type: 'web_search' }] }), bad('tools[0].type', 'unsupported_tool')],
+  ['tool_choice naming an absent tool', chat({ tools: [fn('f')], tool_choice: { type: 'function', function: { name: 'g' } } }), bad('tool_choice', 'unknown_tool')],
+  ['an unknown tool_choice', chat({ tools: [fn('f')], tool_choice: 'always' }), bad('tool_choice', 'unsupported_value')],
+];
+
 describe('bad fields never reach Codex', () => {
   const gw = suiteGateway({ env: { MAX_MESSAGES: '20', MAX_INPUT_CHARS: '5000' } });
 
   describe.each([
     ['wrong types', wrongTypes],
     ['roles and empty messages', rolesAndEmptiness],
+    ['tools and tool history', toolCases],
   ])('%s', (_group, cases) => {
     it.each(cases)('refuses %s', async (_name, body, expected) => {
       await expectRefused(gw, body, expected);

@@ -23,9 +23,23 @@ describe('toChatTurn', () => {
   it.each([
     ['a last message not from the user', [m('user', 'a'), m('assistant', 'b')], 'messages[1].role'],
     ['an empty user message', [m('user', '  ')], 'messages[0].content'],
-    ['a tool message', [m('tool', 'x'), m('user', 'a')], 'messages[0].role'],
+    ['a tool message without a call', [m('tool', 'x'), m('user', 'a')], 'messages[0].tool_call_id'],
+    ['a function message', [m('function', 'x'), m('user', 'a')], 'messages[0].role'],
   ])('refuses %s', (_name, messages, param) => {
     expect(refusalOf(() => toChatTurn(messages))?.param).toBe(param);
+  });
+
+  it('maps tool calls and tool results to function_call items and ends the turn input with the outputs', () => {
+    const call = { ...m('assistant', 'Checking.'), tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a": 1}' } }] };
+    const turn = toChatTurn([m('user', 'q'), call, { ...m('tool', [{ type: 'text', text: 'r1' }]), tool_call_id: 'c1' }]);
+    expect(turn.history).toEqual([
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'q' }] },
+      { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Checking.' }] },
+      { type: 'raw', item: { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{"a": 1}' } },
+      { type: 'raw', item: { type: 'function_call_output', call_id: 'c1', output: 'r1' } },
+    ]);
+    expect(turn.input).toEqual([]);
+    expect(turn.hasToolHistory).toBe(true);
   });
 
   it('keeps images of user messages in place and counts text and images', () => {
