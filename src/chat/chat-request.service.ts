@@ -12,6 +12,8 @@ import { withCodexNames } from '../openai/tool-history';
 import { ImageInputService } from '../images/image-input.service';
 import type { ImageScope } from '../images/image-scope';
 import { ModelsService } from '../models/models.service';
+import { IdleThreadsService } from '../codex/conversations/idle-threads.service';
+import { conversationScope } from '../codex/conversations/conversation-chain';
 import { toChatTurn } from './chat-request.mapper';
 import { CreateChatCompletionDto, IGNORED_CHAT_PARAMS } from './dto/create-chat-completion.dto';
 
@@ -35,10 +37,11 @@ export class ChatRequestService {
     private readonly models: ModelsService,
     private readonly policy: SandboxPolicyService,
     private readonly images: ImageInputService,
+    private readonly idle: IdleThreadsService,
   ) {}
 
   /** `client` aborts image downloads and refuses to start a turn once the client has gone. */
-  async prepare(dto: CreateChatCompletionDto, client: AbortSignal): Promise<PreparedChat> {
+  async prepare(dto: CreateChatCompletionDto, client: AbortSignal, owner: string | null = null): Promise<PreparedChat> {
     if (dto.n !== undefined && dto.n > 1) throw invalidRequest('Only n=1 is supported.', 'n', 'unsupported_value');
     const tools = parseChatTools(dto.tools);
     const choice = parseToolChoice(dto.tool_choice, tools);
@@ -59,16 +62,22 @@ export class ChatRequestService {
     const model = resolved.model.model;
     const withTools = toolTurn({ tools, choice, parallel: dto.parallel_tool_calls, instructions, model, hasToolHistory: turn.hasToolHistory });
     const named = withTools ? { ...turn, history: withCodexNames(turn.history, withTools.codexName) } : turn;
+    const developerInstructions = withTools ? withTools.instructions : instructions;
+    // Everything a conversation's thread fixes, or the client asks to keep apart, must match for affinity.
+    const conversation = this.idle.enabled
+      ? { scope: conversationScope([owner, model, developerInstructions, withTools?.tools.key ?? null, policy.sandbox, policy.networkAccess, policy.effort, policy.hideReasoning, dto.prompt_cache_key ?? null, dto.user ?? null, dto.safety_identifier ?? null]) }
+      : null;
     const { history, input, scope } = await this.images.resolveTurn(named, client);
     return {
       requestedModel: resolved.requested,
       spec: toTurnSpec(model, policy, {
-        developerInstructions: withTools ? withTools.instructions : instructions,
+        developerInstructions,
         history,
         input,
         outputSchema,
         thread: { kind: 'new', ephemeral: true },
         tools: withTools?.tools ?? null,
+        conversation,
       }),
       policy,
       images: scope,

@@ -13,6 +13,7 @@ import { conversationKey } from './tools/conversation-key';
 import { ParkedTurnsService } from './tools/parked-turns.service';
 import { ToolCatalogService } from './tools/tool-catalog.service';
 import { batchStart, callIdsOf, trailingOutputs } from './tools/tool-outputs';
+import { IdleThreadsService } from './conversations/idle-threads.service';
 
 /** Runs Codex turns on the pool, behind the concurrency limit. */
 @Injectable()
@@ -21,6 +22,9 @@ export class CodexEngineService {
   private readonly deps: TurnRunDeps;
   /** Tool follow-ups served by a parked turn and by a rebuilt conversation (diagnostics, tests). */
   readonly toolPaths = { parked: 0, rebuilt: 0 };
+  /** Chat turns that continued their conversation's idle thread, and those that could have but found none. */
+  readonly affinity = { continued: 0, fresh: 0 };
+  private readonly maxParallel: number;
 
   constructor(
     @Inject(codexConfig.KEY) config: CodexConfig,
@@ -30,9 +34,11 @@ export class CodexEngineService {
     spares: SpareThreadsService,
     readonly parked: ParkedTurnsService,
     catalog: ToolCatalogService,
+    readonly idle: IdleThreadsService,
   ) {
+    this.maxParallel = config.maxParallel;
     this.limiter = new ConcurrencyLimiter(config.maxParallel, config.maxQueue, config.queueTimeoutMs, (ms) => registry.queueWaited(ms));
-    this.deps = { limiter: this.limiter, pool, locks, spares, parked, catalog, cwd: config.workdir, timeoutMs: config.timeoutMs };
+    this.deps = { limiter: this.limiter, pool, locks, spares, parked, catalog, idle, cwd: config.workdir, timeoutMs: config.timeoutMs };
   }
 
   /**
@@ -42,10 +48,28 @@ export class CodexEngineService {
    */
   runTurn(spec: TurnSpec): Observable<CodexEvent> {
     const turn$ = new Observable<CodexEvent>((subscriber) => {
-      const run = this.continueParked(spec, subscriber) ?? this.startNew(spec, subscriber);
+      // Turns queue: idle threads are the first thing given back.
+      if (this.limiter.active >= this.maxParallel) this.idle.relieve();
+      const run = this.continueParked(spec, subscriber) ?? this.startNew(this.withAffinity(spec), subscriber);
       return () => run.teardown();
     });
     return this.registry.track(spec.model, turn$);
+  }
+
+  /**
+   * A chat request that extends a conversation this gateway answered, on the same terms, continues
+   * that conversation's idle thread with only the new items; anything else gets a fresh thread.
+   */
+  private withAffinity(spec: TurnSpec): TurnSpec {
+    const scope = spec.conversation?.scope;
+    if (!scope || spec.thread.kind !== 'new' || !spec.thread.ephemeral) return spec;
+    const claimed = this.idle.claimConversation(scope, spec.history);
+    if (!claimed) {
+      this.affinity.fresh++;
+      return spec;
+    }
+    this.affinity.continued++;
+    return { ...spec, thread: { kind: 'loaded', conn: claimed.idle.conn, threadId: claimed.idle.threadId, seen: claimed.seen } };
   }
 
   private startNew(spec: TurnSpec, subscriber: Subscriber<CodexEvent>): TurnRun {

@@ -18,6 +18,8 @@ import { clientToolsThreadConfig } from './tools/tool-thread.config';
 import { inputItems } from './tools/conversation-key';
 import { toolCallAnswer } from './tools/tool-outputs';
 import { ToolSession } from './tools/tool-session';
+import { answeredKey } from './conversations/conversation-chain';
+import { IdleThreadsService } from './conversations/idle-threads.service';
 
 export interface TurnRunDeps {
   limiter: ConcurrencyLimiter;
@@ -26,6 +28,7 @@ export interface TurnRunDeps {
   spares: SpareThreadsService;
   parked: ParkedTurnsService;
   catalog: ToolCatalogService;
+  idle: IdleThreadsService;
   cwd: string;
   timeoutMs: number;
 }
@@ -70,6 +73,12 @@ export class TurnRun {
   private onSpare = false;
   private stopListening: (() => void) | null = null;
   private readonly tools: ToolSession | null;
+  /** The turn completed normally: its thread may stay loaded for the conversation's next turn. */
+  private answered = false;
+  /** The assistant's messages of the current segment, by item id (what a chat client sends back). */
+  private readonly answer = new Map<string, string>();
+  /** The request of the current segment (a parked turn's follow-up replaces it). */
+  private segmentSpec: TurnSpec;
 
   constructor(
     private readonly spec: TurnSpec,
@@ -77,6 +86,7 @@ export class TurnRun {
     private readonly deps: TurnRunDeps,
   ) {
     this.tools = spec.tools ? new ToolSession(spec.tools, [...spec.history, ...inputItems(spec.input)]) : null;
+    this.segmentSpec = spec;
   }
 
   private get stopping(): boolean {
@@ -122,6 +132,8 @@ export class TurnRun {
    */
   async resume(out: Subscriber<CodexEvent>, spec: TurnSpec, outputs: Map<string, JsonValue>): Promise<void> {
     this.out = out;
+    this.segmentSpec = spec;
+    this.answer.clear();
     this.phase = 'resuming';
     this.abort = new AbortController();
     try {
@@ -142,11 +154,13 @@ export class TurnRun {
   }
 
   private async begin(): Promise<void> {
-    if (this.spec.thread.kind !== 'new') this.sourceLease = this.spec.thread.lease;
+    const target = this.spec.thread;
+    if (target.kind === 'resume' || target.kind === 'fork') this.sourceLease = target.lease;
     this.release = await this.deps.limiter.acquire(this.abort.signal);
     if (this.stopping) return;
     this.phase = 'opening';
-    const conn = this.deps.pool.acquire();
+    // A conversation's idle thread lives on the process that ran its last turn.
+    const conn = target.kind === 'loaded' ? target.conn : target.kind === 'resume' && target.loaded ? target.loaded : this.deps.pool.acquire();
     this.conn = conn;
     conn.activeTurns++;
     this.cleanups.push(conn.onExit((err) => this.fail(err)));
@@ -204,6 +218,7 @@ export class TurnRun {
 
   private async openThread(conn: AppServerConnection): Promise<string> {
     const { spec } = this;
+    if (spec.thread.kind === 'loaded') return spec.thread.threadId;
     if (spec.tools) {
       // Client tools only: every built-in off, the client's tools as dynamic tools (never a spare).
       const config = clientToolsThreadConfig(await this.deps.catalog.path);
@@ -230,6 +245,11 @@ export class TurnRun {
         return id;
       }
       case 'resume': {
+        if (target.loaded) {
+          this.threadLease = this.sourceLease;
+          this.sourceLease = null;
+          return target.threadId;
+        }
         const { thread } = await retryWhileClosing(() => conn.request('thread/resume', { ...common, threadId: target.threadId, excludeTurns: true }));
         this.threadLease = this.sourceLease;
         this.sourceLease = null;
@@ -253,6 +273,8 @@ export class TurnRun {
    */
   private historyToInject(): JsonValue[] {
     const { thread, developerInstructions, history } = this.spec;
+    // The thread has the instructions and the first `seen` items already.
+    if (thread.kind === 'loaded') return history.slice(thread.seen);
     const ephemeral = this.spec.tools || (thread.kind === 'new' && thread.ephemeral);
     if (!ephemeral || !developerInstructions) return history;
     return [{ type: 'message', role: 'developer', content: [{ type: 'input_text', text: developerInstructions }] }, ...history];
@@ -279,7 +301,9 @@ export class TurnRun {
       }
       if (event.type === 'failed') return this.fail(event.error);
       this.tools?.observe(event);
+      if (event.type === 'item_completed' && event.item.type === 'agentMessage') this.answer.set(event.item.id, event.item.text);
       if (event.type === 'completed') {
+        this.answered = true;
         this.out?.next(this.tools ? { ...event, usage: this.tools.segmentUsage(event.usage) } : event);
         return this.out?.complete();
       }
@@ -366,8 +390,25 @@ export class TurnRun {
     this.release = null;
     this.sourceLease?.();
     const lease = this.threadLease;
+    if (conn && threadId !== null && conn.alive && this.answered && this.keepIdle(conn, threadId, lease !== null)) return lease?.();
     // Stored threads are handed on only after Codex has really unloaded them.
     if (conn && threadId !== null && conn.alive) void conn.unloadThread(threadId, lease !== null).finally(() => lease?.());
     else lease?.();
+  }
+
+  /**
+   * Keeps a completed turn's thread loaded for the conversation's next turn: a stored thread by its
+   * id, a chat thread under the key of the conversation as its client will send it back. A turn
+   * whose input had images is not kept (its images exist only as files of this request).
+   */
+  private keepIdle(conn: AppServerConnection, threadId: string, stored: boolean): boolean {
+    if (stored) return this.deps.idle.keep(conn, threadId, { stored: true });
+    const spec = this.segmentSpec;
+    const scope = spec.conversation?.scope;
+    const target = this.spec.thread;
+    const ephemeral = target.kind === 'loaded' || spec.tools || (target.kind === 'new' && target.ephemeral);
+    if (!scope || !ephemeral || spec.input.some((i) => i.type !== 'text')) return false;
+    const key = answeredKey(scope, spec.history, spec.input, [...this.answer.values()].join('\n\n'));
+    return this.deps.idle.keep(conn, threadId, { scope, key });
   }
 }

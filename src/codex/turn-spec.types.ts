@@ -1,4 +1,5 @@
 import type { SandboxMode } from '../config/env.validation';
+import type { AppServerConnection } from './app-server.connection';
 import type { UserInput } from './protocol/app-server.protocol';
 import type { JsonValue } from './protocol/generated/serde_json/JsonValue';
 import type { ClientToolsSpec } from './tools/client-tools.types';
@@ -9,7 +10,10 @@ import type { ClientToolsSpec } from './tools/client-tools.types';
  */
 export type ThreadTarget =
   | { kind: 'new'; ephemeral: boolean }
-  | { kind: 'resume'; threadId: string; lease: () => void }
+  /** `loaded`: the thread is still loaded on that process (an idle stored thread), so thread/resume is skipped. */
+  | { kind: 'resume'; threadId: string; lease: () => void; loaded?: AppServerConnection }
+  /** A chat conversation's idle thread (IdleThreadsService): it has seen the first `seen` history items. */
+  | { kind: 'loaded'; conn: AppServerConnection; threadId: string; seen: number }
   | { kind: 'fork'; threadId: string; lastTurnId: string; ephemeral: boolean; lease: () => void };
 
 /** One validated turn, as the HTTP features hand it to the engine. */
@@ -30,4 +34,9 @@ export interface TurnSpec {
    * may end its HTTP answer with tool calls. History may then end with tool outputs (input empty).
    */
   tools?: ClientToolsSpec | null;
+  /**
+   * Chat conversation affinity: the scope (key, model, instructions, tools, policy, the client's
+   * cache key) under which the thread may be kept after the turn and found by the next request.
+   */
+  conversation?: { scope: string } | null;
 }

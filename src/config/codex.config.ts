@@ -43,6 +43,10 @@ export const codexConfig = registerAs('codex', () => {
     toolParkMs: env.CODEX_TOOL_PARK_SECONDS * 1000,
     // 0 turns parking off: every tool follow-up rebuilds its conversation on a new thread.
     maxParkedTurns: env.CODEX_MAX_PARKED_TURNS,
+    // A conversation's thread stays loaded this long after its turn, for its next turn (chat affinity, stored threads).
+    idleThreadMs: env.CODEX_IDLE_THREAD_SECONDS * 1000,
+    // 0 turns idle threads off: every turn opens its thread and unloads it at the end, as before.
+    maxIdleThreads: env.CODEX_MAX_IDLE_THREADS,
     deprecatedModel: env.CODEX_MODEL ?? null,
     childEnv: childEnv(),
     // Read by Codex for its built-in providers; used here only to tell whether they are local (CODEX_LOCAL_ONLY).

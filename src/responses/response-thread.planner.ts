@@ -3,9 +3,10 @@ import { ThreadLockService } from '../codex/thread-lock.service';
 import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
 import type { ThreadTarget } from '../codex/turn-spec.types';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
+import { IdleThreadsService } from '../codex/conversations/idle-threads.service';
 
 export interface ThreadPlan {
-  thread: ThreadTarget;
+  thread: Exclude<ThreadTarget, { kind: 'loaded' }>;
   /** Earlier conversation to inject when the thread is rebuilt rather than continued. */
   history: JsonValue[];
 }
@@ -21,6 +22,7 @@ export class ResponseThreadPlanner {
   constructor(
     @Inject(RESPONSE_STORE) private readonly store: ResponseStore,
     private readonly locks: ThreadLockService,
+    private readonly idle: IdleThreadsService,
   ) {}
 
   async plan(previous: StoredResponse | null, instructions: string | null, store: boolean, signal: AbortSignal): Promise<ThreadPlan> {
@@ -31,7 +33,11 @@ export class ResponseThreadPlanner {
     const lease = await this.locks.acquire(previous.threadId, signal);
     try {
       const head = await this.store.latestOnThread(previous.threadId);
-      if (store && head === previous.id) return { thread: { kind: 'resume', threadId: previous.threadId, lease }, history: [] };
+      if (store && head === previous.id) {
+        // Still loaded since its last turn: no thread/resume, no reload from disk.
+        const loaded = this.idle.claimThread(previous.threadId)?.conn;
+        return { thread: { kind: 'resume', threadId: previous.threadId, lease, loaded }, history: [] };
+      }
       return { thread: { kind: 'fork', threadId: previous.threadId, lastTurnId: previous.turnId, ephemeral: !store, lease }, history: [] };
     } catch (err) {
       lease();

@@ -13,6 +13,8 @@ import { answerWithTools, offeredTools } from './fake-tools';
 export interface RecordedRequest {
   body: ProviderRequestBody;
   scenario: string;
+  /** The request's `prompt_cache_key` (Codex sends its thread id), null when absent. */
+  promptCacheKey: string | null;
   /** The connection closed before the fake finished answering (the client gave up). */
   aborted: boolean;
   finished: boolean;
@@ -85,7 +87,8 @@ export class FakeProvider {
       const users = FakeProvider.texts(body, 'user');
       const last = users[users.length - 1] ?? '';
       const scenario = /SCENARIO=(\w+)/.exec(last)?.[1] ?? 'text';
-      const record: RecordedRequest = { body, scenario, aborted: false, finished: false };
+      const promptCacheKey = typeof body.prompt_cache_key === 'string' ? body.prompt_cache_key : null;
+      const record: RecordedRequest = { body, scenario, promptCacheKey, aborted: false, finished: false };
       this.requests.push(record);
       this.open.add(res);
       res.on('close', () => {

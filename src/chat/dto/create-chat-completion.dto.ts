@@ -19,7 +19,7 @@ export class ResponseFormatDto {
 /** Fields OpenAI defines that Codex cannot honour; accepted, type-checked, then ignored (and listed in a header). */
 export const IGNORED_CHAT_PARAMS = [
   'temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'presence_penalty', 'frequency_penalty', 'seed', 'stop',
-  'logit_bias', 'logprobs', 'top_logprobs', 'user', 'metadata', 'store', 'service_tier', 'prompt_cache_key',
+  'logit_bias', 'logprobs', 'top_logprobs', 'user', 'metadata', 'store', 'service_tier', 'prompt_cache_key', 'safety_identifier',
 ] as const;
 
 export class CreateChatCompletionDto {
@@ -52,6 +52,7 @@ export class CreateChatCompletionDto {
   @IsOptional() @IsBoolean() store?: boolean;
   @IsOptional() @IsString() service_tier?: string;
   @IsOptional() @IsString() prompt_cache_key?: string;
+  @IsOptional() @IsString() @MaxLength(512) safety_identifier?: string;
   @IsOptional() @IsBoolean() parallel_tool_calls?: boolean;
   @IsOptional() @IsArray() tools?: unknown[];
   @IsOptional() tool_choice?: unknown;

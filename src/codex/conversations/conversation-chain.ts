@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { isRecord } from '../../common/json/is-record';
+import type { UserInput } from '../protocol/app-server.protocol';
+import type { JsonValue } from '../protocol/generated/serde_json/JsonValue';
+
+/**
+ * The canonical form of one conversation item for chat conversation affinity: role and texts of a
+ * message (an assistant's text with the whitespace at its ends dropped, since clients trim what
+ * they send back; an empty one left out, as clients leave it out), images by their URL, tool calls
+ * by id, name and argument string, tool results by id and text. Anything else by its JSON.
+ */
+function canonOf(item: JsonValue): string | null {
+  if (!isRecord(item)) return JSON.stringify(item);
+  if (item.type === 'message' && typeof item.role === 'string') {
+    const parts = Array.isArray(item.content) ? item.content : [];
+    const texts = parts.map((p) => (isRecord(p) ? (typeof p.text === 'string' ? p.text : `[image ${String(p.image_url ?? '')}]`) : ''));
+    if (item.role !== 'assistant') return JSON.stringify([item.role, texts]);
+    const text = texts.join('').trim();
+    return text === '' ? null : JSON.stringify(['assistant', text]);
+  }
+  if (item.type === 'function_call') return JSON.stringify(['call', item.call_id, item.name, item.arguments]);
+  if (item.type === 'function_call_output') {
+    const out = typeof item.output === 'string' ? item.output : JSON.stringify(item.output);
+    return JSON.stringify(['out', item.call_id, out]);
+  }
+  return JSON.stringify(item);
+}
+
+const step = (prev: string, canon: string): string => createHash('sha256').update(prev).update('\n').update(canon).digest('hex');
+
+/**
+ * Keys of every prefix of `items` within `scope`: `keys[n]` names the first n items. A chained
+ * hash, so all prefixes cost one pass; items without a canonical form leave the key unchanged.
+ */
+export function prefixKeys(scope: string, items: readonly JsonValue[]): string[] {
+  const keys = [step('', scope)];
+  for (const item of items) {
+    const canon = canonOf(item);
+    const prev = keys[keys.length - 1] ?? '';
+    keys.push(canon === null ? prev : step(prev, canon));
+  }
+  return keys;
+}
+
+/** The key of the whole conversation once answered: what the client will send back as its history. */
+export function answeredKey(scope: string, history: readonly JsonValue[], input: readonly UserInput[], answer: string): string {
+  const user: JsonValue = { type: 'message', role: 'user', content: input.map((i) => ({ type: 'input_text', text: i.type === 'text' ? i.text : '' })) };
+  const assistant: JsonValue = { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: answer }] };
+  // A turn that answered tool results had no user message of its own.
+  const keys = prefixKeys(scope, input.length > 0 ? [...history, user, assistant] : [...history, assistant]);
+  return keys[keys.length - 1] ?? '';
+}
+
+/** The scope of a conversation: everything a thread fixes or the client asks to keep apart. */
+export function conversationScope(parts: readonly (string | boolean | null)[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+}

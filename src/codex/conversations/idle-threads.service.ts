@@ -1,0 +1,134 @@
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import type { AppServerConnection } from '../app-server.connection';
+import { codexConfig, CodexConfig } from '../../config/codex.config';
+import type { JsonValue } from '../protocol/generated/serde_json/JsonValue';
+import { ThreadLockService } from '../thread-lock.service';
+import { prefixKeys } from './conversation-chain';
+
+/** A loaded Codex thread whose turn has ended, kept so that the conversation's next turn skips opening it. */
+export interface IdleThread {
+  conn: AppServerConnection;
+  threadId: string;
+  /** A stored (Responses) thread: continued by thread id, unloaded under its lock. */
+  stored: boolean;
+  /** Chat: the scope and the key of the answered conversation. */
+  scope: string | null;
+  key: string | null;
+  timer: NodeJS.Timeout;
+  stopExit: () => void;
+}
+
+export interface ClaimedConversation {
+  idle: IdleThread;
+  /** How many of the request's history items the thread has already seen. */
+  seen: number;
+}
+
+/**
+ * Idle threads by conversation (chat affinity) and by thread id (stored Responses threads), with a
+ * TTL (CODEX_IDLE_THREAD_SECONDS) and a cap per gateway (CODEX_MAX_IDLE_THREADS, oldest released
+ * first). They are the first thing given back when turns queue (see relieve()). Taking one removes
+ * it, so a thread never has two writers; correctness never depends on this map: a request that
+ * finds nothing here gets a fresh thread with its whole history.
+ */
+@Injectable()
+export class IdleThreadsService implements BeforeApplicationShutdown {
+  /** Insertion order is age: the first entry is the oldest. */
+  private readonly byThread = new Map<string, IdleThread>();
+  private readonly byKey = new Map<string, IdleThread>();
+  private readonly scopes = new Map<string, number>();
+  readonly released = { expired: 0, evicted: 0, pressure: 0 };
+
+  constructor(
+    @Inject(codexConfig.KEY) private readonly config: CodexConfig,
+    private readonly locks: ThreadLockService,
+  ) {}
+
+  get enabled(): boolean {
+    return this.config.maxIdleThreads > 0;
+  }
+
+  get size(): number {
+    return this.byThread.size;
+  }
+
+  /** Keeps a thread whose turn completed; false when keeping is off and the caller unloads it. */
+  keep(conn: AppServerConnection, threadId: string, how: { stored: true } | { scope: string; key: string }): boolean {
+    if (!this.enabled || !conn.alive) return false;
+    this.drop(this.byThread.get(threadId));
+    const stored = 'stored' in how;
+    const timer = setTimeout(() => this.release(idle, 'expired'), this.config.idleThreadMs);
+    timer.unref();
+    const idle: IdleThread = { conn, threadId, stored, scope: stored ? null : how.scope, key: stored ? null : how.key, timer, stopExit: () => undefined };
+    // The process took its threads with it: nothing is left to unload.
+    idle.stopExit = conn.onExit(() => this.drop(idle));
+    this.byThread.set(threadId, idle);
+    if (idle.key !== null && idle.scope !== null) {
+      const twin = this.byKey.get(idle.key);
+      if (twin) this.release(twin, 'evicted');
+      this.byKey.set(idle.key, idle);
+      this.scopes.set(idle.scope, (this.scopes.get(idle.scope) ?? 0) + 1);
+    }
+    while (this.byThread.size > this.config.maxIdleThreads) this.releaseOldest('evicted');
+    return true;
+  }
+
+  /** The idle thread whose answered conversation `history` extends, taken out of the map. */
+  claimConversation(scope: string, history: readonly JsonValue[]): ClaimedConversation | null {
+    if (!this.scopes.has(scope)) return null;
+    const keys = prefixKeys(scope, history);
+    for (let n = keys.length - 1; n > 0; n--) {
+      const idle = this.byKey.get(keys[n] ?? '');
+      if (idle && idle.scope === scope && idle.conn.alive) {
+        this.drop(idle);
+        return { idle, seen: n };
+      }
+    }
+    return null;
+  }
+
+  /** The idle stored thread `threadId`, taken out of the map; the caller holds its lock. */
+  claimThread(threadId: string): IdleThread | null {
+    const idle = this.byThread.get(threadId);
+    if (!idle?.stored || !idle.conn.alive) return null;
+    this.drop(idle);
+    return idle;
+  }
+
+  /** Turns are queueing: idle threads go before anything that serves a request. */
+  relieve(): void {
+    if (this.byThread.size > 0) this.releaseOldest('pressure');
+  }
+
+  beforeApplicationShutdown(): void {
+    // Stored threads are on disk already; the processes stop right after this.
+    for (const idle of [...this.byThread.values()]) this.drop(idle);
+  }
+
+  private releaseOldest(reason: keyof IdleThreadsService['released']): void {
+    const oldest = this.byThread.values().next().value;
+    if (oldest) this.release(oldest, reason);
+  }
+
+  private release(idle: IdleThread, reason: keyof IdleThreadsService['released']): void {
+    if (this.byThread.get(idle.threadId) !== idle) return;
+    this.released[reason]++;
+    this.drop(idle);
+    if (!idle.stored) return void idle.conn.unloadThread(idle.threadId, false);
+    // A stored thread is handed on only after Codex has closed it, like at the end of a turn.
+    void this.locks.acquire(idle.threadId).then((lease) => idle.conn.unloadThread(idle.threadId, true).finally(lease));
+  }
+
+  private drop(idle: IdleThread | undefined): void {
+    if (!idle || this.byThread.get(idle.threadId) !== idle) return;
+    clearTimeout(idle.timer);
+    idle.stopExit();
+    this.byThread.delete(idle.threadId);
+    if (idle.key !== null && this.byKey.get(idle.key) === idle) this.byKey.delete(idle.key);
+    if (idle.scope !== null) {
+      const left = (this.scopes.get(idle.scope) ?? 1) - 1;
+      if (left > 0) this.scopes.set(idle.scope, left);
+      else this.scopes.delete(idle.scope);
+    }
+  }
+}

@@ -1,0 +1,151 @@
+import type OpenAI from 'openai';
+import { CodexEngineService } from '../src/codex/codex-engine.service';
+import { IdleThreadsService } from '../src/codex/conversations/idle-threads.service';
+import { TEST_MODELS } from './support/codex-home';
+import { FakeProvider, type RecordedRequest } from './support/fake-provider';
+import { startGateway, suiteGateway, type Gateway } from './support/gateway';
+import { waitFor } from './support/http';
+import { chatTool } from './support/tools';
+
+type Msg = OpenAI.Chat.Completions.ChatCompletionMessageParam;
+type Params = Omit<OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming, 'messages'>;
+const model = TEST_MODELS.full;
+const base: Params = { model };
+
+const last = (gw: Gateway): RecordedRequest => gw.provider.requests[gw.provider.requests.length - 1]!;
+
+/** Sends `messages`, returns them extended with the answer, and the provider's view of the turn. */
+async function turn(gw: Gateway, messages: Msg[], params: Params = base, key = 'unused'): Promise<{ messages: Msg[]; seen: RecordedRequest }> {
+  const res = await gw.client(key).chat.completions.create({ ...params, messages });
+  const message = res.choices[0]!.message;
+  const answer: Msg = message.tool_calls ? { role: 'assistant', content: message.content, tool_calls: message.tool_calls } : { role: 'assistant', content: message.content ?? '' };
+  return { messages: [...messages, answer], seen: last(gw) };
+}
+
+/** A two-turn conversation: the first answered, the second extending it with `next`. */
+async function extend(gw: Gateway, first: Msg[], change: (answered: Msg[]) => Msg[], params: Params = base, nextParams: Params = params) {
+  const one = await turn(gw, first, params);
+  const two = await turn(gw, [...change(one.messages), { role: 'user', content: 'And then?' }], nextParams);
+  return { one, two };
+}
+
+describe('chat conversation affinity', () => {
+  const gw = suiteGateway();
+  const engine = () => gw.app.get(CodexEngineService);
+
+  it('continues the same Codex thread over five turns: one prompt_cache_key, the earlier reasoning kept', async () => {
+    let messages: Msg[] = [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Think first. SCENARIO=reasoning' }];
+    const keys: (string | null)[] = [];
+    const before = engine().affinity.continued;
+    let seen: RecordedRequest | null = null;
+    for (let i = 0; i < 5; i++) {
+      ({ messages, seen } = await turn(gw, messages));
+      keys.push(seen.promptCacheKey);
+      messages.push({ role: 'user', content: `Turn ${i + 2}. SCENARIO=reasoning` });
+    }
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toEqual(expect.any(String));
+    expect(engine().affinity.continued - before).toBe(4);
+    // The model still has what it produced in earlier turns, which chat clients never send back.
+    const input = seen!.body.input ?? [];
+    expect(input.filter((i) => i.type === 'reasoning').length).toBeGreaterThanOrEqual(4);
+    expect(FakeProvider.texts(seen!.body, 'user').filter((t) => t.includes('SCENARIO=reasoning'))).toHaveLength(5);
+    expect(FakeProvider.texts(seen!.body, 'developer').filter((t) => t === 'Be brief.')).toHaveLength(1);
+  });
+
+  it('ignores whitespace at the ends of the assistant text the client sends back', async () => {
+    const { one, two } = await extend(gw, [{ role: 'user', content: 'hello' }], (m) =>
+      m.map((x) => (x.role === 'assistant' ? { ...x, content: `\n  ${String(x.content)}  \n` } : x)),
+    );
+    expect(two.seen.promptCacheKey).toBe(one.seen.promptCacheKey);
+  });
+
+  // Every row has all four entries: jest would take a missing one for a done() callback.
+  const fallbacks: [string, (m: Msg[]) => Msg[], Params, Params][] = [
+    ['an edited assistant answer', (m) => m.map((x) => (x.role === 'assistant' ? { ...x, content: 'Something else entirely.' } : x)), base, base],
+    ['an edited user message', (m) => m.map((x, i) => (i === 1 ? { role: 'user', content: 'edited question' } : x)), base, base],
+    ['a truncated history', (m) => m.slice(2), base, base],
+    ['another system prompt', (m) => [{ role: 'system', content: 'Be verbose.' }, ...m.slice(1)], base, base],
+    ['another model', (m) => m, base, { model: TEST_MODELS.mini }],
+    ['another sandbox (x_codex)', (m) => m, base, { model, x_codex: { sandbox: 'workspace-write' } } as Params],
+    ['another reasoning effort (x_codex)', (m) => m, base, { model, x_codex: { reasoning_effort: 'high' } } as Params],
+    ['other tools', (m) => m, base, { model, tools: [chatTool('get_weather')] }],
+    ['another prompt_cache_key', (m) => m, { model, prompt_cache_key: 'a' }, { model, prompt_cache_key: 'b' }],
+    ['another user', (m) => m, { model, user: 'alice' }, { model, user: 'bob' }],
+    ['another safety_identifier', (m) => m, { model, safety_identifier: 'x' } as Params, { model, safety_identifier: 'y' } as Params],
+  ];
+
+  it.each(fallbacks)('falls back to a fresh thread with the whole history for %s', async (_name, change, params, next) => {
+    const first: Msg[] = [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'first question' }, { role: 'assistant', content: 'first answer' }, { role: 'user', content: 'second question' }];
+    const { one, two } = await extend(gw, first, change, params, next);
+    expect(two.seen.promptCacheKey).not.toBe(one.seen.promptCacheKey);
+    const sent = change(one.messages);
+    const wantUser = sent.filter((m) => m.role === 'user').map((m) => String(m.content));
+    const wantAssistant = sent.filter((m) => m.role === 'assistant').map((m) => String(m.content));
+    expect(FakeProvider.texts(two.seen.body, 'user').filter((t) => !t.startsWith('<'))).toEqual([...wantUser, 'And then?']);
+    expect(FakeProvider.texts(two.seen.body, 'assistant')).toEqual(wantAssistant);
+  });
+
+  it('continues after a tool loop once the parked turn has completed', async () => {
+    const tools = [chatTool('get_weather')];
+    const one = await turn(gw, [{ role: 'user', content: 'SCENARIO=tools get_weather' }], { model, tools });
+    const call = one.messages[1] as OpenAI.Chat.Completions.ChatCompletionAssistantMessageParam;
+    const id = call.tool_calls![0]!.id;
+    const two = await turn(gw, [...one.messages, { role: 'tool', tool_call_id: id, content: 'sunny' }], { model, tools });
+    const three = await turn(gw, [...two.messages, { role: 'user', content: 'Thanks. SCENARIO=text' }], { model, tools });
+    expect(two.seen.promptCacheKey).toBe(one.seen.promptCacheKey);
+    expect(three.seen.promptCacheKey).toBe(one.seen.promptCacheKey);
+    expect((three.seen.body.input ?? []).filter((i) => i.type === 'function_call_output')).toHaveLength(1);
+  });
+});
+
+describe('chat conversation affinity: keys, expiry, cap', () => {
+  it('never shares a thread between two API keys sending identical conversations', async () => {
+    const gw = await startGateway({ env: { PROXY_API_KEY: 'sk-one,sk-two' } });
+    try {
+      const hello: Msg[] = [{ role: 'user', content: 'identical' }];
+      const a1 = await turn(gw, hello, base, 'sk-one');
+      const b1 = await turn(gw, hello, base, 'sk-two');
+      const a2 = await turn(gw, [...a1.messages, { role: 'user', content: 'more' }], base, 'sk-one');
+      const b2 = await turn(gw, [...b1.messages, { role: 'user', content: 'more' }], base, 'sk-two');
+      expect(a1.seen.promptCacheKey).not.toBe(b1.seen.promptCacheKey);
+      expect(a2.seen.promptCacheKey).toBe(a1.seen.promptCacheKey);
+      expect(b2.seen.promptCacheKey).toBe(b1.seen.promptCacheKey);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('releases an idle thread when its TTL ends, and the next turn gets a fresh thread', async () => {
+    const gw = await startGateway({ env: { CODEX_IDLE_THREAD_SECONDS: '1' } });
+    try {
+      const idle = gw.app.get(IdleThreadsService);
+      const one = await turn(gw, [{ role: 'user', content: 'hello' }]);
+      expect(idle.size).toBe(1);
+      expect(await waitFor(() => idle.size === 0, 3_000)).toBe(true);
+      expect(idle.released.expired).toBe(1);
+      const two = await turn(gw, [...one.messages, { role: 'user', content: 'still there?' }]);
+      expect(two.seen.promptCacheKey).not.toBe(one.seen.promptCacheKey);
+      expect(FakeProvider.texts(two.seen.body, 'user').filter((t) => !t.startsWith('<'))).toEqual(['hello', 'still there?']);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('keeps at most CODEX_MAX_IDLE_THREADS, releasing the oldest', async () => {
+    const gw = await startGateway({ env: { CODEX_MAX_IDLE_THREADS: '1' } });
+    try {
+      const idle = gw.app.get(IdleThreadsService);
+      const a = await turn(gw, [{ role: 'user', content: 'conversation A' }]);
+      const b = await turn(gw, [{ role: 'user', content: 'conversation B' }]);
+      expect(idle.size).toBe(1);
+      expect(idle.released.evicted).toBe(1);
+      const b2 = await turn(gw, [...b.messages, { role: 'user', content: 'B again' }]);
+      expect(b2.seen.promptCacheKey).toBe(b.seen.promptCacheKey);
+      const a2 = await turn(gw, [...a.messages, { role: 'user', content: 'A again' }]);
+      expect(a2.seen.promptCacheKey).not.toBe(a.seen.promptCacheKey);
+    } finally {
+      await gw.close();
+    }
+  });
+});
