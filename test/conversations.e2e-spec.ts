@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
 import { CodexEngineService } from '../src/codex/codex-engine.service';
 import { IdleThreadsService } from '../src/codex/conversations/idle-threads.service';
-import { TEST_MODELS } from './support/codex-home';
+import { makeCodexHome, TEST_MODELS } from './support/codex-home';
 import { FakeProvider, type RecordedRequest } from './support/fake-provider';
 import { startGateway, suiteGateway, type Gateway } from './support/gateway';
 import { waitFor } from './support/http';
@@ -144,6 +144,54 @@ describe('chat conversation affinity: keys, expiry, cap', () => {
       expect(b2.seen.promptCacheKey).toBe(b.seen.promptCacheKey);
       const a2 = await turn(gw, [...a.messages, { role: 'user', content: 'A again' }]);
       expect(a2.seen.promptCacheKey).not.toBe(a.seen.promptCacheKey);
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
+describe('stored Responses conversations on loaded threads', () => {
+  const input = (text: string) => [{ role: 'user' as const, content: text }];
+
+  it('continues a five-turn conversation on its loaded thread (one prompt_cache_key, no reload), and from disk after a restart', async () => {
+    const provider = new FakeProvider();
+    await provider.start();
+    const dirs = makeCodexHome(provider.baseUrl);
+    let gw: Gateway | null = await startGateway({ provider, home: dirs });
+    try {
+      const keys: (string | null)[] = [];
+      let previous: string | undefined;
+      for (let i = 0; i < 5; i++) {
+        const r = await gw.client().responses.create({ model, input: input(`turn ${i + 1}`), previous_response_id: previous });
+        previous = r.id;
+        keys.push(last(gw).promptCacheKey);
+      }
+      expect(new Set(keys).size).toBe(1);
+      expect(gw.app.get(IdleThreadsService).reused.stored).toBe(4);
+      await gw.close();
+      gw = await startGateway({ provider, home: dirs });
+      const r = await gw.client().responses.create({ model, input: input('after the restart'), previous_response_id: previous });
+      expect(r.status).toBe('completed');
+      expect(last(gw).promptCacheKey).toBe(keys[0]);
+      expect(FakeProvider.texts(last(gw).body, 'user').filter((t) => !t.startsWith('<'))).toEqual(['turn 1', 'turn 2', 'turn 3', 'turn 4', 'turn 5', 'after the restart']);
+      expect(gw.app.get(IdleThreadsService).reused.stored).toBe(0);
+    } finally {
+      await gw?.close();
+      await provider.stop();
+    }
+  });
+
+  it('forks from an older response while the newest one keeps its loaded thread', async () => {
+    const gw = await startGateway();
+    try {
+      const one = await gw.client().responses.create({ model, input: input('root') });
+      const two = await gw.client().responses.create({ model, input: input('branch a'), previous_response_id: one.id });
+      const fork = await gw.client().responses.create({ model, input: input('branch b'), previous_response_id: one.id });
+      expect(fork.status).toBe('completed');
+      expect(FakeProvider.texts(last(gw).body, 'user').filter((t) => !t.startsWith('<'))).toEqual(['root', 'branch b']);
+      const three = await gw.client().responses.create({ model, input: input('a again'), previous_response_id: two.id });
+      expect(three.status).toBe('completed');
+      expect(FakeProvider.texts(last(gw).body, 'user').filter((t) => !t.startsWith('<'))).toEqual(['root', 'branch a', 'a again']);
     } finally {
       await gw.close();
     }

@@ -38,6 +38,8 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
   private readonly byKey = new Map<string, IdleThread>();
   private readonly scopes = new Map<string, number>();
   readonly released = { expired: 0, evicted: 0, pressure: 0 };
+  /** Idle threads taken up again by their conversation's next turn. */
+  readonly reused = { conversations: 0, stored: 0 };
 
   constructor(
     @Inject(codexConfig.KEY) private readonly config: CodexConfig,
@@ -81,6 +83,7 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
       const idle = this.byKey.get(keys[n] ?? '');
       if (idle && idle.scope === scope && idle.conn.alive) {
         this.drop(idle);
+        this.reused.conversations++;
         return { idle, seen: n };
       }
     }
@@ -92,6 +95,7 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
     const idle = this.byThread.get(threadId);
     if (!idle?.stored || !idle.conn.alive) return null;
     this.drop(idle);
+    this.reused.stored++;
     return idle;
   }
 
