@@ -13,6 +13,7 @@ import { concurrent, interleaved, maxStreamingOverlap, PROMPT, underMemoryLoad }
 import { errorsOf, Figure, formatFigures, median, okValues, paired, passes } from './bench/bench.report';
 import { BenchTarget } from './bench/bench.types';
 import { buildServer, GatewayProcess } from './bench/gateway.process';
+import { conversationRuns, fillIdleThreads, longHistoryRuns, memoryPerIdleThread } from './bench/conversation.phases';
 
 // Pool and queue settings default to the gateway's own defaults (1, 16, 64); flags override them.
 const { values: args } = parseArgs({
@@ -22,6 +23,11 @@ const { values: args } = parseArgs({
     pool: { type: 'string' },
     parallel: { type: 'string' },
     queue: { type: 'string' },
+    conversations: { type: 'string', default: '12' },
+    history: { type: 'string', default: '512' },
+    'history-pairs': { type: 'string', default: '20' },
+    'idle-threads': { type: 'string', default: '32' },
+    'max-idle': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
   },
 });
@@ -43,6 +49,7 @@ async function main(): Promise<number> {
   if (args.pool) settings.CODEX_POOL_SIZE = args.pool;
   if (args.parallel) settings.CODEX_MAX_PARALLEL_REQUESTS = args.parallel;
   if (args.queue) settings.CODEX_MAX_QUEUE = args.queue;
+  if (args['max-idle']) settings.CODEX_MAX_IDLE_THREADS = args['max-idle'];
   const gatewayEnv = { ...base, ...settings, CODEX_CONFIG_DIR: dirs.home, CODEX_WORKDIR: dirs.workdir, CODEX_ENV_FILE: '/nonexistent/.env' };
   // The same environment, flags and work directory the gateway gives its own app-server processes.
   const codexEnv = { ...gatewayEnv, CODEX_HOME: dirs.home, PATH: [binary.pathDir, base.PATH].filter(Boolean).join(delimiter) };
@@ -67,6 +74,15 @@ async function main(): Promise<number> {
         sink.push(run.wallMs);
       }
     }
+    const convs = await conversationRuns(gateway, baseline, provider, Math.max(2, Number(args.conversations)));
+    const historyLength = Math.max(2, Number(args.history));
+    const long = await longHistoryRuns(gateway, baseline, Math.max(2, Number(args['history-pairs'])), historyLength);
+    const idleCount = Math.max(1, Number(args['idle-threads']));
+    const perIdleMb = await memoryPerIdleThread(baseline, idleCount);
+    // The 64-stream memory run starts with the idle-thread cache full (CODEX_MAX_IDLE_THREADS, default 32).
+    errors.push(...errorsOf(`${gateway.name} fill idle threads`, await fillIdleThreads(gateway, idleCount)));
+    for (const [name, runs] of Object.entries(convs)) if (Array.isArray(runs)) errors.push(...errorsOf(`conversations ${name}`, runs));
+    errors.push(...errorsOf('long history baseline', long.baseline), ...errorsOf('long history gateway', long.gateway));
     const memBase = await underMemoryLoad(baseline, 64);
     const memGw = await underMemoryLoad(gateway, 64);
     for (const [name, p] of [['non-stream', plain], ['stream', streamed]] as const) {
@@ -79,12 +95,22 @@ async function main(): Promise<number> {
       { label: `non-stream latency (median of ${pairs})`, baseline: median(okValues(plain.baseline, total)), gateway: median(okValues(plain.gateway, total)), paired: paired(plain.baseline, plain.gateway, total), unit: 'ms', target: { kind: 'ratio', max: 1.1 } },
       { label: `time to first token (median of ${pairs})`, baseline: median(okValues(streamed.baseline, first)), gateway: median(okValues(streamed.gateway, first)), paired: paired(streamed.baseline, streamed.gateway, first), unit: 'ms', target: { kind: 'ratio', max: 1.1 } },
       { label: `32 concurrent streams, wall (median of ${rounds})`, baseline: median(walls.baseline), gateway: median(walls.gateway), unit: 'ms', target: { kind: 'ratio', max: 1.0 } },
+      { label: 'Responses first turn vs chat turn', baseline: median(okValues(convs.chatOne, total)), gateway: median(okValues(convs.gwFirst, total)), unit: 'ms', target: { kind: 'ratio', max: 1.15 } },
+      { label: 'Responses continuation vs chat turn', baseline: median(okValues(convs.chatOne, total)), gateway: median(okValues(convs.gwNext, total)), unit: 'ms', target: { kind: 'ratio', max: 1.15 } },
+      { label: 'Responses first turn vs bare (stored thread)', baseline: median(okValues(convs.bareFirst, total)), gateway: median(okValues(convs.gwFirst, total)), paired: paired(convs.bareFirst, convs.gwFirst, total), unit: 'ms', target: { kind: 'ratio', max: 1.1 } },
+      { label: 'Responses continuation vs bare (loaded thread)', baseline: median(okValues(convs.bareNext, total)), gateway: median(okValues(convs.gwNext, total)), paired: paired(convs.bareNext, convs.gwNext, total), unit: 'ms', target: { kind: 'ratio', max: 1.1 } },
+      { label: 'chat turn 5 by affinity vs chat turn', baseline: median(okValues(convs.chatOne, total)), gateway: median(okValues(convs.chatFifth, total)), unit: 'ms', target: { kind: 'ratio', max: 1.05 } },
+      { label: `${historyLength}-message history vs bare injecting it`, baseline: median(okValues(long.baseline, total)), gateway: median(okValues(long.gateway, total)), paired: paired(long.baseline, long.gateway, total), unit: 'ms', target: { kind: 'ratio', max: 1.05 } },
       { label: 'peak RSS at 64 slow streams', baseline: memBase.peak.totalMb, gateway: memGw.peak.totalMb, unit: 'MB', target: { kind: 'absolute', max: 350 } },
     ];
     console.log(`\n${formatFigures(figures)}\n`);
     console.log(`32 concurrent walls (ms): baseline ${walls.baseline.map(Math.round).join(', ')}; gateway ${walls.gateway.map(Math.round).join(', ')}`);
     console.log(`64 slow streams: wall ${Math.round(memBase.wallMs)} / ${Math.round(memGw.wallMs)} ms; streaming at once: baseline ${maxStreamingOverlap(memBase.results)}, gateway ${maxStreamingOverlap(memGw.results)} of 64`);
     console.log(`peak RSS: baseline = app-server alone; gateway = Node ${memGw.peak.rootMb.toFixed(1)} MB + Codex ${(memGw.peak.totalMb - memGw.peak.rootMb).toFixed(1)} MB over ${memGw.peak.processes} processes (${memGw.peak.samples} samples, ${memGw.peak.forkShadowsSkipped} forked children skipped)`);
+    const samples = (r: unknown[]): number => r.length;
+    console.log(`conversations: ${samples(convs.gwFirst)} × 5 turns of each kind; prompt_cache_key values per 5-turn conversation: chat ${convs.keys.chat}, responses ${convs.keys.responses} (target 1: ${convs.keys.chat === 1 && convs.keys.responses === 1 ? 'PASS' : 'MISS'})`);
+    console.log(`bare client medians: ephemeral turn ${median(okValues(plain.baseline, total)).toFixed(1)} ms, stored first turn ${median(okValues(convs.bareFirst, total)).toFixed(1)} ms, turn on a loaded stored thread ${median(okValues(convs.bareNext, total)).toFixed(1)} ms`);
+    console.log(`memory per idle thread (app-server, ${idleCount} threads kept loaded by the bare client): ${perIdleMb.toFixed(2)} MB`);
     console.log(`load average at the end: ${load()}`);
     console.log(`errors: ${errors.length}${errors.length > 0 ? `\n  ${[...new Set(errors)].slice(0, 20).join('\n  ')}` : ''}`);
     console.log(`targets met: ${figures.filter(passes).length}/${figures.length}; no errors: ${errors.length === 0 ? 'PASS' : 'MISS'}`);

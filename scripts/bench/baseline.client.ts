@@ -58,36 +58,67 @@ export class BaselineClient implements BenchTarget {
 
   async run(prompt: string): Promise<RunResult> {
     const startedAt = performance.now();
-    let firstTokenAt: number | null = null;
     try {
-      const { model, effort, cwd } = this.options;
-      const start: ParamsOf<'thread/start'> = { model, cwd, sandbox: 'read-only', approvalPolicy: 'never', developerInstructions: null, ephemeral: true };
-      const { thread } = (await this.call('thread/start', start)) as { thread: { id: string } };
-      const done = new Promise<string>((resolve) => {
-        this.threads.set(thread.id, (method, params) => {
-          if (method === 'item/agentMessage/delta' && firstTokenAt === null && params.delta !== '') firstTokenAt = performance.now();
-          if (method === 'turn/completed' && isRecord(params.turn)) resolve(String(params.turn.status));
-        });
-      });
-      const turn: ParamsOf<'turn/start'> = {
-        threadId: thread.id,
-        input: [{ type: 'text', text: prompt, text_elements: [] }],
-        model,
-        effort: effort as ParamsOf<'turn/start'>['effort'],
-        sandboxPolicy: { type: 'readOnly', networkAccess: false },
-        outputSchema: null,
-      };
-      await this.call('turn/start', turn);
-      const status = await done;
-      const endedAt = performance.now();
-      this.threads.delete(thread.id);
-      this.call('thread/unsubscribe', { threadId: thread.id }).catch(() => undefined);
-      if (status !== 'completed') return { ...failedRun(startedAt, `turn ${status}`), endedAt };
-      const firstTokenMs = firstTokenAt === null ? null : firstTokenAt - startedAt;
-      return { ok: true, error: null, totalMs: endedAt - startedAt, firstTokenMs, startedAt, firstTokenAt, endedAt };
+      const threadId = await this.startThread(true);
+      const result = await this.turnOn(threadId, prompt, startedAt);
+      this.unload(threadId);
+      return result;
     } catch (err) {
       return failedRun(startedAt, err);
     }
+  }
+
+  /**
+   * The same steps for a conversation: `history` injected first (a chat request with history), a
+   * stored thread (a Responses first turn), or a turn on a thread this client kept loaded (a
+   * continuation). The thread is left loaded for the next call; `unload` gives it back.
+   */
+  async runSteps(prompt: string, how: { history?: unknown[]; stored?: boolean; threadId?: string }): Promise<RunResult & { threadId: string | null }> {
+    const startedAt = performance.now();
+    try {
+      const threadId = how.threadId ?? (await this.startThread(!how.stored));
+      if (how.history) await this.call('thread/inject_items', { threadId, items: how.history });
+      return { ...(await this.turnOn(threadId, prompt, startedAt)), threadId };
+    } catch (err) {
+      return { ...failedRun(startedAt, err), threadId: null };
+    }
+  }
+
+  unload(threadId: string): void {
+    this.call('thread/unsubscribe', { threadId }).catch(() => undefined);
+  }
+
+  private async startThread(ephemeral: boolean): Promise<string> {
+    const { model, cwd } = this.options;
+    const start: ParamsOf<'thread/start'> = { model, cwd, sandbox: 'read-only', approvalPolicy: 'never', developerInstructions: null, ephemeral };
+    const { thread } = (await this.call('thread/start', start)) as { thread: { id: string } };
+    return thread.id;
+  }
+
+  private async turnOn(threadId: string, prompt: string, startedAt: number): Promise<RunResult> {
+    let firstTokenAt: number | null = null;
+    const { model, effort } = this.options;
+    const done = new Promise<string>((resolve) => {
+      this.threads.set(threadId, (method, params) => {
+        if (method === 'item/agentMessage/delta' && firstTokenAt === null && params.delta !== '') firstTokenAt = performance.now();
+        if (method === 'turn/completed' && isRecord(params.turn)) resolve(String(params.turn.status));
+      });
+    });
+    const turn: ParamsOf<'turn/start'> = {
+      threadId,
+      input: [{ type: 'text', text: prompt, text_elements: [] }],
+      model,
+      effort: effort as ParamsOf<'turn/start'>['effort'],
+      sandboxPolicy: { type: 'readOnly', networkAccess: false },
+      outputSchema: null,
+    };
+    await this.call('turn/start', turn);
+    const status = await done;
+    const endedAt = performance.now();
+    this.threads.delete(threadId);
+    if (status !== 'completed') return { ...failedRun(startedAt, `turn ${status}`), endedAt };
+    const firstTokenMs = firstTokenAt === null ? null : firstTokenAt - startedAt;
+    return { ok: true, error: null, totalMs: endedAt - startedAt, firstTokenMs, startedAt, firstTokenAt, endedAt };
   }
 
   async stop(): Promise<void> {

@@ -40,13 +40,13 @@ function status(url: string): Promise<number> {
  */
 export class GatewayProcess implements BenchTarget {
   readonly name = 'gateway (HTTP)';
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
   private output = '';
 
   private constructor(
     private readonly child: ChildProcessWithoutNullStreams,
     readonly baseUrl: string,
-    private readonly model: string,
+    readonly model: string,
   ) {
     const keep = (chunk: Buffer): void => {
       this.output = (this.output + chunk.toString('utf8')).slice(-4_000);

@@ -402,6 +402,8 @@ export class TurnRun {
    * whose input had images is not kept (its images exist only as files of this request).
    */
   private keepIdle(conn: AppServerConnection, threadId: string, stored: boolean): boolean {
+    // Turns are queueing: memory goes to them, not to idle threads.
+    if (this.deps.limiter.queued > 0) return false;
     if (stored) return this.deps.idle.keep(conn, threadId, { stored: true });
     const spec = this.segmentSpec;
     const scope = spec.conversation?.scope;
@@ -409,6 +411,7 @@ export class TurnRun {
     const ephemeral = target.kind === 'loaded' || spec.tools || (target.kind === 'new' && target.ephemeral);
     if (!scope || !ephemeral || spec.input.some((i) => i.type !== 'text')) return false;
     const key = answeredKey(scope, spec.history, spec.input, [...this.answer.values()].join('\n\n'));
-    return this.deps.idle.keep(conn, threadId, { scope, key });
+    const length = spec.history.length + (spec.input.length > 0 ? 2 : 1);
+    return this.deps.idle.keep(conn, threadId, { scope, key, length });
   }
 }

@@ -1,6 +1,3 @@
-import { IsArray, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsMessageContent } from './is-message-content.validator';
-
 export const CHAT_ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'] as const;
 export type ChatRole = (typeof CHAT_ROLES)[number];
 
@@ -9,11 +6,16 @@ export type ChatContentPart =
   | { type: 'image_url'; image_url: { url: string; detail?: string } | string }
   | { type: string; [key: string]: unknown };
 
-export class ChatMessageDto {
-  @IsIn(CHAT_ROLES) role!: ChatRole;
-  @IsOptional() @IsMessageContent() content?: string | ChatContentPart[] | null;
-  @IsOptional() @IsString() @MaxLength(256) name?: string;
+/**
+ * One chat message as checked by checkChatMessages() (chat-messages.check.ts): a plain object, not
+ * a class instance, because transforming and validating hundreds of nested instances was most of
+ * the gateway's own cost of a long history.
+ */
+export interface ChatMessageDto {
+  role: ChatRole;
+  content?: string | ChatContentPart[] | null;
+  name?: string;
   /** Checked item by item by the chat mapper (chat-tool-messages.ts). */
-  @IsOptional() @IsArray() tool_calls?: unknown[] | null;
-  @IsOptional() @IsString() @MaxLength(256) tool_call_id?: string;
+  tool_calls?: unknown[] | null;
+  tool_call_id?: string;
 }

@@ -5,7 +5,9 @@ import {
 } from 'class-validator';
 import { OnlyKeys } from '../../common/validation/only-keys.validator';
 import { X_CODEX_KEYS, XCodexDto } from '../../codex/x-codex.dto';
-import { ChatMessageDto } from './chat-message.dto';
+import type { ChatMessageDto } from './chat-message.dto';
+import { checkChatMessages } from './chat-messages.check';
+import { isRecord } from '../../common/json/is-record';
 
 export class StreamOptionsDto {
   @IsOptional() @IsBoolean() include_usage?: boolean;
@@ -25,8 +27,9 @@ export const IGNORED_CHAT_PARAMS = [
 export class CreateChatCompletionDto {
   @IsOptional() @IsString() @MaxLength(256) model?: string;
 
-  // The count limit (MAX_MESSAGES) is checked before validation, see body-precheck.ts.
-  @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => ChatMessageDto)
+  // The count limit (MAX_MESSAGES) is checked before validation, see body-precheck.ts; each
+  // message by precheck() below.
+  @IsArray() @ArrayMinSize(1)
   messages!: ChatMessageDto[];
 
   @IsOptional() @IsBoolean() stream?: boolean;
@@ -56,4 +59,9 @@ export class CreateChatCompletionDto {
   @IsOptional() @IsBoolean() parallel_tool_calls?: boolean;
   @IsOptional() @IsArray() tools?: unknown[];
   @IsOptional() tool_choice?: unknown;
+
+  /** Run by the validation pipe before class-transformer (see validation-pipe.factory.ts). */
+  static precheck(body: unknown): void {
+    if (isRecord(body)) checkChatMessages(body.messages);
+  }
 }

@@ -1,4 +1,3 @@
-import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
 import { isRecord } from '../../common/json/is-record';
 
 // Accepted for compatibility; Codex sends images at their original detail whatever is asked.
@@ -21,20 +20,4 @@ export function contentProblem(value: unknown): string | null {
     }
   }
   return null;
-}
-
-/** `string | ContentPart[] | null`, which class-validator cannot express with its built-ins. */
-export function IsMessageContent(options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) => {
-    registerDecorator({
-      name: 'isMessageContent',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      options,
-      validator: {
-        validate: (value: unknown) => contentProblem(value) === null,
-        defaultMessage: (args?: ValidationArguments) => `content ${contentProblem(args?.value) ?? 'is invalid'}`,
-      },
-    });
-  };
 }

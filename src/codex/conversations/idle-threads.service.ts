@@ -14,6 +14,8 @@ export interface IdleThread {
   /** Chat: the scope and the key of the answered conversation. */
   scope: string | null;
   key: string | null;
+  /** Items in the answered conversation, so a lookup hashes no further than the longest one kept. */
+  length: number;
   timer: NodeJS.Timeout;
   stopExit: () => void;
 }
@@ -36,7 +38,8 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
   /** Insertion order is age: the first entry is the oldest. */
   private readonly byThread = new Map<string, IdleThread>();
   private readonly byKey = new Map<string, IdleThread>();
-  private readonly scopes = new Map<string, number>();
+  /** The lengths of the conversations kept per scope. */
+  private readonly scopes = new Map<string, number[]>();
   readonly released = { expired: 0, evicted: 0, pressure: 0 };
   /** Idle threads taken up again by their conversation's next turn. */
   readonly reused = { conversations: 0, stored: 0 };
@@ -55,13 +58,22 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
   }
 
   /** Keeps a thread whose turn completed; false when keeping is off and the caller unloads it. */
-  keep(conn: AppServerConnection, threadId: string, how: { stored: true } | { scope: string; key: string }): boolean {
+  keep(conn: AppServerConnection, threadId: string, how: { stored: true } | { scope: string; key: string; length: number }): boolean {
     if (!this.enabled || !conn.alive) return false;
     this.drop(this.byThread.get(threadId));
     const stored = 'stored' in how;
     const timer = setTimeout(() => this.release(idle, 'expired'), this.config.idleThreadMs);
     timer.unref();
-    const idle: IdleThread = { conn, threadId, stored, scope: stored ? null : how.scope, key: stored ? null : how.key, timer, stopExit: () => undefined };
+    const idle: IdleThread = {
+      conn,
+      threadId,
+      stored,
+      scope: stored ? null : how.scope,
+      key: stored ? null : how.key,
+      length: stored ? 0 : how.length,
+      timer,
+      stopExit: () => undefined,
+    };
     // The process took its threads with it: nothing is left to unload.
     idle.stopExit = conn.onExit(() => this.drop(idle));
     this.byThread.set(threadId, idle);
@@ -69,7 +81,7 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
       const twin = this.byKey.get(idle.key);
       if (twin) this.release(twin, 'evicted');
       this.byKey.set(idle.key, idle);
-      this.scopes.set(idle.scope, (this.scopes.get(idle.scope) ?? 0) + 1);
+      this.scopes.set(idle.scope, [...(this.scopes.get(idle.scope) ?? []), idle.length]);
     }
     while (this.byThread.size > this.config.maxIdleThreads) this.releaseOldest('evicted');
     return true;
@@ -77,8 +89,10 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
 
   /** The idle thread whose answered conversation `history` extends, taken out of the map. */
   claimConversation(scope: string, history: readonly JsonValue[]): ClaimedConversation | null {
-    if (!this.scopes.has(scope)) return null;
-    const keys = prefixKeys(scope, history);
+    const lengths = this.scopes.get(scope);
+    if (!lengths) return null;
+    // An empty assistant message has no canonical form, hence one item of slack.
+    const keys = prefixKeys(scope, history.slice(0, Math.max(...lengths) + 1));
     for (let n = keys.length - 1; n > 0; n--) {
       const idle = this.byKey.get(keys[n] ?? '');
       if (idle && idle.scope === scope && idle.conn.alive) {
@@ -99,9 +113,12 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
     return idle;
   }
 
-  /** Turns are queueing: idle threads go before anything that serves a request. */
+  /**
+   * Turns are queueing, so memory is needed for running turns: every idle thread goes at once,
+   * before anything that serves a request (Codex reuses their memory for the turns to come).
+   */
   relieve(): void {
-    if (this.byThread.size > 0) this.releaseOldest('pressure');
+    while (this.byThread.size > 0) this.releaseOldest('pressure');
   }
 
   beforeApplicationShutdown(): void {
@@ -129,10 +146,10 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
     idle.stopExit();
     this.byThread.delete(idle.threadId);
     if (idle.key !== null && this.byKey.get(idle.key) === idle) this.byKey.delete(idle.key);
-    if (idle.scope !== null) {
-      const left = (this.scopes.get(idle.scope) ?? 1) - 1;
-      if (left > 0) this.scopes.set(idle.scope, left);
-      else this.scopes.delete(idle.scope);
+    const lengths = idle.scope === null ? undefined : this.scopes.get(idle.scope);
+    if (idle.scope !== null && lengths) {
+      lengths.splice(lengths.indexOf(idle.length), 1);
+      if (lengths.length === 0) this.scopes.delete(idle.scope);
     }
   }
 }

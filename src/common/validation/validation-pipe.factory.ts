@@ -35,7 +35,11 @@ class PrecheckedValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type === 'body') precheckBody(value, this.maxItems);
+    if (metadata.type === 'body') {
+      precheckBody(value, this.maxItems);
+      // A DTO may check its long arrays in one plain pass instead of as nested class instances.
+      (metadata.metatype as { precheck?: (body: unknown) => void } | undefined)?.precheck?.(value);
+    }
     return super.transform(value, metadata);
   }
 }
