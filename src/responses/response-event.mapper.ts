@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { CodexEvent, TurnUsage } from '../codex/codex-event.types';
 import type { ThreadItem } from '../codex/protocol/app-server.protocol';
 import type { MessageItem, OutputItem, ReasoningItem, ResponseObject, ResponseStreamEvent, ResponseUsage } from './responses.types';
+import { toolCallEvents, toolCallItem } from './response-tool-output';
 
 export function toResponseUsage(u: TurnUsage): ResponseUsage {
   return {
@@ -34,7 +35,12 @@ export class ResponseEventMapper {
   private readonly open = new Map<string, OpenItem>();
   readonly response: ResponseObject;
 
-  constructor(base: ResponseObject, private readonly hideReasoning: boolean) {
+  constructor(
+    base: ResponseObject,
+    private readonly hideReasoning: boolean,
+    /** Client tools whose calls are `custom_tool_call` items. */
+    private readonly customTools: ReadonlySet<string> = new Set(),
+  ) {
     this.response = { ...base, status: 'in_progress', output: [], usage: null, error: null };
   }
 
@@ -53,6 +59,16 @@ export class ResponseEventMapper {
         return this.hideReasoning ? [] : this.reasoningDelta(event.itemId, event.summaryIndex, event.delta);
       case 'item_completed':
         return this.completed(event.item);
+      case 'tool_calls': {
+        // The response ends with the calls; the Codex turn waits, parked, for their outputs.
+        const out = this.ensureCreated();
+        for (const call of event.calls) {
+          const item = toolCallItem(call, this.customTools.has(call.name));
+          this.response.output.push(item);
+          out.push(...toolCallEvents(item, this.response.output.length - 1, (type, fields) => this.ev(type, fields)));
+        }
+        return [...out, ...this.finish(event.usage)];
+      }
       case 'completed':
         return this.finish(event.usage);
       default:
@@ -169,7 +185,8 @@ export class ResponseEventMapper {
     const out = this.ensureCreated();
     for (const entry of this.open.values()) {
       if (entry.done) continue;
-      out.push(...(entry.item.type === 'message' ? this.closeMessage(entry, entry.item) : this.closeReasoning(entry, entry.item)));
+      if (entry.item.type === 'message') out.push(...this.closeMessage(entry, entry.item));
+      else if (entry.item.type === 'reasoning') out.push(...this.closeReasoning(entry, entry.item));
     }
     Object.assign(this.response, {
       status: 'completed',

@@ -27,8 +27,29 @@ describe('toResponseTurn', () => {
     expect(turn.items[3]).toEqual({ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'q2' }, { type: 'input_text', text: '[image]' }] });
   });
 
+  it('maps function and custom tool items to function items and ends the input with the outputs', () => {
+    const turn = toResponseTurn([
+      { role: 'user', content: 'q' },
+      { type: 'function_call', id: 'fc_1', call_id: 'c1', name: 'f', arguments: '{"a": 1}', status: 'completed' },
+      { type: 'custom_tool_call', call_id: 'c2', name: 'apply_patch', input: '*** Begin Patch' },
+      { type: 'function_call_output', call_id: 'c1', output: 'r1' },
+      { type: 'custom_tool_call_output', call_id: 'c2', output: [{ type: 'input_text', text: 'r2' }] },
+    ]);
+    expect(turn.input).toEqual([]);
+    expect(turn.history.slice(1)).toEqual([
+      { type: 'raw', item: { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{"a": 1}' } },
+      { type: 'raw', item: { type: 'function_call', call_id: 'c2', name: 'apply_patch', arguments: '{"input":"*** Begin Patch"}' } },
+      { type: 'raw', item: { type: 'function_call_output', call_id: 'c1', output: 'r1' } },
+      { type: 'raw', item: { type: 'function_call_output', call_id: 'c2', output: [{ type: 'input_text', text: 'r2' }] } },
+    ]);
+    expect(turn.toolRefs.map((r) => r.kind)).toEqual(['message', 'call', 'call', 'output', 'output']);
+  });
+
   it.each([
-    ['a tool output item', [{ type: 'function_call_output', call_id: 'c', output: 'x' }], 'input[0].type'],
+    ['an item of an unknown type', [{ type: 'web_search_call', id: 'ws' }], 'input[0].type'],
+    ['a tool output without call_id', [{ type: 'function_call_output', output: 'x' }], 'input[0].call_id'],
+    ['a tool output that is an object', [{ type: 'function_call_output', call_id: 'c', output: { a: 1 } }], 'input[0].output'],
+    ['a function call without arguments', [{ type: 'function_call', call_id: 'c', name: 'f' }], 'input[0].arguments'],
     ['an unknown role', [{ role: 'robot', content: 'x' }], 'input[0].role'],
     ['a last item that is not from the user', [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'y' }], 'input[1].role'],
     ['an empty user message', [{ role: 'user', content: '' }], 'input[0].content'],

@@ -2,10 +2,14 @@ import { invalidRequest } from '../common/errors/openai-error';
 import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
 import { tallyParts, type HistoryContent, type HistoryMessage, type TurnContent, type TurnPart } from '../images/turn-images';
 import { isRecord } from '../common/json/is-record';
+import type { ToolHistoryRef } from '../openai/tool-history';
+import { toolInputItem } from './response-tool-items';
 
 export interface ResponseTurnContent extends TurnContent {
   /** Everything this request adds to the conversation, as text items, kept to rebuild it later. */
   items: JsonValue[];
+  /** Messages, tool calls and tool outputs in order, for the pairing check (tool-history.ts). */
+  toolRefs: ToolHistoryRef[];
 }
 
 const ROLES = new Set(['user', 'assistant', 'system', 'developer']);
@@ -51,28 +55,35 @@ function storedItem(message: HistoryMessage): JsonValue {
 export function toResponseTurn(input: unknown): ResponseTurnContent {
   const list: unknown[] = typeof input === 'string' ? [{ role: 'user', content: input }] : Array.isArray(input) ? input : [];
   if (list.length === 0) throw invalidRequest('input must be a string or a non-empty array.', 'input');
-  const messages: HistoryMessage[] = [];
+  const entries: TurnContent['history'] = [];
+  const toolRefs: ToolHistoryRef[] = [];
   const size = { textChars: 0, imageParams: [] as string[], textParam: 'input' };
   list.forEach((item: unknown, i) => {
     const param = `input[${i}]`;
     if (!isRecord(item)) throw invalidRequest('An input item must be an object.', param);
+    const tool = toolInputItem(item, param, toolRefs);
+    if (tool) return void entries.push(tool);
     if (item.type !== undefined && item.type !== 'message') {
-      throw invalidRequest(`Input items of type '${String(item.type).slice(0, 40)}' are not supported: this gateway runs no client-side tools.`, `${param}.type`, 'unsupported_item');
+      throw invalidRequest(`Input items of type '${String(item.type).slice(0, 40)}' are not supported.`, `${param}.type`, 'unsupported_item');
     }
     const role = item.role;
     if (typeof role !== 'string' || !ROLES.has(role)) throw invalidRequest('role must be one of user, assistant, system, developer.', `${param}.role`);
-    if (i === list.length - 1 && role !== 'user') throw invalidRequest('The last input item must have role "user".', `${param}.role`);
+    if (i === list.length - 1 && role !== 'user') throw invalidRequest('The last input item must have role "user" or be a tool output.', `${param}.role`);
     const parts = partsOf(item.content, role, `${param}.content`);
     tallyParts(size, parts);
     const empty = parts.every((p) => p.type === 'text' && p.text.trim() === '');
     if (role === 'user' && empty) throw invalidRequest('A user message must not be empty.', `${param}.content`, 'empty_content');
-    messages.push(historyMessage(role, parts));
+    toolRefs.push({ kind: 'message', param });
+    entries.push(historyMessage(role, parts));
   });
-  const last = messages[messages.length - 1];
+  const last = entries[entries.length - 1];
+  // A conversation that ends with tool outputs starts its turn with no new input.
+  const endsWithMessage = last?.type === 'message';
   return {
-    history: messages.slice(0, -1),
-    input: (last?.content ?? []).map((c) => (c.type === 'pending_image' ? c : { type: 'text', text: c.text, text_elements: [] })),
+    history: endsWithMessage ? entries.slice(0, -1) : entries,
+    input: endsWithMessage ? last.content.map((c) => (c.type === 'pending_image' ? c : { type: 'text', text: c.text, text_elements: [] })) : [],
     size,
-    items: messages.map(storedItem),
+    items: entries.map((e) => (e.type === 'raw' ? e.item : storedItem(e))),
+    toolRefs,
   };
 }

@@ -12,6 +12,8 @@ import { ResponseEventMapper } from './response-event.mapper';
 import { ResponseThreadPlanner } from './response-thread.planner';
 import { PreparedResponse, ResponseRequestFactory } from './response-request.factory';
 import type { ResponseObject, ResponseStreamEvent } from './responses.types';
+import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
+import { storedToolCall } from './response-tool-output';
 
 @Injectable()
 export class ResponsesService {
@@ -26,7 +28,7 @@ export class ResponsesService {
   ) {}
 
   streamTo(res: Response, prepared: PreparedResponse): void {
-    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning);
+    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning, prepared.customTools);
     const frames = this.events(prepared, mapper).pipe(
       catchError((err: unknown) => {
         // Before anything was sent the status code can still tell; afterwards OpenAI's way is response.failed.
@@ -45,7 +47,7 @@ export class ResponsesService {
   }
 
   complete(prepared: PreparedResponse): Observable<ResponseObject> {
-    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning);
+    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning, prepared.customTools);
     return new Observable<ResponseObject>((subscriber) =>
       this.events(prepared, mapper).subscribe({
         error: (err: unknown) => subscriber.error(err),
@@ -81,7 +83,8 @@ export class ResponsesService {
       concatMap((event: CodexEvent) => {
         if (event.type === 'started') ids = { threadId: event.threadId, turnId: event.turnId };
         const out = mapper.map(event);
-        if (event.type !== 'completed' || !prepared.store || !ids) return of(...out);
+        const ended = event.type === 'completed' || event.type === 'tool_calls';
+        if (!ended || !prepared.store || !ids) return of(...out);
         return from(this.save(prepared, mapper.response, ids)).pipe(concatMap(() => of(...out)));
       }),
     );
@@ -92,7 +95,7 @@ export class ResponsesService {
       const abort = new AbortController();
       let inner: { unsubscribe(): void } | null = null;
       this.planner
-        .plan(prepared.previous, prepared.spec.developerInstructions, prepared.store, abort.signal)
+        .plan(prepared.previous, prepared.spec.developerInstructions, prepared.store, abort.signal, prepared.tools !== null)
         .then((plan) => {
           if (abort.signal.aborted) {
             if (plan.thread.kind !== 'new') plan.thread.lease();
@@ -112,9 +115,10 @@ export class ResponsesService {
   }
 
   private async save(prepared: PreparedResponse, response: ResponseObject, ids: { threadId: string; turnId: string }): Promise<void> {
-    const outputs = response.output.flatMap((item) =>
-      item.type === 'message' ? [{ type: 'message', role: 'assistant', content: item.content.map((c) => ({ type: 'output_text', text: c.text })) }] : [],
-    );
+    const outputs = response.output.flatMap((item): JsonValue[] => {
+      if (item.type === 'message') return [{ type: 'message', role: 'assistant', content: item.content.map((c) => ({ type: 'output_text', text: c.text })) }];
+      return prepared.tools ? storedToolCall(item, prepared.tools.codexName) : [];
+    });
     await this.store.put({
       id: response.id,
       threadId: ids.threadId,
@@ -125,6 +129,7 @@ export class ResponsesService {
       threadInstructions: prepared.spec.developerInstructions,
       items: [...prepared.items, ...outputs],
       response: structuredClone({ ...response, status: 'completed' }),
+      ...(prepared.tools ? { toolThread: true } : {}),
     });
   }
 }

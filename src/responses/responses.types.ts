@@ -20,7 +20,27 @@ export interface ReasoningItem {
   summary: { type: 'summary_text'; text: string }[];
 }
 
-export type OutputItem = MessageItem | ReasoningItem;
+export interface FunctionCallItem {
+  type: 'function_call';
+  id: string;
+  call_id: string;
+  name: string;
+  /** The model's argument string, byte for byte. */
+  arguments: string;
+  status: 'in_progress' | 'completed';
+}
+
+/** A call of a custom (freeform) tool: its one string input, as the Codex CLI's apply_patch expects. */
+export interface CustomToolCallItem {
+  type: 'custom_tool_call';
+  id: string;
+  call_id: string;
+  name: string;
+  input: string;
+  status: 'in_progress' | 'completed';
+}
+
+export type OutputItem = MessageItem | ReasoningItem | FunctionCallItem | CustomToolCallItem;
 
 export interface ResponseUsage {
   input_tokens: number;
@@ -49,8 +69,8 @@ export interface ResponseObject {
   store: boolean;
   temperature: number | null;
   text: { format: { type: 'text' } | Record<string, unknown> };
-  tool_choice: 'auto' | 'none';
-  tools: never[];
+  tool_choice: unknown;
+  tools: unknown[];
   top_p: number | null;
   truncation: 'disabled' | 'auto';
   usage: ResponseUsage | null;

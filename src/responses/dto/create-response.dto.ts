@@ -23,8 +23,8 @@ export class TextDto {
 
 /** Accepted, type-checked, then ignored (listed in the X-Gateway-Ignored-Params header). */
 export const IGNORED_RESPONSE_PARAMS = [
-  'temperature', 'top_p', 'max_output_tokens', 'user', 'metadata', 'truncation', 'parallel_tool_calls', 'include', 'service_tier',
-  'prompt_cache_key', 'tools', 'tool_choice',
+  'temperature', 'top_p', 'max_output_tokens', 'user', 'metadata', 'truncation', 'include', 'service_tier',
+  'prompt_cache_key',
 ] as const;
 
 export class CreateResponseDto {
@@ -50,6 +50,7 @@ export class CreateResponseDto {
   @IsOptional() include?: unknown;
   @IsOptional() @IsString() service_tier?: string;
   @IsOptional() @IsString() prompt_cache_key?: string;
+  /** Checked by client-tool.parser.ts (function and custom tools; hosted tools are ignored). */
   @IsOptional() tools?: unknown;
   @IsOptional() tool_choice?: unknown;
 }

@@ -16,6 +16,11 @@ export interface StoredResponse {
   /** Conversation items this response added (its inputs, then its output messages). */
   items: JsonValue[];
   response: ResponseObject;
+  /**
+   * Produced by a client-tool turn, on a throwaway thread: a continuation rebuilds the
+   * conversation from `items` rather than resuming the thread.
+   */
+  toolThread?: boolean;
 }
 
 /**

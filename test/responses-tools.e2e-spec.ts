@@ -1,0 +1,95 @@
+import type OpenAI from 'openai';
+import { CodexEngineService } from '../src/codex/codex-engine.service';
+import { TEST_MODELS } from './support/codex-home';
+import { FakeProvider } from './support/fake-provider';
+import { suiteGateway } from './support/gateway';
+import { post, readSse } from './support/http';
+import { responseTool, seenTail, threadOf } from './support/tools';
+
+type Item = OpenAI.Responses.ResponseInputItem;
+
+describe('Responses API with client tools', () => {
+  const gw = suiteGateway();
+  const model = TEST_MODELS.full;
+  const tools = [responseTool('get_weather'), responseTool('get_time')];
+  const last = () => gw.provider.requests[gw.provider.requests.length - 1]!.body;
+  const engine = () => gw.app.get(CodexEngineService);
+
+  it('returns function_call items and continues after previous_response_id with only the outputs', async () => {
+    const r1 = await gw.client().responses.create({ model, tools, input: 'SCENARIO=tools PARALLEL get_weather get_time ARGS={"city":"Rome"}' });
+    expect(r1.status).toBe('completed');
+    const calls = r1.output.filter((i) => i.type === 'function_call');
+    expect(calls).toEqual([
+      { type: 'function_call', id: expect.stringMatching(/^fc_/), call_id: expect.stringMatching(/^call_/), name: 'get_weather', arguments: '{"city":"Rome"}', status: 'completed' },
+      expect.objectContaining({ type: 'function_call', name: 'get_time', arguments: '{"city":"Rome"}' }),
+    ]);
+    expect(r1.usage).toMatchObject({ output_tokens: 5 });
+    expect(r1.tools).toHaveLength(2);
+    const offered = last();
+    expect(FakeProvider.toolNames(offered)).toEqual(['get_weather', 'get_time']);
+    const parked = engine().toolPaths.parked;
+    const r2 = await gw.client().responses.create({
+      model,
+      tools,
+      previous_response_id: r1.id,
+      input: calls.map((c): Item => ({ type: 'function_call_output', call_id: c.call_id, output: `out-${c.name}` })),
+    });
+    expect(r2.output_text).toBe(`RESULT get_weather#${calls[0]!.call_id}=out-get_weather; get_time#${calls[1]!.call_id}=out-get_time`);
+    expect(engine().toolPaths.parked).toBe(parked + 1);
+    expect(threadOf(last())).toBe(threadOf(offered));
+  });
+
+  it('takes the whole conversation inline (store: false), and rebuilds it when nothing is parked', async () => {
+    const input: Item[] = [{ role: 'user', content: 'SCENARIO=tools TEXTFIRST get_weather' }];
+    const r1 = await gw.client().responses.create({ model, tools, input, store: false });
+    expect(r1.output.map((i) => i.type)).toEqual(['message', 'function_call']);
+    const call = r1.output[1] as OpenAI.Responses.ResponseFunctionToolCall;
+    const followUp: Item[] = [...input, ...(r1.output as Item[]), { type: 'function_call_output', call_id: call.call_id, output: 'sunny' }];
+    const r2 = await gw.client().responses.create({ model, tools, input: followUp, store: false });
+    expect(r2.output_text).toBe(`RESULT get_weather#${call.call_id}=sunny`);
+    expect(seenTail(last())).toEqual(['assistant:Let me call a tool.', `call:get_weather#${call.call_id}`, `out:${call.call_id}=sunny`]);
+    const rebuilt = engine().toolPaths.rebuilt;
+    const r3 = await gw.client().responses.create({ model, tools, input: followUp, store: false, instructions: 'changed' });
+    expect(r3.output_text).toBe(`RESULT get_weather#${call.call_id}=sunny`);
+    expect(engine().toolPaths.rebuilt).toBe(rebuilt + 1);
+  });
+
+  it('streams function_call items with their argument events, and chains calls across previous_response_id', async () => {
+    const res = await post(`${gw.url}/v1/responses`, { model, tools, stream: true, input: 'SCENARIO=tools CHAIN get_weather get_time' });
+    const { events, data } = await readSse(res);
+    expect(events).toEqual([
+      'response.created', 'response.in_progress', 'response.output_item.added', 'response.function_call_arguments.delta',
+      'response.function_call_arguments.done', 'response.output_item.done', 'response.completed',
+    ]);
+    expect(data[2]).toMatchObject({ item: { type: 'function_call', name: 'get_weather', arguments: '', status: 'in_progress' } });
+    expect(data[4]).toMatchObject({ name: 'get_weather', arguments: '{"city":"v_city"}' });
+    const done = data[6] as { response: OpenAI.Responses.Response };
+    const c1 = done.response.output[0] as OpenAI.Responses.ResponseFunctionToolCall;
+    const r2 = await gw.client().responses.create({ model, tools, previous_response_id: done.response.id, input: [{ type: 'function_call_output', call_id: c1.call_id, output: 'w' }] });
+    const c2 = r2.output[0] as OpenAI.Responses.ResponseFunctionToolCall;
+    expect(c2).toMatchObject({ type: 'function_call', name: 'get_time' });
+    const r3 = await gw.client().responses.create({ model, tools, previous_response_id: r2.id, input: [{ type: 'function_call_output', call_id: c2.call_id, output: 't' }] });
+    expect(r3.output_text).toBe(`RESULT get_weather#${c1.call_id}=w; get_time#${c2.call_id}=t`);
+    expect(seenTail(last())).toEqual([`call:get_weather#${c1.call_id}`, `out:${c1.call_id}=w`, `call:get_time#${c2.call_id}`, `out:${c2.call_id}=t`]);
+  });
+
+  it('carries custom tools as one string argument and returns custom_tool_call items', async () => {
+    const custom = [{ type: 'custom' as const, name: 'apply_patch', description: 'Apply a patch.', format: { type: 'grammar' as const, syntax: 'lark' as const, definition: 'start: "x"' } }];
+    const r1 = await gw.client().responses.create({ model, tools: custom, input: 'SCENARIO=tools apply_patch ARGS={"input":"***_Begin_Patch"}' });
+    expect(last().tools).toEqual([expect.objectContaining({ type: 'function', name: 'apply_patch', parameters: expect.objectContaining({ required: ['input'] }) })]);
+    expect(r1.output[0]).toMatchObject({ type: 'custom_tool_call', name: 'apply_patch', input: '***_Begin_Patch', status: 'completed' });
+    const call = r1.output[0] as OpenAI.Responses.ResponseCustomToolCall;
+    const r2 = await gw.client().responses.create({ model, tools: custom, previous_response_id: r1.id, input: [{ type: 'custom_tool_call_output', call_id: call.call_id, output: 'Done!' }] });
+    expect(r2.output_text).toBe(`RESULT apply_patch#${call.call_id}=Done!`);
+  });
+
+  it('continues a tool conversation after previous_response_id without tools by rebuilding it', async () => {
+    const r1 = await gw.client().responses.create({ model, tools, input: 'SCENARIO=tools get_weather' });
+    const call = r1.output[0] as OpenAI.Responses.ResponseFunctionToolCall;
+    const r2 = await gw.client().responses.create({ model, tools, previous_response_id: r1.id, input: [{ type: 'function_call_output', call_id: call.call_id, output: 'fog' }] });
+    const r3 = await gw.client().responses.create({ model, previous_response_id: r2.id, input: 'thanks' });
+    expect(r3.status).toBe('completed');
+    expect(FakeProvider.toolNames(last())).toEqual([]);
+    expect(FakeProvider.texts(last(), 'assistant')).toContain(r2.output_text);
+  });
+});
