@@ -3,6 +3,7 @@ import { CodexEngineService } from '../src/codex/codex-engine.service';
 import { TEST_MODELS } from './support/codex-home';
 import { FakeProvider } from './support/fake-provider';
 import { suiteGateway } from './support/gateway';
+import { bad, type Case, expectRefused } from './support/bad-input';
 import { post, readSse } from './support/http';
 import { responseTool, seenTail, threadOf } from './support/tools';
 
@@ -91,5 +92,34 @@ describe('Responses API with client tools', () => {
     expect(r3.status).toBe('completed');
     expect(FakeProvider.toolNames(last())).toEqual([]);
     expect(FakeProvider.texts(last(), 'assistant')).toContain(r2.output_text);
+  });
+});
+
+describe('Responses tool input that never reaches Codex', () => {
+  const gw = suiteGateway();
+  const m = TEST_MODELS.full;
+  const fn = (name: unknown, parameters: unknown = { type: 'object', properties: {} }) => ({ type: 'function', name, parameters });
+  const call = (id: string) => ({ type: 'function_call', call_id: id, name: 'f', arguments: '{}' });
+  const out = (id: string) => ({ type: 'function_call_output', call_id: id, output: 'r' });
+  const u = { role: 'user', content: 'q' };
+  const cases: Case[] = [
+    ['an unknown call_id', { model: m, input: [u, call('a'), out('b')] }, bad('input[2].call_id', 'unknown_tool_call_id')],
+    ['outputs without calls', { model: m, input: [out('x')] }, bad('input[0].call_id', 'unknown_tool_call_id')],
+    ['calls left without outputs', { model: m, input: [u, call('a'), call('b'), out('a'), u] }, bad('input', 'missing_tool_output')],
+    ['duplicate tool names', { model: m, input: 'x', tools: [fn('f'), { type: 'custom', name: 'f' }] }, bad('tools[1].name', 'duplicate_tool_name')],
+    ['an invalid tool name', { model: m, input: 'x', tools: [fn('a b')] }, bad('tools[0].name', 'invalid_tool_name')],
+    ['a schema that is not an object', { model: m, input: 'x', tools: [fn('f', [1])] }, bad('tools[0].parameters', 'invalid_tool_schema')],
+    ['tools that are not an array', { model: m, input: 'x', tools: { type: 'function' } }, bad('tools')],
+    ['tool_choice naming an absent tool', { model: m, input: 'x', tools: [fn('f')], tool_choice: { type: 'function', name: 'g' } }, bad('tool_choice', 'unknown_tool')],
+  ];
+  it.each(cases)('refuses %s', async (_name, body, expected) => {
+    await expectRefused(gw, body, expected, {}, '/v1/responses');
+  });
+
+  it('refuses outputs after previous_response_id that leave one of its calls unanswered', async () => {
+    const r1 = await gw.client().responses.create({ model: m, tools: [responseTool('get_weather'), responseTool('get_time')], input: 'SCENARIO=tools PARALLEL get_weather get_time' });
+    const [c1, c2] = r1.output as OpenAI.Responses.ResponseFunctionToolCall[];
+    const r = await expectRefused(gw, { model: m, previous_response_id: r1.id, input: [out(c1!.call_id)] }, bad('input', 'missing_tool_output'), {}, '/v1/responses');
+    expect(r.body.error?.message).toContain(c2!.call_id);
   });
 });
