@@ -9,7 +9,7 @@ import type { Notification } from './protocol/app-server.protocol';
 import type { Turn } from './protocol/generated/v2/Turn';
 import type { JsonValue } from './protocol/generated/serde_json/JsonValue';
 import { retryWhileClosing, toSandboxPolicy } from './turn-protocol.mapper';
-import { SpareThreadsService } from './spare-threads.service';
+import { SpareThreadsService, type SpareVariant } from './spare-threads.service';
 import { ThreadLockService } from './thread-lock.service';
 import { TurnSpec } from './turn-spec.types';
 import { ParkedTurnsService } from './tools/parked-turns.service';
@@ -70,6 +70,8 @@ export class TurnRun {
   private onSpare = false;
   private stopListening: (() => void) | null = null;
   private readonly tools: ToolSession | null;
+  /** thread/start additions of a client-tool thread (dynamic tools, built-ins off), once known. */
+  private toolParams: SpareVariant['params'] = {};
 
   constructor(
     private readonly spec: TurnSpec,
@@ -161,7 +163,7 @@ export class TurnRun {
       this.stopListening?.();
       void conn.unloadThread(this.threadId, false);
       this.onSpare = false;
-      this.threadId = (await conn.request('thread/start', this.ownEphemeralParams())).thread.id;
+      this.threadId = (await conn.request('thread/start', { ...this.ownEphemeralParams(), ...this.toolParams })).thread.id;
       turn = await this.startTurn(conn, this.threadId);
     }
     this.turnId = turn.id;
@@ -205,9 +207,11 @@ export class TurnRun {
   private async openThread(conn: AppServerConnection): Promise<string> {
     const { spec } = this;
     if (spec.tools) {
-      // Client tools only: every built-in off, the client's tools as dynamic tools (never a spare).
-      const config = clientToolsThreadConfig(await this.deps.catalog.path);
-      return (await conn.request('thread/start', { ...this.ownEphemeralParams(), config, dynamicTools: spec.tools.dynamicTools })).thread.id;
+      // Client tools only: every built-in off, the client's tools as dynamic tools; a spare started with the same tools will do.
+      this.toolParams = { config: clientToolsThreadConfig(await this.deps.catalog.path), dynamicTools: spec.tools.dynamicTools };
+      const spare = this.deps.spares.take(conn, spec.model, spec.sandbox, { key: spec.tools.threadKey, params: this.toolParams });
+      this.onSpare = spare !== null;
+      return spare ?? (await conn.request('thread/start', { ...this.ownEphemeralParams(), ...this.toolParams })).thread.id;
     }
     const common = {
       model: spec.model,
