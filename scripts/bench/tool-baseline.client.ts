@@ -1,6 +1,5 @@
-import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { clientToolsThreadConfig } from '../../src/codex/tools/tool-thread.config';
+import { isRecord, RpcChild, type RpcMessage } from './rpc-child';
 
 export interface ToolBaselineOptions {
   bin: string;
@@ -12,7 +11,7 @@ export interface ToolBaselineOptions {
   catalog: string;
 }
 
-type Message = { id?: unknown; method?: unknown; params?: Record<string, unknown>; result?: unknown; error?: { message?: string } };
+type Message = { id?: unknown; method?: unknown; params: Record<string, unknown> };
 type Listener = (message: Message) => void;
 
 export const TOOL = { type: 'function' as const, name: 'get_weather', description: 'Weather.', inputSchema: { type: 'object', properties: { city: { type: 'string' } } } };
@@ -25,26 +24,18 @@ export const TOOL = { type: 'function' as const, name: 'get_weather', descriptio
  */
 export class ToolBaselineClient {
   readonly name = 'bare app-server';
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly threads = new Map<string, Listener>();
+  private readonly rpc: RpcChild;
 
-  private constructor(
-    private readonly child: ChildProcessWithoutNullStreams,
-    private readonly options: ToolBaselineOptions,
-  ) {
-    createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => this.onLine(line));
-    child.stderr.resume();
+  private constructor(private readonly options: ToolBaselineOptions) {
+    this.rpc = new RpcChild(options, (msg) => this.onMessage(msg), () => undefined);
   }
 
   static async start(options: ToolBaselineOptions): Promise<ToolBaselineClient> {
-    const child = spawn(options.bin, [...options.args], { env: options.env, cwd: options.cwd, stdio: 'pipe' });
-    const client = new ToolBaselineClient(child, options);
-    await client.call('initialize', { clientInfo: { name: 'bench_tools', title: null, version: '0.0.0' }, capabilities: { experimentalApi: true } });
-    client.write({ method: 'initialized' });
+    const client = new ToolBaselineClient(options);
+    await client.rpc.initialize('bench_tools', { experimentalApi: true });
     return client;
   }
-
   /** Milliseconds from answering the pending tool call to turn/completed. */
   async parkedStep(prompt: string): Promise<number> {
     const threadId = await this.thread();
@@ -75,13 +66,8 @@ export class ToolBaselineClient {
     return this.finish(threadId, t0);
   }
 
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.stdin.end();
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 3_000);
-    await exited;
-    clearTimeout(timer);
+  stop(): Promise<void> {
+    return this.rpc.stop();
   }
 
   private async thread(): Promise<string> {
@@ -110,29 +96,17 @@ export class ToolBaselineClient {
   }
 
   private call(method: string, params: unknown): Promise<unknown> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.write({ id, method, params });
-    });
+    return this.rpc.call(method, params);
   }
 
   private write(message: Record<string, unknown>): void {
-    this.child.stdin.write(`${JSON.stringify(message)}\n`);
+    this.rpc.write(message);
   }
 
-  private onLine(line: string): void {
-    const msg = JSON.parse(line) as Message;
-    const threadId = typeof msg.params?.threadId === 'string' ? msg.params.threadId : null;
-    if (msg.method === undefined && typeof msg.id === 'number') {
-      const p = this.pending.get(msg.id);
-      this.pending.delete(msg.id);
-      if (msg.error) p?.reject(new Error(String(msg.error.message)));
-      else p?.resolve(msg.result);
-    } else if (threadId !== null) {
-      this.threads.get(threadId)?.(msg);
-    } else if (msg.id !== undefined) {
-      this.write({ id: msg.id, result: { decision: 'decline' } });
-    }
+  private onMessage(msg: RpcMessage): void {
+    const params = isRecord(msg.params) ? msg.params : {};
+    const threadId = typeof params.threadId === 'string' ? params.threadId : null;
+    if (threadId !== null) this.threads.get(threadId)?.({ id: msg.id, method: msg.method, params });
+    else if (msg.id !== undefined) this.write({ id: msg.id, result: { decision: 'decline' } });
   }
 }
