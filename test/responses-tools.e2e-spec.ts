@@ -84,6 +84,14 @@ describe('Responses API with client tools', () => {
     expect(r2.output_text).toBe(`RESULT apply_patch#${call.call_id}=Done!`);
   });
 
+  it('leaves hosted tools out of what the model is offered and lists them as ignored', async () => {
+    const res = await post(`${gw.url}/v1/responses`, { model, input: 'SCENARIO=tools hi', tools: [responseTool('get_weather'), { type: 'web_search' }] });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-gateway-ignored-params')).toBe('tools[1]');
+    expect(FakeProvider.toolNames(last())).toEqual(['get_weather']);
+    expect(((await res.json()) as { tools: unknown[] }).tools).toHaveLength(2);
+  });
+
   it('continues a tool conversation after previous_response_id without tools by rebuilding it', async () => {
     const r1 = await gw.client().responses.create({ model, tools, input: 'SCENARIO=tools get_weather' });
     const call = r1.output[0] as OpenAI.Responses.ResponseFunctionToolCall;

@@ -67,6 +67,14 @@ describe('parked tool turns and the rebuild path', () => {
     expect(engine().parked.size).toBe(0);
   });
 
+  it('stops a parked turn when the conversation goes on past its calls with a new user message', async () => {
+    const first = await step1(gw, 'get_weather');
+    expect(engine().parked.size).toBe(1);
+    const res = await gw.client().chat.completions.create({ model, tools, messages: [...first.messages, ...answers(first.ids), { role: 'user', content: 'SCENARIO=tools thanks' }] });
+    expect(res.choices[0]?.finish_reason).toBe('stop');
+    expect(engine().parked.size).toBe(0);
+  });
+
   it('rebuilds a tool history this gateway never parked (another replica, a restart)', async () => {
     const messages: Msg[] = [
       { role: 'user', content: 'SCENARIO=tools get_weather' },

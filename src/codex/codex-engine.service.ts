@@ -62,8 +62,7 @@ export class CodexEngineService {
   private continueParked(spec: TurnSpec, subscriber: Subscriber<CodexEvent>): TurnRun | null {
     if (!spec.tools) return null;
     const outputs = trailingOutputs(spec.history);
-    if (outputs.size === 0) return null;
-    const entry = this.parked.claim(outputs.keys().next().value as string);
+    const entry = outputs.size > 0 ? this.parked.claim(outputs.keys().next().value as string) : null;
     const run = entry?.turn instanceof TurnRun ? entry.turn : null;
     if (entry && run) {
       const start = batchStart(spec.history, new Set(entry.callIds));
@@ -74,8 +73,9 @@ export class CodexEngineService {
       }
       run.stop();
     }
+    // Also when the history went on past the calls (outputs, then a new user message).
     this.parked.stopStale(callIdsOf(spec.history));
-    this.toolPaths.rebuilt++;
+    if (outputs.size > 0) this.toolPaths.rebuilt++;
     return null;
   }
 }
