@@ -74,7 +74,10 @@ export class TurnRun {
     if (this.closed) return;
     this.closed = true;
     this.abort.abort();
-    // While start() is between awaits it owns the resources; it finishes the cleanup itself.
+    // The slot belongs to the request and goes back when the request ends, even while start() still
+    // awaits an answer from Codex (a call that is never answered once held it until the restart).
+    this.release?.();
+    // While start() is between awaits it owns the other resources; it finishes the cleanup itself.
     if (!this.starting) this.finish();
   }
 

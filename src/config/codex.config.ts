@@ -37,6 +37,10 @@ export const codexConfig = registerAs('codex', () => {
     maxParallel: env.CODEX_MAX_PARALLEL_REQUESTS,
     maxQueue: env.CODEX_MAX_QUEUE,
     queueTimeoutMs: env.CODEX_QUEUE_TIMEOUT * 1000,
+    rpcTimeoutMs: env.CODEX_RPC_TIMEOUT * 1000,
+    // 0 turns the liveness probe off.
+    watchdogIntervalMs: env.CODEX_WATCHDOG_INTERVAL * 1000,
+    watchdogTimeoutMs: env.CODEX_WATCHDOG_TIMEOUT * 1000,
     // 0 keeps stored responses until they are deleted.
     responsesTtlMs: env.RESPONSES_TTL_DAYS * 24 * 3600 * 1000,
     deprecatedModel: env.CODEX_MODEL ?? null,

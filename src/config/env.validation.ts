@@ -58,6 +58,9 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_MAX_PARALLEL_REQUESTS = 16;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) CODEX_MAX_QUEUE = 64;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_QUEUE_TIMEOUT = 30;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_RPC_TIMEOUT = 30;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) CODEX_WATCHDOG_INTERVAL = 15;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_WATCHDOG_TIMEOUT = 10;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) RESPONSES_TTL_DAYS = 30;
   @IsOptional() @Transform(blankToUndefined) @IsString() CODEX_MODEL?: string;
 }

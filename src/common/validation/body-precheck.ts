@@ -1,4 +1,5 @@
 import { invalidRequest } from '../errors/openai-error';
+import { findIllFormedText } from './ill-formed-text';
 
 /** Deeper than any real request (JSON schemas included); deep enough nesting overflows the validator's stack. */
 export const MAX_JSON_DEPTH = 64;
@@ -29,6 +30,11 @@ export function precheckBody(body: unknown, maxItems: number): void {
   if (typeof body !== 'object' || body === null) return;
   if (depthExceeds(body, MAX_JSON_DEPTH)) {
     throw invalidRequest(`The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`, null, 'nesting_too_deep');
+  }
+  const illFormed = findIllFormedText(body);
+  if (illFormed) {
+    // Codex drops a JSON-RPC line holding a lone surrogate without answering (see well-formed.ts).
+    throw invalidRequest('The request holds text that is not valid Unicode (a lone UTF-16 surrogate).', illFormed.param, 'invalid_text');
   }
   for (const key of ITEM_ARRAYS) {
     const value: unknown = (body as Record<string, unknown>)[key];
