@@ -1,5 +1,5 @@
 import { TEST_MODELS } from './support/codex-home';
-import { bad, Case, chat, expectRefused, user } from './support/bad-input';
+import { bad, Case, chat, expectRefused, illFormedChat, illFormedResponses, user } from './support/bad-input';
 import { suiteGateway } from './support/gateway';
 
 const wrongTypes: Case[] = [
@@ -90,10 +90,15 @@ describe('bad fields never reach Codex', () => {
   describe.each([
     ['wrong types', wrongTypes],
     ['roles and empty messages', rolesAndEmptiness],
+    ['text that is not valid Unicode', illFormedChat],
   ])('%s', (_group, cases) => {
     it.each(cases)('refuses %s', async (_name, body, expected) => {
       await expectRefused(gw, body, expected);
     });
+  });
+
+  it.each(illFormedResponses)('refuses on /v1/responses %s', async (_name, body, expected) => {
+    await expectRefused(gw, body, expected, {}, '/v1/responses');
   });
 
   it.each([

@@ -31,7 +31,7 @@ describe('AppServerConnection', () => {
     const conn = new AppServerConnection(child, '#t', new Logger('t'), { rpcTimeoutMs: 30 });
     const call = conn.request('thread/loaded/list', {});
     await expect(call).rejects.toMatchObject({ code: CodexErrorCode.Timeout, message: expect.stringContaining('CODEX_RPC_TIMEOUT') });
-    child.stdout.write('{"id":1,"result":{"data":[],"nextCursor":null}}\n');
+    (child.stdout as PassThrough).write('{"id":1,"result":{"data":[],"nextCursor":null}}\n');
     await tick();
     // A per-call deadline overrides the default (the watchdog probe uses its own).
     const start = Date.now();

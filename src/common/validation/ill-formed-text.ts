@@ -10,7 +10,8 @@ interface Node {
 function pathOf(node: Node): string {
   let path = '';
   for (let n: Node | null = node; n && n.key !== null; n = n.parent) {
-    path = typeof n.key === 'number' ? `[${n.key}]${path}` : `${n.key}${path.startsWith('[') || path === '' ? '' : '.'}${path}`;
+    const glue = path === '' || path.startsWith('[') ? '' : '.';
+    path = `${typeof n.key === 'number' ? `[${n.key}]` : n.key}${glue}${path}`;
   }
   return path;
 }

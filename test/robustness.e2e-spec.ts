@@ -1,0 +1,90 @@
+import { CodexPoolService } from '../src/codex/codex-pool.service';
+import { chat, expectRefused, illFormedChat, illFormedResponses, user } from './support/bad-input';
+import { TEST_MODELS } from './support/codex-home';
+import { suiteGateway } from './support/gateway';
+import { post, postJson, readSse, sleep, waitFor } from './support/http';
+
+describe('no request can wedge the engine', () => {
+  // Two slots and no queue: one leaked slot would already show as 429s below.
+  const gw = suiteGateway({ env: { CODEX_MAX_PARALLEL_REQUESTS: '2', CODEX_MAX_QUEUE: '0', CODEX_TIMEOUT: '10' } });
+
+  it('refuses ill-formed text in every place that reaches Codex, then serves 20 ordinary requests', async () => {
+    for (const [, body, expected] of illFormedChat) await expectRefused(gw, body, expected);
+    for (const [, body, expected] of illFormedResponses) await expectRefused(gw, body, expected, {}, '/v1/responses');
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const r = i % 2 === 0
+        ? await postJson(`${gw.url}/v1/chat/completions`, chat({ messages: [user(`ordinary ${i} 😀`)] }))
+        : await postJson(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: `ordinary ${i}`, store: false });
+      statuses.push(r.status);
+    }
+    expect(statuses).toEqual(new Array(20).fill(200));
+    expect(gw.app.get(CodexPoolService).restarts).toBe(0);
+  });
+});
+
+describe('the liveness watchdog', () => {
+  const gw = suiteGateway({ env: { CODEX_WATCHDOG_INTERVAL: '1', CODEX_WATCHDOG_TIMEOUT: '2', CODEX_MAX_PARALLEL_REQUESTS: '1', CODEX_MAX_QUEUE: '0' } });
+
+  it('replaces an app-server stopped with SIGSTOP within its deadline; its stream fails in-band and later requests succeed', async () => {
+    const pool = gw.app.get(CodexPoolService);
+    const [pid] = pool.pids;
+    const calls = gw.providerCalls();
+    const stream = post(`${gw.url}/v1/chat/completions`, chat({ stream: true, messages: [user('SCENARIO=stall')] }));
+    expect(await waitFor(() => gw.providerCalls() > calls, 10_000)).toBe(true);
+    process.kill(pid!, 'SIGSTOP');
+    const stoppedAt = Date.now();
+    try {
+      const res = await stream;
+      expect(res.status).toBe(200);
+      const { data } = await readSse(res);
+      const failedAfter = Date.now() - stoppedAt;
+      // One probe interval plus its deadline, with room for a loaded machine.
+      expect(failedAfter).toBeLessThan(1_000 + 2_000 + 3_000);
+      expect(data).toContainEqual({ error: expect.objectContaining({ type: 'server_error', code: 'engine_unresponsive' }) });
+      expect(data.at(-1)).toBe('[DONE]');
+      const ready = await fetch(`${gw.url}/readyz`);
+      const body = (await ready.json()) as { reasons: string[]; engine: { watchdogKills: number } };
+      expect(body.engine.watchdogKills).toBe(1);
+      if (ready.status === 503) expect(body.reasons.join('\n')).toContain('engine_unresponsive');
+      expect(await waitFor(() => pool.liveCount === 1, 10_000)).toBe(true);
+      expect(pool.pids[0]).not.toBe(pid);
+      expect(await waitFor(() => !alive(pid!), 5_000)).toBe(true);
+      const readyAgain = await waitForAsync(async () => (await fetch(`${gw.url}/readyz`)).status === 200, 10_000);
+      expect(readyAgain).toBe(true);
+      const metrics = await (await fetch(`${gw.url}/metrics`)).text();
+      expect(metrics).toMatch(/^codex_wrapper_engine_unresponsive_total 1$/m);
+      // The only slot came back: ordinary requests succeed.
+      for (let i = 0; i < 3; i++) expect((await postJson(`${gw.url}/v1/chat/completions`, chat())).status).toBe(200);
+    } finally {
+      if (alive(pid!)) process.kill(pid!, 'SIGKILL');
+    }
+  });
+
+  it('leaves a healthy, busy app-server alone', async () => {
+    const pool = gw.app.get(CodexPoolService);
+    const [pid] = pool.pids;
+    const r = await postJson(`${gw.url}/v1/chat/completions`, chat({ messages: [user('SCENARIO=slow')] }));
+    expect(r.status).toBe(200);
+    await sleep(2_500);
+    expect(pool.pids).toEqual([pid]);
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitForAsync(predicate: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await predicate()) return true;
+    await sleep(50);
+  }
+  return predicate();
+}
