@@ -1,7 +1,11 @@
+import { Logger } from '@nestjs/common';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CodexPoolService } from '../src/codex/codex-pool.service';
 import { chat, expectRefused, illFormedChat, illFormedResponses, user } from './support/bad-input';
 import { TEST_MODELS } from './support/codex-home';
-import { suiteGateway } from './support/gateway';
+import { startGateway, suiteGateway } from './support/gateway';
 import { post, postJson, readSse, sleep, waitFor } from './support/http';
 
 describe('no request can wedge the engine', () => {
@@ -88,3 +92,29 @@ async function waitForAsync(predicate: () => Promise<boolean>, timeoutMs: number
   }
   return predicate();
 }
+
+describe('first run', () => {
+  it('creates a missing Codex home and says once, in the log and in /readyz, that Codex is not signed in and how to sign in', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'codex-wrapper-first-run-'));
+    const home = join(root, 'no-such-home');
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    // No config.toml: Codex falls back to its built-in provider, pointed at a closed loopback port.
+    const gw = await startGateway({ home: { home, workdir: join(root, 'workdir') }, env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }, noWait: true });
+    try {
+      const ready = await waitForAsync(async () => ((await (await fetch(`${gw.url}/readyz`)).json()) as { codex: { auth: string } }).codex.auth === 'signed_out', 20_000);
+      expect(ready).toBe(true);
+      expect(existsSync(home)).toBe(true);
+      const res = await fetch(`${gw.url}/readyz`);
+      const body = (await res.json()) as { reasons: string[]; engine: { restarts: number } };
+      expect(res.status).toBe(503);
+      expect(body.reasons.join('\n')).toMatch(/codex_signed_out: .*codex login --device-auth/);
+      expect(body.engine.restarts).toBe(0);
+      const lines = warn.mock.calls.map(([m]) => String(m)).filter((m) => m.includes('not signed in'));
+      expect(lines).toEqual([expect.stringContaining(`CODEX_HOME=${home} codex login --device-auth`)]);
+    } finally {
+      warn.mockRestore();
+      await gw.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
