@@ -118,3 +118,26 @@ describe('first run', () => {
     }
   });
 });
+
+describe('RESPONSES_MAX_RECORD_BYTES', () => {
+  const gw = suiteGateway({ env: { RESPONSES_MAX_RECORD_BYTES: '4096' } });
+  const tooLarge = { status: 413, type: 'invalid_request_error', code: 'record_too_large' };
+
+  it('refuses, before any turn, input that could not be stored; the same input runs with store: false', async () => {
+    await expectRefused(gw, { model: TEST_MODELS.full, input: 'x'.repeat(5000) }, { ...tooLarge, param: 'input' }, {}, '/v1/responses');
+    await expectRefused(gw, { model: TEST_MODELS.full, input: 'hi', instructions: 'y'.repeat(5000) }, { ...tooLarge, param: 'input' }, {}, '/v1/responses');
+    const r = await postJson(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'x'.repeat(5000), store: false });
+    expect(r.status).toBe(200);
+  });
+
+  it('refuses to store a record that the answer made too large: 413 for JSON, response.failed in a stream', async () => {
+    const r = await postJson(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'SCENARIO=long' });
+    expect(r.status).toBe(413);
+    expect(r.body.error).toMatchObject({ type: tooLarge.type, code: tooLarge.code });
+    const stream = await post(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'SCENARIO=long', stream: true });
+    const { events, data } = await readSse(stream);
+    expect(events).toContain('response.failed');
+    expect(events).not.toContain('response.completed');
+    expect(JSON.stringify(data.at(-1))).toContain('record_too_large');
+  });
+});

@@ -43,6 +43,7 @@ export const codexConfig = registerAs('codex', () => {
     watchdogTimeoutMs: env.CODEX_WATCHDOG_TIMEOUT * 1000,
     // 0 keeps stored responses until they are deleted.
     responsesTtlMs: env.RESPONSES_TTL_DAYS * 24 * 3600 * 1000,
+    responsesMaxRecordBytes: env.RESPONSES_MAX_RECORD_BYTES,
     deprecatedModel: env.CODEX_MODEL ?? null,
     childEnv: childEnv(),
     // Read by Codex for its built-in providers; used here only to tell whether they are local (CODEX_LOCAL_ONLY).

@@ -62,6 +62,7 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) CODEX_WATCHDOG_INTERVAL = 15;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_WATCHDOG_TIMEOUT = 10;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) RESPONSES_TTL_DAYS = 30;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024) RESPONSES_MAX_RECORD_BYTES = 16 * 1024 * 1024;
   @IsOptional() @Transform(blankToUndefined) @IsString() CODEX_MODEL?: string;
 }
 

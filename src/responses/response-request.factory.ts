@@ -16,6 +16,8 @@ import { appConfig, AppConfig } from '../config/app.config';
 import { ImageInputService } from '../images/image-input.service';
 import type { ImageScope } from '../images/image-scope';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
+import { jsonBytes, recordTooLarge } from './store/record-size';
+import { codexConfig, CodexConfig } from '../config/codex.config';
 
 /** A request that passed every check that can fail with 4xx, ready to run. */
 export interface PreparedResponse {
@@ -38,6 +40,7 @@ export interface PreparedResponse {
 export class ResponseRequestFactory {
   constructor(
     @Inject(appConfig.KEY) private readonly app: AppConfig,
+    @Inject(codexConfig.KEY) private readonly codex: CodexConfig,
     @Inject(RESPONSE_STORE) private readonly store: ResponseStore,
     private readonly models: ModelsService,
     private readonly policy: SandboxPolicyService,
@@ -66,6 +69,9 @@ export class ResponseRequestFactory {
     }
     const { instructions, outputSchema } = applyOutputFormat(dto.text?.format, dto.instructions ?? null, 'text.format.schema');
     const store = dto.store ?? true;
+    // Refused before the turn when the input alone would not fit; the stored record is checked again.
+    const inputBytes = store ? jsonBytes({ items: turn.items, instructions }) : 0;
+    if (inputBytes > this.codex.responsesMaxRecordBytes) throw recordTooLarge(inputBytes, this.codex.responsesMaxRecordBytes, 'input');
     const { history, input, scope } = await this.images.resolveTurn(turn, client);
     return {
       base: responseBase(dto, resolved.requested, policy.effort, store),
