@@ -38,6 +38,7 @@ export class CodexEngineService {
         spares: this.spares,
         cwd: this.config.workdir,
         timeoutMs: this.config.timeoutMs,
+        sandboxTmp: this.config.sandboxTmp,
       });
       void run.start();
       return () => run.teardown();

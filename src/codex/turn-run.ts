@@ -8,7 +8,7 @@ import { ConcurrencyLimiter } from './concurrency-limiter';
 import type { Notification } from './protocol/app-server.protocol';
 import type { Turn } from './protocol/generated/v2/Turn';
 import type { JsonValue } from './protocol/generated/serde_json/JsonValue';
-import { retryWhileClosing, toSandboxPolicy } from './turn-protocol.mapper';
+import { retryWhileClosing, SandboxTmp, toSandboxPolicy } from './turn-protocol.mapper';
 import { SpareThreadsService } from './spare-threads.service';
 import { ThreadLockService } from './thread-lock.service';
 import { TurnSpec } from './turn-spec.types';
@@ -20,6 +20,7 @@ export interface TurnRunDeps {
   spares: SpareThreadsService;
   cwd: string;
   timeoutMs: number;
+  sandboxTmp?: SandboxTmp;
 }
 
 const INTERRUPT_WAIT_MS = 2_000;
@@ -120,7 +121,7 @@ export class TurnRun {
       input: this.spec.input,
       model: this.spec.model,
       effort: this.spec.effort,
-      sandboxPolicy: toSandboxPolicy(this.spec),
+      sandboxPolicy: toSandboxPolicy(this.spec, this.deps.sandboxTmp),
       outputSchema: this.spec.outputSchema,
     });
     return turn;

@@ -47,6 +47,8 @@ export class EnvVars {
   @IsOptional() @Transform(blankToUndefined) @IsString() CODEX_HOME?: string;
   @IsOptional() @Transform(blankToUndefined) @IsString() CODEX_DATA_DIR?: string;
   @IsOptional() @IsIn(SANDBOX_MODES) CODEX_SANDBOX_MODE: SandboxMode = 'read-only';
+  @IsOptional() @IsIn(SANDBOX_MODES) CODEX_MAX_REQUEST_SANDBOX: SandboxMode = 'danger-full-access';
+  @IsOptional() @Transform(toBool) @IsBoolean() CODEX_ALLOW_REQUEST_NETWORK = true;
   @IsOptional() @IsIn(REASONING_EFFORTS) CODEX_REASONING_EFFORT = 'medium';
   @IsOptional() @Transform(toBool) @IsBoolean() CODEX_HIDE_REASONING = false;
   @IsOptional() @Transform(toBool) @IsBoolean() CODEX_WORKSPACE_NETWORK_ACCESS = false;
