@@ -78,13 +78,13 @@ describe('FileResponseStore with a 600 MB file', () => {
       // The old store held every record in memory: at least the 600 MB of the file.
       expect(afterBoot).toBeLessThan(50);
       expect(afterCompaction).toBeLessThan(50);
-      await store.onModuleDestroy();
+      await store.onApplicationShutdown();
       // The compacted file boots again with the same records.
       const again = new FileResponseStore({ dataDir: dir, responsesTtlMs: 2 * DAY * 1000 } as CodexConfig);
       await again.onModuleInit();
       expect(again.stats.records).toBe(RECORDS * 0.4);
       expect((await again.get('resp_19'))?.turnId).toBe('turn_19');
-      await again.onModuleDestroy();
+      await again.onApplicationShutdown();
     } finally {
       clock.mockRestore();
     }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { codexConfig, CodexConfig } from '../../config/codex.config';
@@ -18,7 +18,7 @@ const COMPACT_MIN_DEAD_BYTES = 16 * 1024 * 1024;
  * the file is compacted once garbage outweighs it. A file that cannot be read stops the server.
  */
 @Injectable()
-export class FileResponseStore implements ResponseStore, OnModuleInit, OnModuleDestroy {
+export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(FileResponseStore.name);
   private readonly index = new ResponseIndex();
   /** Put but not yet on disk: readable at once all the same. */
@@ -61,7 +61,8 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnModuleD
     this.sweeper.unref();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the drain (GracefulShutdownService runs in onModuleDestroy): turns finishing then still store. */
+  async onApplicationShutdown(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     await this.queue;
     await this.file?.close();
