@@ -89,7 +89,7 @@ export class ResponseEventMapper {
     this.response.output.push(item);
     out.push(this.ev('response.output_item.added', { output_index: entry.index, item: structuredClone(item) }));
     if (item.type === 'message') {
-      out.push(this.ev('response.content_part.added', { item_id: item.id, output_index: entry.index, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }));
+      out.push(this.ev('response.content_part.added', { item_id: item.id, output_index: entry.index, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } }));
     }
     return out;
   }
@@ -141,7 +141,7 @@ export class ResponseEventMapper {
   private closeMessage(entry: OpenItem, item: MessageItem, finalText?: string): ResponseStreamEvent[] {
     entry.done = true;
     const text = finalText ?? entry.parts[0] ?? '';
-    const part = { type: 'output_text' as const, text, annotations: [] };
+    const part = { type: 'output_text' as const, text, annotations: [], logprobs: [] };
     item.content = [part];
     item.status = 'completed';
     const base = { item_id: item.id, output_index: entry.index, content_index: 0 };

@@ -9,6 +9,7 @@ import { CodexEngineService } from '../codex/codex-engine.service';
 import type { CodexEvent } from '../codex/codex-event.types';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
 import { ResponseEventMapper } from './response-event.mapper';
+import { errorEvent } from './response-error.event';
 import { ResponseThreadPlanner } from './response-thread.planner';
 import { PreparedResponse, ResponseRequestFactory } from './response-request.factory';
 import type { ResponseObject, ResponseStreamEvent } from './responses.types';
@@ -40,7 +41,7 @@ export class ResponsesService {
     writeSse(res, frames, {
       done: false,
       keepaliveMs: this.app.sseKeepaliveMs,
-      errorFrame: ({ error }) => ({ event: 'error', data: { type: 'error', code: error.code, message: error.message, param: error.param, sequence_number: 0 } }),
+      errorFrame: ({ error }) => ({ event: 'error', data: errorEvent(error) }),
     });
   }
 
