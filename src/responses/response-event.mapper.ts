@@ -1,17 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import type { CodexEvent, TurnUsage } from '../codex/codex-event.types';
-import type { ThreadItem } from '../codex/protocol/app-server.protocol';
-import type { MessageItem, OutputItem, ReasoningItem, ResponseObject, ResponseStreamEvent, ResponseUsage } from './responses.types';
-
-export function toResponseUsage(u: TurnUsage): ResponseUsage {
-  return {
-    input_tokens: u.inputTokens,
-    input_tokens_details: { cached_tokens: u.cachedInputTokens },
-    output_tokens: u.outputTokens,
-    output_tokens_details: { reasoning_tokens: u.reasoningOutputTokens },
-    total_tokens: u.inputTokens + u.outputTokens,
-  };
-}
+import type { ResponseItem, ThreadItem } from '../codex/protocol/app-server.protocol';
+import { itemId } from './response-item-ids';
+import { toResponseUsage } from './response-usage';
+import type { MessageItem, OutputItem, ReasoningItem, ResponseObject, ResponseStreamEvent } from './responses.types';
 
 interface OpenItem {
   index: number;
@@ -19,9 +10,14 @@ interface OpenItem {
   sawDelta: boolean;
   parts: string[];
   done: boolean;
+  /** A finished reasoning item held back until its raw item brings `encrypted_content`. */
+  awaitingRaw?: boolean;
 }
 
-const newId = (prefix: string): string => `${prefix}_${randomBytes(16).toString('hex')}`;
+export interface ResponseMapperOptions {
+  /** `include: ["reasoning.encrypted_content"]`: reasoning items carry what the provider sent Codex. */
+  encryptedReasoning?: boolean;
+}
 
 /**
  * Pure translation of a turn's events into the Responses stream (every event with `type` and an
@@ -34,7 +30,11 @@ export class ResponseEventMapper {
   private readonly open = new Map<string, OpenItem>();
   readonly response: ResponseObject;
 
-  constructor(base: ResponseObject, private readonly hideReasoning: boolean) {
+  constructor(
+    base: ResponseObject,
+    private readonly hideReasoning: boolean,
+    private readonly options: ResponseMapperOptions = {},
+  ) {
     this.response = { ...base, status: 'in_progress', output: [], usage: null, error: null };
   }
 
@@ -44,6 +44,12 @@ export class ResponseEventMapper {
   }
 
   map(event: CodexEvent): ResponseStreamEvent[] {
+    if (event.type === 'raw_item') return this.rawItem(event.item);
+    const held = this.releaseHeld();
+    return held.length > 0 ? [...held, ...this.mapNext(event)] : this.mapNext(event);
+  }
+
+  private mapNext(event: CodexEvent): ResponseStreamEvent[] {
     switch (event.type) {
       case 'item_started':
         return this.started(event.item);
@@ -95,8 +101,9 @@ export class ResponseEventMapper {
   }
 
   private started(item: ThreadItem): ResponseStreamEvent[] {
-    if (item.type === 'agentMessage') return this.add(item.id, { type: 'message', id: newId('msg'), status: 'in_progress', role: 'assistant', content: [] });
-    if (item.type === 'reasoning' && !this.hideReasoning) return this.add(item.id, { type: 'reasoning', id: newId('rs'), summary: [] });
+    const id = (prefix: string): string => itemId(prefix, this.response.id, 'output', this.response.output.length);
+    if (item.type === 'agentMessage') return this.add(item.id, { type: 'message', id: id('msg'), status: 'in_progress', role: 'assistant', content: [] });
+    if (item.type === 'reasoning' && !this.hideReasoning) return this.add(item.id, { type: 'reasoning', id: id('rs'), summary: [] });
     return [];
   }
 
@@ -133,6 +140,30 @@ export class ResponseEventMapper {
       out.push(...this.closeMessage(entry, entry.item, item.text));
     } else if (entry.item.type === 'reasoning' && item.type === 'reasoning') {
       if (!entry.sawDelta) item.summary.forEach((text, i) => out.push(...this.reasoningDelta(item.id, i, text)));
+      // Codex reports the raw item (with encrypted_content) just after item/completed, by the same id.
+      if (this.options.encryptedReasoning) entry.awaitingRaw = true;
+      else out.push(...this.closeReasoning(entry, entry.item));
+    }
+    return out;
+  }
+
+  /** Raw items matter only for encrypted reasoning: attach it to the held item of the same id and close that. */
+  private rawItem(raw: ResponseItem): ResponseStreamEvent[] {
+    const entry = raw.type === 'reasoning' && raw.id ? this.open.get(raw.id) : undefined;
+    if (entry?.awaitingRaw && entry.item.type === 'reasoning' && raw.type === 'reasoning') {
+      if (raw.encrypted_content) entry.item.encrypted_content = raw.encrypted_content;
+      entry.awaitingRaw = false;
+      return this.closeReasoning(entry, entry.item);
+    }
+    return this.releaseHeld();
+  }
+
+  /** Closes held reasoning items whose raw item never came (resumed and forked threads get no raw events). */
+  private releaseHeld(): ResponseStreamEvent[] {
+    const out: ResponseStreamEvent[] = [];
+    for (const entry of this.open.values()) {
+      if (!entry.awaitingRaw || entry.item.type !== 'reasoning') continue;
+      entry.awaitingRaw = false;
       out.push(...this.closeReasoning(entry, entry.item));
     }
     return out;

@@ -32,7 +32,7 @@ describe('toResponseTurn', () => {
     ['an unknown role', [{ role: 'robot', content: 'x' }], 'input[0].role'],
     ['a last item that is not from the user', [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'y' }], 'input[1].role'],
     ['an empty user message', [{ role: 'user', content: '' }], 'input[0].content'],
-    ['an input_file part', [{ role: 'user', content: [{ type: 'input_file', file_id: 'f' }] }], 'input[0].content[0].type'],
+    ['an input_file by file id', [{ role: 'user', content: [{ type: 'input_file', file_id: 'f' }] }], 'input[0].content[0].file_id'],
     ['an image by file id', [{ role: 'user', content: [{ type: 'input_image', file_id: 'f' }] }], 'input[0].content[0].image_url'],
     ['an image in an assistant message', [{ role: 'assistant', content: [{ type: 'input_image', image_url: 'data:x' }] }, { role: 'user', content: 'y' }], 'input[0].content[0].type'],
   ])('refuses %s', (_name, input, param) => {

@@ -16,6 +16,10 @@ import { appConfig, AppConfig } from '../config/app.config';
 import { ImageInputService } from '../images/image-input.service';
 import type { ImageScope } from '../images/image-scope';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
+import { ResponseItemReferenceResolver } from './response-item-reference.resolver';
+
+/** The one `include` value the gateway acts on; others are accepted and listed as ignored. */
+const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
 
 /** A request that passed every check that can fail with 4xx, ready to run. */
 export interface PreparedResponse {
@@ -30,6 +34,10 @@ export interface PreparedResponse {
   images: ImageScope;
   /** Conversation items this request adds, stored to rebuild the conversation later. */
   items: JsonValue[];
+  /** The input items with ids, stored for `input_items` and `item_reference`. */
+  inputItems: JsonValue[];
+  /** `include: ["reasoning.encrypted_content"]`. */
+  encryptedReasoning: boolean;
   ignoredParams: string[];
 }
 
@@ -42,6 +50,7 @@ export class ResponseRequestFactory {
     private readonly models: ModelsService,
     private readonly policy: SandboxPolicyService,
     private readonly images: ImageInputService,
+    private readonly references: ResponseItemReferenceResolver,
   ) {}
 
   /**
@@ -58,17 +67,18 @@ export class ResponseRequestFactory {
       aliasEffort: resolved.aliasEffort,
       supportedEfforts: resolved.supportedEfforts,
     });
-    const turn = toResponseTurn(dto.input);
+    const store = dto.store ?? true;
+    const base = responseBase(dto, resolved.requested, policy.effort, store);
+    const turn = toResponseTurn(await this.references.resolve(dto.input, owner), base.id);
     checkRequestLimits({ ...turn.size, textChars: turn.size.textChars + (dto.instructions?.length ?? 0) }, this.app.limits);
     const previous = dto.previous_response_id ? await this.store.get(dto.previous_response_id) : null;
     if (dto.previous_response_id && (!previous || previous.owner !== owner)) {
       throw new OpenAIHttpException(400, `Previous response with id '${dto.previous_response_id}' not found.`, 'invalid_request_error', 'previous_response_id', 'previous_response_not_found');
     }
     const { instructions, outputSchema } = applyOutputFormat(dto.text?.format, dto.instructions ?? null, 'text.format.schema');
-    const store = dto.store ?? true;
     const { history, input, scope } = await this.images.resolveTurn(turn, client);
     return {
-      base: responseBase(dto, resolved.requested, policy.effort, store),
+      base,
       spec: toTurnSpec(resolved.model.model, policy, { developerInstructions: instructions, history, input, outputSchema, thread: { kind: 'new', ephemeral: !store } }),
       policy,
       previous,
@@ -76,7 +86,9 @@ export class ResponseRequestFactory {
       store,
       images: scope,
       items: turn.items,
-      ignoredParams: IGNORED_RESPONSE_PARAMS.filter((k) => dto[k] !== undefined),
+      inputItems: turn.inputItems,
+      encryptedReasoning: dto.include?.includes(ENCRYPTED_REASONING) ?? false,
+      ignoredParams: IGNORED_RESPONSE_PARAMS.filter((k) => dto[k] !== undefined && (k !== 'include' || dto.include?.some((v) => v !== ENCRYPTED_REASONING))),
     };
   }
 }

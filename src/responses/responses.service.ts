@@ -10,6 +10,8 @@ import type { CodexEvent } from '../codex/codex-event.types';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
 import { ResponseEventMapper } from './response-event.mapper';
 import { errorEvent } from './response-error.event';
+import { inputItemsPage, type InputItemsPage } from './response-input-items.page';
+import { storedInputItemsOf } from './store/stored-input-items';
 import { ResponseThreadPlanner } from './response-thread.planner';
 import { PreparedResponse, ResponseRequestFactory } from './response-request.factory';
 import type { ResponseObject, ResponseStreamEvent } from './responses.types';
@@ -27,7 +29,7 @@ export class ResponsesService {
   ) {}
 
   streamTo(res: Response, prepared: PreparedResponse): void {
-    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning);
+    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning, { encryptedReasoning: prepared.encryptedReasoning });
     const frames = this.events(prepared, mapper).pipe(
       catchError((err: unknown) => {
         // Before anything was sent the status code can still tell; afterwards OpenAI's way is response.failed.
@@ -46,7 +48,7 @@ export class ResponsesService {
   }
 
   complete(prepared: PreparedResponse): Observable<ResponseObject> {
-    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning);
+    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning, { encryptedReasoning: prepared.encryptedReasoning });
     return new Observable<ResponseObject>((subscriber) =>
       this.events(prepared, mapper).subscribe({
         error: (err: unknown) => subscriber.error(err),
@@ -60,6 +62,10 @@ export class ResponsesService {
 
   async retrieve(id: string, owner: string | null): Promise<ResponseObject> {
     return (await this.owned(id, owner)).response;
+  }
+
+  async inputItems(id: string, owner: string | null, query: Record<string, unknown>): Promise<InputItemsPage> {
+    return inputItemsPage(storedInputItemsOf(await this.owned(id, owner)), query);
   }
 
   async remove(id: string, owner: string | null): Promise<{ id: string; object: 'response.deleted'; deleted: true }> {
@@ -125,6 +131,7 @@ export class ResponsesService {
       previousResponseId: prepared.previous?.id ?? null,
       threadInstructions: prepared.spec.developerInstructions,
       items: [...prepared.items, ...outputs],
+      inputItems: prepared.inputItems,
       response: structuredClone({ ...response, status: 'completed' }),
     });
   }

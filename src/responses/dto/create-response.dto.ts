@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { OnlyKeys } from '../../common/validation/only-keys.validator';
 import { X_CODEX_KEYS, XCodexDto } from '../../codex/x-codex.dto';
 import { IsResponseInput } from './is-response-input.validator';
@@ -48,7 +48,7 @@ export class CreateResponseDto {
   @IsOptional() @IsObject() metadata?: Record<string, string>;
   @IsOptional() @IsIn(['auto', 'disabled']) truncation?: string;
   @IsOptional() @IsBoolean() parallel_tool_calls?: boolean;
-  @IsOptional() include?: unknown;
+  @IsOptional() @IsArray() @IsString({ each: true }) include?: string[];
   @IsOptional() @IsString() service_tier?: string;
   @IsOptional() @IsString() prompt_cache_key?: string;
   @IsOptional() @IsNumber() @Min(-2) @Max(2) presence_penalty?: number;

@@ -15,6 +15,8 @@ export interface StoredResponse {
   threadInstructions: string | null;
   /** Conversation items this response added (its inputs, then its output messages). */
   items: JsonValue[];
+  /** The request's input items with their ids (`input_items`, `item_reference`); absent in older records. */
+  inputItems?: JsonValue[];
   response: ResponseObject;
 }
 
