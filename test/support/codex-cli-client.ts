@@ -3,6 +3,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveCodexBinary } from '../../src/codex/codex-binary';
 import { makeCodexHome, TEST_MODELS } from './codex-home';
+import { startRecordingProxy, type ProxiedRequest, type RecordingProxy } from './recording-proxy';
 
 /** One line of `codex exec --json` output (the 0.169 JSONL schema: thread.started, item.completed, …). */
 export interface ExecEvent {
@@ -40,9 +41,11 @@ export interface CodexCliClientOptions {
 export interface CodexCliClient {
   home: string;
   workdir: string;
+  /** Every request the CLI sent to the gateway (through a recording loopback proxy), in order. */
+  requests: ProxiedRequest[];
   exec(prompt: string): Promise<ExecResult>;
   resume(threadId: string, prompt: string): Promise<ExecResult>;
-  /** Removes the client's CODEX_HOME and work directory. */
+  /** Stops the proxy and removes the client's CODEX_HOME and work directory. */
   dispose(): void;
 }
 
@@ -58,19 +61,45 @@ const GLOBAL_FLAGS = ['--disable', 'shell_snapshot', '--disable', 'plugins', '--
  */
 export function codexCliClient(options: CodexCliClientOptions): CodexCliClient {
   const dirs = makeCodexHome(`${options.gatewayUrl}/v1`);
+  const requests: ProxiedRequest[] = [];
+  let proxy: Promise<RecordingProxy> | null = null;
+  const run = async (args: string[], prompt: string): Promise<ExecResult> => {
+    proxy ??= startRecordingProxy(options.gatewayUrl, requests).then((p) => {
+      writeConfig(dirs.home, p.url, options);
+      return p;
+    });
+    await proxy;
+    return runExec(dirs, options, [...GLOBAL_FLAGS, ...args], prompt);
+  };
+  const common = ['--json', '--skip-git-repo-check', '-s', 'read-only', '-C', dirs.workdir];
+  return {
+    ...dirs,
+    requests,
+    exec: (prompt) => run(['exec', ...common, '-'], prompt),
+    resume: (threadId, prompt) => run(['exec', ...common, 'resume', threadId, '-'], prompt),
+    dispose: () => {
+      void proxy?.then((p) => p.close());
+      rmSync(dirs.home, { recursive: true, force: true });
+      rmSync(dirs.workdir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The client's config.toml: its only provider is the gateway, reached at `baseUrl`. */
+function writeConfig(home: string, baseUrl: string, options: CodexCliClientOptions): void {
   const model = options.model ?? TEST_MODELS.full;
   writeFileSync(
-    join(dirs.home, 'config.toml'),
+    join(home, 'config.toml'),
     [
       `model = "${model}"`,
       'model_provider = "gateway"',
-      `model_catalog_json = "${join(dirs.home, 'catalog.json')}"`,
+      `model_catalog_json = "${join(home, 'catalog.json')}"`,
       'check_for_update_on_startup = false',
       ...(options.extraConfig ?? []),
       '',
       '[model_providers.gateway]',
       'name = "gateway"',
-      `base_url = "${options.gatewayUrl}/v1"`,
+      `base_url = "${baseUrl}/v1"`,
       `env_key = "${KEY_VAR}"`,
       'wire_api = "responses"',
       'supports_websockets = false',
@@ -83,17 +112,6 @@ export function codexCliClient(options: CodexCliClientOptions): CodexCliClient {
       '',
     ].join('\n'),
   );
-  const run = (args: string[], prompt: string): Promise<ExecResult> => runExec(dirs, options, [...GLOBAL_FLAGS, ...args], prompt);
-  const common = ['--json', '--skip-git-repo-check', '-s', 'read-only', '-C', dirs.workdir];
-  return {
-    ...dirs,
-    exec: (prompt) => run(['exec', ...common, '-'], prompt),
-    resume: (threadId, prompt) => run(['exec', ...common, 'resume', threadId, '-'], prompt),
-    dispose: () => {
-      rmSync(dirs.home, { recursive: true, force: true });
-      rmSync(dirs.workdir, { recursive: true, force: true });
-    },
-  };
 }
 
 function runExec(dirs: { home: string; workdir: string }, options: CodexCliClientOptions, args: string[], prompt: string): Promise<ExecResult> {
