@@ -45,6 +45,22 @@ describe('Responses input items: every type a client sends back', () => {
     expect(types.indexOf('response.output_item.done')).toBeLessThan(types.lastIndexOf('response.output_item.added'));
   });
 
+  it('on a continued stored thread, where Codex sends no raw items, still closes the reasoning item in order', async () => {
+    const first = (await post({ input: 'SCENARIO=reasoning' })).body as Body;
+    const res = await rawPost(
+      `${gw.url}/v1/responses`,
+      { model: TEST_MODELS.full, input: 'again SCENARIO=reasoning', previous_response_id: first.id, include: ['reasoning.encrypted_content'], stream: true },
+      { headers: { authorization: `Bearer ${KEYS.one}` } },
+    );
+    const events = (await readSse(res)).data as Record<string, unknown>[];
+    const types = events.map((e) => e.type);
+    expect(types.filter((t) => t === 'response.output_item.done')).toHaveLength(2);
+    expect(types.indexOf('response.output_item.done')).toBeLessThan(types.lastIndexOf('response.output_item.added'));
+    const done = events.find((e) => e.type === 'response.completed')?.response as Body;
+    expect(done.output?.[0]).toMatchObject({ type: 'reasoning', summary: [{ text: 'Thinking about the greeting carefully.' }] });
+    expect(done.output?.[0]).not.toHaveProperty('encrypted_content');
+  });
+
   it('accepts response.output fed back as input: messages as the API returns them, and reasoning', async () => {
     const first = (await post({ input: 'SCENARIO=reasoning', include: ['reasoning.encrypted_content'] })).body as Body;
     const message = first.output?.find((o) => o.type === 'message');

@@ -16,7 +16,7 @@ import { appConfig, AppConfig } from '../config/app.config';
 import { ImageInputService } from '../images/image-input.service';
 import type { ImageScope } from '../images/image-scope';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
-import { ResponseItemReferenceResolver } from './response-item-reference.resolver';
+import { resolveItemReferences } from './response-item-references';
 
 /** The one `include` value the gateway acts on; others are accepted and listed as ignored. */
 const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
@@ -50,7 +50,6 @@ export class ResponseRequestFactory {
     private readonly models: ModelsService,
     private readonly policy: SandboxPolicyService,
     private readonly images: ImageInputService,
-    private readonly references: ResponseItemReferenceResolver,
   ) {}
 
   /**
@@ -69,7 +68,7 @@ export class ResponseRequestFactory {
     });
     const store = dto.store ?? true;
     const base = responseBase(dto, resolved.requested, policy.effort, store);
-    const turn = toResponseTurn(await this.references.resolve(dto.input, owner), base.id);
+    const turn = toResponseTurn(await resolveItemReferences(dto.input, owner, (id) => this.store.get(id)), base.id);
     checkRequestLimits({ ...turn.size, textChars: turn.size.textChars + (dto.instructions?.length ?? 0) }, this.app.limits);
     const previous = dto.previous_response_id ? await this.store.get(dto.previous_response_id) : null;
     if (dto.previous_response_id && (!previous || previous.owner !== owner)) {

@@ -4,7 +4,6 @@ import { ImagesModule } from '../images/images.module';
 import { ModelsModule } from '../models/models.module';
 import { FileResponseStore } from './store/file-response.store';
 import { RESPONSE_STORE } from './store/response-store';
-import { ResponseItemReferenceResolver } from './response-item-reference.resolver';
 import { ResponseRequestFactory } from './response-request.factory';
 import { ResponseThreadPlanner } from './response-thread.planner';
 import { ResponsesController } from './responses.controller';
@@ -16,7 +15,6 @@ import { ResponsesService } from './responses.service';
   providers: [
     ResponsesService,
     ResponseRequestFactory,
-    ResponseItemReferenceResolver,
     ResponseThreadPlanner,
     FileResponseStore,
     { provide: RESPONSE_STORE, useExisting: FileResponseStore },
