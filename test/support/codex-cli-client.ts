@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveCodexBinary } from '../../src/codex/codex-binary';
-import { makeCodexHome, TEST_MODELS } from './codex-home';
+import { makeCodexHome, TEST_MODELS, writeProviderConfig } from './codex-home';
 import { startRecordingProxy, type ProxiedRequest, type RecordingProxy } from './recording-proxy';
 
 /** One line of `codex exec --json` output (the 0.169 JSONL schema: thread.started, item.completed, …). */
@@ -33,7 +33,7 @@ export interface CodexCliClientOptions {
   /** Sent as `Authorization: Bearer …` through the provider's `env_key`. */
   apiKey?: string;
   model?: string;
-  /** Extra `config.toml` lines for the top level (e.g. `model_reasoning_summary = "detailed"`). */
+  /** Extra `config.toml` lines, appended after the provider table (so: further tables, e.g. `[features]`). */
   extraConfig?: string[];
   timeoutMs?: number;
 }
@@ -87,31 +87,8 @@ export function codexCliClient(options: CodexCliClientOptions): CodexCliClient {
 
 /** The client's config.toml: its only provider is the gateway, reached at `baseUrl`. */
 function writeConfig(home: string, baseUrl: string, options: CodexCliClientOptions): void {
-  const model = options.model ?? TEST_MODELS.full;
-  writeFileSync(
-    join(home, 'config.toml'),
-    [
-      `model = "${model}"`,
-      'model_provider = "gateway"',
-      `model_catalog_json = "${join(home, 'catalog.json')}"`,
-      'check_for_update_on_startup = false',
-      ...(options.extraConfig ?? []),
-      '',
-      '[model_providers.gateway]',
-      'name = "gateway"',
-      `base_url = "${baseUrl}/v1"`,
-      `env_key = "${KEY_VAR}"`,
-      'wire_api = "responses"',
-      'supports_websockets = false',
-      'request_max_retries = 0',
-      'stream_max_retries = 0',
-      'stream_idle_timeout_ms = 20000',
-      '',
-      '[analytics]',
-      'enabled = false',
-      '',
-    ].join('\n'),
-  );
+  const extra = ['[analytics]', 'enabled = false', '', ...(options.extraConfig ?? [])];
+  writeProviderConfig(home, { id: 'gateway', baseUrl: `${baseUrl}/v1`, model: options.model ?? TEST_MODELS.full, idleTimeoutMs: 20_000, envKey: KEY_VAR, extra });
 }
 
 function runExec(dirs: { home: string; workdir: string }, options: CodexCliClientOptions, args: string[], prompt: string): Promise<ExecResult> {
