@@ -32,7 +32,10 @@ describe('Responses input items: every type a client sends back', () => {
   });
 
   it('returns the encrypted reasoning Codex received with include, in JSON and in output_item.done', async () => {
-    const json = (await post({ input: 'SCENARIO=reasoning', include: ['reasoning.encrypted_content'], store: false })).body as Body;
+    const answer = await post({ input: 'SCENARIO=reasoning', include: ['reasoning.encrypted_content'], store: false });
+    // include is acted on, so it is not listed as ignored.
+    expect(answer.headers.get('x-gateway-ignored-params')).toBeNull();
+    const json = answer.body as Body;
     expect(json.output?.[0]).toMatchObject({ type: 'reasoning', encrypted_content: encryptedReasoningFor('SCENARIO=reasoning') });
     const plain = (await post({ input: 'SCENARIO=reasoning' })).body as Body;
     expect(plain.output?.[0]).toMatchObject({ type: 'reasoning' });
