@@ -59,6 +59,8 @@ describe('Responses API with other clients and across restarts', () => {
       // The referenced reasoning item of turn one reached the model on turn three.
       const last = provider.requests[provider.requests.length - 1]!.body;
       expect(FakeProvider.reasoningItems(last).map((r) => r.summary?.[0]?.text)).toEqual(['Thinking about the greeting carefully.']);
+      // With the encrypted reasoning the store kept, although this client never asked to see it.
+      expect(FakeProvider.reasoningItems(last).map((r) => r.encrypted_content)).toEqual([encryptedReasoningFor('turn one SCENARIO=reasoning')]);
     } finally {
       await gw.close();
     }

@@ -40,6 +40,8 @@ describe('Responses input items: every type a client sends back', () => {
     const plain = (await post({ input: 'SCENARIO=reasoning' })).body as Body;
     expect(plain.output?.[0]).toMatchObject({ type: 'reasoning' });
     expect(plain.output?.[0]).not.toHaveProperty('encrypted_content');
+    const stored = await fetch(`${gw.url}/v1/responses/${String(plain.id)}`, { headers: { authorization: `Bearer ${KEYS.one}` } }).then((r) => r.json() as Promise<Body>);
+    expect(stored.output?.[0]).not.toHaveProperty('encrypted_content');
     const res = await rawPost(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'SCENARIO=reasoning', include: ['reasoning.encrypted_content'], stream: true }, { headers: { authorization: `Bearer ${KEYS.one}` } });
     const events = (await readSse(res)).data as Record<string, unknown>[];
     const done = events.find((e) => e.type === 'response.output_item.done' && (e.item as Body).type === 'reasoning');

@@ -29,6 +29,8 @@ export class ResponseEventMapper {
   private created = false;
   private readonly open = new Map<string, OpenItem>();
   readonly response: ResponseObject;
+  /** Output reasoning item id → encrypted content, kept whether or not the client asked to see it. */
+  readonly encrypted: Record<string, string> = {};
 
   constructor(
     base: ResponseObject,
@@ -150,6 +152,7 @@ export class ResponseEventMapper {
   /** Raw items matter only for encrypted reasoning: attach it to the held item of the same id and close that. */
   private rawItem(raw: ResponseItem): ResponseStreamEvent[] {
     const entry = raw.type === 'reasoning' && raw.id ? this.open.get(raw.id) : undefined;
+    if (entry && raw.type === 'reasoning' && raw.encrypted_content) this.encrypted[entry.item.id] = raw.encrypted_content;
     if (entry?.awaitingRaw && entry.item.type === 'reasoning' && raw.type === 'reasoning') {
       if (raw.encrypted_content) entry.item.encrypted_content = raw.encrypted_content;
       entry.awaitingRaw = false;

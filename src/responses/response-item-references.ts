@@ -39,7 +39,9 @@ export async function resolveItemReferences(input: unknown, owner: string | null
       const stored = found && found.owner === owner ? [...found.response.output, ...storedInputItemsOf(found)] : [];
       const hit = stored.find((candidate) => isRecord(candidate) && candidate.id === id);
       if (!hit) throw invalidRequest(`Item with id '${id.slice(0, 80)}' not found.`, `input[${i}].id`, 'item_not_found');
-      return usable(structuredClone(hit) as JsonValue);
+      const encrypted = found?.encryptedReasoning?.[id];
+      const resolved = usable(structuredClone(hit) as JsonValue);
+      return encrypted && isRecord(resolved) && resolved.type === 'reasoning' ? { ...resolved, encrypted_content: encrypted } : resolved;
     }),
   );
 }

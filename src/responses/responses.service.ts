@@ -89,7 +89,7 @@ export class ResponsesService {
         if (event.type === 'started') ids = { threadId: event.threadId, turnId: event.turnId };
         const out = mapper.map(event);
         if (event.type !== 'completed' || !prepared.store || !ids) return of(...out);
-        return from(this.save(prepared, mapper.response, ids)).pipe(concatMap(() => of(...out)));
+        return from(this.save(prepared, mapper, ids)).pipe(concatMap(() => of(...out)));
       }),
     );
   }
@@ -118,7 +118,8 @@ export class ResponsesService {
     }).pipe(finalize(() => void prepared.images.dispose()));
   }
 
-  private async save(prepared: PreparedResponse, response: ResponseObject, ids: { threadId: string; turnId: string }): Promise<void> {
+  private async save(prepared: PreparedResponse, mapper: ResponseEventMapper, ids: { threadId: string; turnId: string }): Promise<void> {
+    const response = mapper.response;
     const outputs = response.output.flatMap((item) =>
       item.type === 'message' ? [{ type: 'message', role: 'assistant', content: item.content.map((c) => ({ type: 'output_text', text: c.text })) }] : [],
     );
@@ -132,6 +133,7 @@ export class ResponsesService {
       threadInstructions: prepared.spec.developerInstructions,
       items: [...prepared.items, ...outputs],
       inputItems: prepared.inputItems,
+      encryptedReasoning: mapper.encrypted,
       response: structuredClone({ ...response, status: 'completed' }),
     });
   }
