@@ -66,6 +66,7 @@ describe('toResponseTurn', () => {
 
   it.each([
     ['a reasoning item last', [{ type: 'reasoning', summary: [] }], 'input[0].type', null],
+    ['an item_reference without an id', [{ type: 'item_reference' }, { role: 'user', content: 'q' }], 'input[0].id', 'missing_required_parameter'],
     ['a reasoning summary that is not summary_text', [{ type: 'reasoning', summary: [{ type: 'x', text: 'y' }] }, { role: 'user', content: 'q' }], 'input[0].summary[0]', null],
     ['a non-text file', [{ role: 'user', content: [{ type: 'input_file', file_data: 'data:application/pdf;base64,AA==' }] }], 'input[0].content[0]', 'unsupported_file_type'],
     ['a file that is not UTF-8', [{ role: 'user', content: [{ type: 'input_file', file_data: 'data:text/plain;base64,/w==' }] }], 'input[0].content[0]', 'unsupported_file_type'],

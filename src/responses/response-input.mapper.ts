@@ -76,6 +76,8 @@ export function toResponseTurn(input: unknown, responseId = ''): ResponseTurnCon
     const isLast = i === list.length - 1;
     if (!isRecord(item)) throw invalidRequest('An input item must be an object.', param);
     const kind = kindOf(item);
+    // Resolved references were replaced already: one still here has no usable id.
+    if (item.type === 'item_reference') throw invalidRequest("An item_reference needs a string 'id'.", `${param}.id`, 'missing_required_parameter');
     if (kind === null) throw invalidRequest(`Input items of type '${String(item.type).slice(0, 40)}' are not supported.`, `${param}.type`, 'unsupported_item');
     if (kind === 'reasoning') {
       if (isLast) throw invalidRequest('The last input item must be a user message.', `${param}.type`);
