@@ -1,6 +1,7 @@
 import { TEST_MODELS } from './support/codex-home';
 import { DEFAULT_TEXT, encryptedReasoningFor, FakeProvider, type ProviderRequestBody } from './support/fake-provider';
 import { suiteGateway } from './support/gateway';
+import { bad, type Case, expectRefused } from './support/bad-input';
 import { post as rawPost, postJson, readSse } from './support/http';
 import { schemaErrors } from './support/open-responses-schema';
 
@@ -157,5 +158,22 @@ describe('Responses input items: every type a client sends back', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as Body).error).toMatchObject({ param: 'limit' });
     expect((await get('?order=sideways')).status).toBe(400);
+  });
+
+  const req = (extra: Record<string, unknown>) => ({ model: TEST_MODELS.full, input: 'hi', ...extra });
+  it.each([
+    ['presence_penalty out of range', req({ presence_penalty: 5 }), bad('presence_penalty')],
+    ['frequency_penalty as a string', req({ frequency_penalty: 'x' }), bad('frequency_penalty')],
+    ['top_logprobs over 20', req({ top_logprobs: 21 }), bad('top_logprobs')],
+    ['max_tool_calls of 0', req({ max_tool_calls: 0 }), bad('max_tool_calls')],
+    ['a safety_identifier over 64 characters', req({ safety_identifier: 's'.repeat(65) }), bad('safety_identifier')],
+    ['include as a string', req({ include: 'reasoning.encrypted_content' }), bad('include')],
+    ['an unknown text.verbosity', req({ text: { verbosity: 'loud' } }), bad('text.verbosity')],
+    ['a reasoning summary that is a string', req({ input: [{ type: 'reasoning', summary: 'x' }, { role: 'user', content: 'q' }] }), bad('input[0].summary')],
+    ['encrypted_content as a number', req({ input: [{ type: 'reasoning', summary: [], encrypted_content: 1 }, { role: 'user', content: 'q' }] }), bad('input[0].encrypted_content')],
+    ['an input_file without data', req({ input: [{ role: 'user', content: [{ type: 'input_file', filename: 'a.txt' }] }] }), bad('input[0].content[0].file_data', 'missing_required_parameter')],
+    ['a tool output item', req({ input: [{ type: 'function_call_output', call_id: 'c', output: 'x' }, { role: 'user', content: 'q' }] }), bad('input[0].type', 'unsupported_item')],
+  ] as Case[])('refuses %s before any turn', async (_name, body, expected) => {
+    await expectRefused(gw, body, expected, { authorization: `Bearer ${KEYS.one}` }, '/v1/responses');
   });
 });
