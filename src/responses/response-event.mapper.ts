@@ -47,8 +47,8 @@ export class ResponseEventMapper {
 
   map(event: CodexEvent): ResponseStreamEvent[] {
     if (event.type === 'raw_item') return this.rawItem(event.item);
-    const held = this.releaseHeld();
-    return held.length > 0 ? [...held, ...this.mapNext(event)] : this.mapNext(event);
+    // Whatever comes next, a reasoning item still waiting for its raw item is closed first: order is kept.
+    return [...this.releaseHeld(), ...this.mapNext(event)];
   }
 
   private mapNext(event: CodexEvent): ResponseStreamEvent[] {
