@@ -1,5 +1,5 @@
 import type { CodexError } from './codex.errors';
-import type { ThreadItem } from './protocol/app-server.protocol';
+import type { ResponseItem, ThreadItem } from './protocol/app-server.protocol';
 
 /** Token counts of one turn (not the thread's running total). */
 export interface TurnUsage {
@@ -18,6 +18,10 @@ export type CodexEvent =
   | { type: 'item_started'; item: ThreadItem }
   | { type: 'item_completed'; item: ThreadItem }
   | { type: 'usage'; usage: TurnUsage }
+  /** An item exactly as the provider sent it (raw events): exact argument strings, encrypted reasoning. */
+  | { type: 'raw_item'; item: ResponseItem }
+  /** One upstream model response ended; its own usage, the only usage of a step that ends in tool calls. */
+  | { type: 'raw_response_completed'; responseId: string; usage: TurnUsage | null }
   | { type: 'completed'; usage: TurnUsage }
   | { type: 'failed'; error: CodexError };
 

@@ -20,6 +20,19 @@ describe('TurnNotificationMapper', () => {
     expect(m.map(other)).toEqual([]);
   });
 
+  it('passes raw response items and per-response usage of its own turn through', () => {
+    const m = new TurnNotificationMapper('turn-3');
+    const item = { type: 'function_call', name: 'get_weather', arguments: '{"city":"Paris"}', call_id: 'call_1' };
+    const raw = { method: 'rawResponseItem/completed', params: { threadId: 't', turnId: 'turn-3', item } } as Notification;
+    const done = { method: 'rawResponse/completed', params: { threadId: 't', turnId: 'turn-3', responseId: 'resp_1', usage: usage(100, 10), usageMetadata: null } } as Notification;
+    const foreign = { method: 'rawResponseItem/completed', params: { threadId: 't', turnId: 'turn-0', item } } as Notification;
+    expect(m.map(raw)).toEqual([{ type: 'raw_item', item }]);
+    expect(m.map(done)).toEqual([
+      { type: 'raw_response_completed', responseId: 'resp_1', usage: { inputTokens: 100, cachedInputTokens: 1, outputTokens: 10, reasoningOutputTokens: 0, totalTokens: 110 } },
+    ]);
+    expect(m.map(foreign)).toEqual([]);
+  });
+
   it('sums `last` over distinct usage updates, ignoring the thread total and repeats', () => {
     const m = new TurnNotificationMapper('turn-2');
     // A continued thread: the running total already holds an earlier turn's 100 tokens.

@@ -27,6 +27,14 @@ export class TurnNotificationMapper {
         return n.params.turnId === this.turnId ? [{ type: 'item_started', item: n.params.item }] : [];
       case 'item/completed':
         return n.params.turnId === this.turnId ? [{ type: 'item_completed', item: n.params.item }] : [];
+      case 'rawResponseItem/completed':
+        return n.params.turnId === this.turnId ? [{ type: 'raw_item', item: n.params.item }] : [];
+      case 'rawResponse/completed': {
+        if (n.params.turnId !== this.turnId) return [];
+        const u = n.params.usage;
+        const usage = u === null ? null : { inputTokens: u.inputTokens, cachedInputTokens: u.cachedInputTokens, outputTokens: u.outputTokens, reasoningOutputTokens: u.reasoningOutputTokens, totalTokens: u.totalTokens };
+        return [{ type: 'raw_response_completed', responseId: n.params.responseId, usage }];
+      }
       case 'thread/tokenUsage/updated': {
         if (n.params.turnId !== this.turnId) return [];
         const { total, last } = n.params.tokenUsage;

@@ -96,7 +96,9 @@ export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicati
     const startedAt = Date.now();
     try {
       const clientInfo = { name: 'codex_wrapper', title: 'Codex-Wrapper', version: '0.1.0' };
-      const init = await conn.request('initialize', { clientInfo, capabilities: null }, INIT_TIMEOUT_MS);
+      // Experimental: dynamic tools, item/tool/call and raw response events (client-tools.md §1).
+      const capabilities = { experimentalApi: true, requestAttestation: false };
+      const init = await conn.request('initialize', { clientInfo, capabilities }, INIT_TIMEOUT_MS);
       conn.notify('initialized');
       this.replacing.delete(index);
       conn.onExit(watchConnection(conn, this.config, () => this.onHung(index, conn)));

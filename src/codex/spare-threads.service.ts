@@ -55,8 +55,16 @@ export class SpareThreadsService {
   }
 
   /** The thread parameters shared by spares and a request's own ephemeral thread. */
-  ephemeralThreadParams(model: string): { model: string; cwd: string; sandbox: CodexConfig['sandboxMode']; approvalPolicy: 'never'; ephemeral: true } {
-    return { model, cwd: this.config.workdir, sandbox: this.config.sandboxMode, approvalPolicy: 'never', ephemeral: true };
+  ephemeralThreadParams(model: string): {
+    model: string;
+    cwd: string;
+    sandbox: CodexConfig['sandboxMode'];
+    approvalPolicy: 'never';
+    ephemeral: true;
+    experimentalRawEvents: true;
+  } {
+    // Raw events carry what the wire needs and typed items lack: exact argument strings, encrypted reasoning, per-response usage.
+    return { model, cwd: this.config.workdir, sandbox: this.config.sandboxMode, approvalPolicy: 'never', ephemeral: true, experimentalRawEvents: true };
   }
 
   private of(conn: AppServerConnection): Map<string, Warm> {

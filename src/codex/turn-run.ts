@@ -144,6 +144,7 @@ export class TurnRun {
       sandbox: spec.sandbox,
       approvalPolicy: 'never' as const,
       developerInstructions: spec.developerInstructions,
+      experimentalRawEvents: true,
     };
     const target = spec.thread;
     switch (target.kind) {

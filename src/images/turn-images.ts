@@ -22,9 +22,17 @@ export interface HistoryMessage {
   content: HistoryContent[];
 }
 
+/** An earlier item that is not a message (a reasoning item, say): injected exactly as given, nothing to load. */
+export interface RawHistoryItem {
+  type: 'raw';
+  item: JsonValue;
+}
+
+export type HistoryItem = HistoryMessage | RawHistoryItem;
+
 /** A conversation mapped by a feature (chat or responses), images still to load. */
-export interface TurnContent {
-  history: HistoryMessage[];
+export interface TurnContent<H extends HistoryItem = HistoryMessage> {
+  history: H[];
   /** The last user message, as Codex user input. */
   input: (UserInput | PendingImage)[];
   size: RequestSize;
@@ -51,12 +59,13 @@ type HistoryPart = Exclude<HistoryContent, PendingImage> | { type: 'input_image'
  * messages stay in the history they belong to, as `input_image` items with a data URL rebuilt
  * from the checked bytes, so a client that resends a conversation with images keeps working.
  */
-export async function resolveTurnImages(turn: TurnContent, scope: ImageScope): Promise<ResolvedTurn> {
+export async function resolveTurnImages(turn: TurnContent<HistoryItem>, scope: ImageScope): Promise<ResolvedTurn> {
   const input = Promise.all(
     turn.input.map(async (p): Promise<UserInput> => (p.type === 'pending_image' ? { type: 'localImage', ...(await scope.materialize(p.url, p.param)) } : p)),
   );
   const history = Promise.all(
-    turn.history.map(async (m) => {
+    turn.history.map(async (m): Promise<JsonValue> => {
+      if (m.type === 'raw') return m.item;
       const content = await Promise.all(
         m.content.map(async (c): Promise<HistoryPart> =>
           c.type === 'pending_image' ? { type: 'input_image', image_url: (await scope.inline(c.url, c.param)).dataUrl } : c,

@@ -18,6 +18,10 @@ import type { ImageScope } from '../images/image-scope';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
 import { jsonBytes, recordTooLarge } from './store/record-size';
 import { codexConfig, CodexConfig } from '../config/codex.config';
+import { resolveItemReferences } from './response-item-references';
+
+/** The one `include` value the gateway acts on; others are accepted and listed as ignored. */
+const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
 
 /** A request that passed every check that can fail with 4xx, ready to run. */
 export interface PreparedResponse {
@@ -32,6 +36,10 @@ export interface PreparedResponse {
   images: ImageScope;
   /** Conversation items this request adds, stored to rebuild the conversation later. */
   items: JsonValue[];
+  /** The input items with ids, stored for `input_items` and `item_reference`. */
+  inputItems: JsonValue[];
+  /** `include: ["reasoning.encrypted_content"]`. */
+  encryptedReasoning: boolean;
   ignoredParams: string[];
 }
 
@@ -61,20 +69,21 @@ export class ResponseRequestFactory {
       aliasEffort: resolved.aliasEffort,
       supportedEfforts: resolved.supportedEfforts,
     });
-    const turn = toResponseTurn(dto.input);
+    const store = dto.store ?? true;
+    const base = responseBase(dto, resolved.requested, policy.effort, store);
+    const turn = toResponseTurn(await resolveItemReferences(dto.input, owner, (id) => this.store.get(id)), base.id);
     checkRequestLimits({ ...turn.size, textChars: turn.size.textChars + (dto.instructions?.length ?? 0) }, this.app.limits);
     const previous = dto.previous_response_id ? await this.store.get(dto.previous_response_id) : null;
     if (dto.previous_response_id && (!previous || previous.owner !== owner)) {
       throw new OpenAIHttpException(400, `Previous response with id '${dto.previous_response_id}' not found.`, 'invalid_request_error', 'previous_response_id', 'previous_response_not_found');
     }
     const { instructions, outputSchema } = applyOutputFormat(dto.text?.format, dto.instructions ?? null, 'text.format.schema');
-    const store = dto.store ?? true;
     // Refused before the turn when the input alone would not fit; the stored record is checked again.
-    const inputBytes = store ? jsonBytes({ items: turn.items, instructions }) : 0;
+    const inputBytes = store ? jsonBytes({ items: turn.items, inputItems: turn.inputItems, instructions }) : 0;
     if (inputBytes > this.codex.responsesMaxRecordBytes) throw recordTooLarge(inputBytes, this.codex.responsesMaxRecordBytes, 'input');
     const { history, input, scope } = await this.images.resolveTurn(turn, client);
     return {
-      base: responseBase(dto, resolved.requested, policy.effort, store),
+      base,
       spec: toTurnSpec(resolved.model.model, policy, { developerInstructions: instructions, history, input, outputSchema, thread: { kind: 'new', ephemeral: !store } }),
       policy,
       previous,
@@ -82,7 +91,9 @@ export class ResponseRequestFactory {
       store,
       images: scope,
       items: turn.items,
-      ignoredParams: IGNORED_RESPONSE_PARAMS.filter((k) => dto[k] !== undefined),
+      inputItems: turn.inputItems,
+      encryptedReasoning: dto.include?.includes(ENCRYPTED_REASONING) ?? false,
+      ignoredParams: IGNORED_RESPONSE_PARAMS.filter((k) => dto[k] !== undefined && (k !== 'include' || dto.include?.some((v) => v !== ENCRYPTED_REASONING))),
     };
   }
 }

@@ -39,6 +39,7 @@ export type Notification = ServerNotification;
 export type NotificationOf<M extends Notification['method']> = Extract<Notification, { method: M }>['params'];
 
 export type { ThreadItem } from './generated/v2/ThreadItem';
+export type { ResponseItem } from './generated/ResponseItem';
 export type { TurnError } from './generated/v2/TurnError';
 export type { TokenUsageBreakdown } from './generated/v2/TokenUsageBreakdown';
 export type { UserInput } from './generated/v2/UserInput';
