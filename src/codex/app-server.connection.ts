@@ -98,7 +98,8 @@ export class AppServerConnection {
     return new Promise<ResultByMethod[M]>((resolve, reject) => {
       const timer = timeoutMs > 0 ? setTimeout(() => {
         if (!this.pending.delete(id)) return;
-        reject(new CodexError(CodexErrorCode.Timeout, `Codex did not answer ${method} within ${Math.ceil(timeoutMs / 1000)} s (CODEX_RPC_TIMEOUT).`));
+        const setting = timeoutMs === this.options.rpcTimeoutMs ? ' (CODEX_RPC_TIMEOUT)' : '';
+        reject(new CodexError(CodexErrorCode.Timeout, `Codex did not answer ${method} within ${Math.ceil(timeoutMs / 1000)} s${setting}.`));
       }, timeoutMs) : undefined;
       timer?.unref();
       this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject, timer });
