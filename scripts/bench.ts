@@ -5,7 +5,7 @@ import { cpus, loadavg } from 'node:os';
 import { delimiter } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveCodexBinary } from '../src/codex/codex-binary';
-import { APP_SERVER_ARGS } from '../src/codex/codex-pool.service';
+import { APP_SERVER_ARGS } from '../src/codex/codex-launch';
 import { makeCodexHome, TEST_MODELS } from '../test/support/codex-home';
 import { FakeProvider } from '../test/support/fake-provider';
 import { BaselineClient } from './bench/baseline.client';

@@ -32,7 +32,7 @@ export class CodexEngineService {
     catalog: ToolCatalogService,
   ) {
     this.limiter = new ConcurrencyLimiter(config.maxParallel, config.maxQueue, config.queueTimeoutMs, (ms) => registry.queueWaited(ms));
-    this.deps = { limiter: this.limiter, pool, locks, spares, parked, catalog, cwd: config.workdir, timeoutMs: config.timeoutMs };
+    this.deps = { limiter: this.limiter, pool, locks, spares, parked, catalog, cwd: config.workdir, timeoutMs: config.timeoutMs, sandboxTmp: config.sandboxTmp };
   }
 
   /**

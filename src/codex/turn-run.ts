@@ -8,7 +8,7 @@ import { ConcurrencyLimiter } from './concurrency-limiter';
 import type { Notification } from './protocol/app-server.protocol';
 import type { Turn } from './protocol/generated/v2/Turn';
 import type { JsonValue } from './protocol/generated/serde_json/JsonValue';
-import { retryWhileClosing, toSandboxPolicy } from './turn-protocol.mapper';
+import { retryWhileClosing, SandboxTmp, toSandboxPolicy } from './turn-protocol.mapper';
 import { SpareThreadsService, type SpareVariant } from './spare-threads.service';
 import { ThreadLockService } from './thread-lock.service';
 import { TurnSpec } from './turn-spec.types';
@@ -28,6 +28,7 @@ export interface TurnRunDeps {
   catalog: ToolCatalogService;
   cwd: string;
   timeoutMs: number;
+  sandboxTmp?: SandboxTmp;
 }
 
 /**
@@ -107,7 +108,11 @@ export class TurnRun {
     const owned = this.phase === 'queued' || this.phase === 'opening' || this.phase === 'resuming';
     this.phase = 'stopping';
     this.abort.abort();
-    // While start() or resume() is between awaits it owns the resources; it finishes the cleanup itself.
+    // The slot belongs to the request and goes back when the request ends, even while start() still
+    // awaits an answer from Codex (a call that is never answered once held it until the restart).
+    this.release?.();
+    this.release = null;
+    // While start() or resume() is between awaits it owns the other resources; it finishes the cleanup itself.
     if (!owned) this.finish();
   }
 
@@ -189,7 +194,7 @@ export class TurnRun {
       input: this.spec.input,
       model: this.spec.model,
       effort: this.spec.effort,
-      sandboxPolicy: toSandboxPolicy(this.spec),
+      sandboxPolicy: toSandboxPolicy(this.spec, this.deps.sandboxTmp),
       outputSchema: this.spec.outputSchema,
     });
     return turn;

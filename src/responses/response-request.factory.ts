@@ -19,6 +19,12 @@ import { appConfig, AppConfig } from '../config/app.config';
 import { ImageInputService } from '../images/image-input.service';
 import type { ImageScope } from '../images/image-scope';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
+import { jsonBytes, recordTooLarge } from './store/record-size';
+import { codexConfig, CodexConfig } from '../config/codex.config';
+import { resolveItemReferences } from './response-item-references';
+
+/** The one `include` value the gateway acts on; others are accepted and listed as ignored. */
+const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
 
 /** A request that passed every check that can fail with 4xx, ready to run. */
 export interface PreparedResponse {
@@ -33,6 +39,10 @@ export interface PreparedResponse {
   images: ImageScope;
   /** Conversation items this request adds, stored to rebuild the conversation later. */
   items: JsonValue[];
+  /** The input items with ids, stored for `input_items` and `item_reference`. */
+  inputItems: JsonValue[];
+  /** `include: ["reasoning.encrypted_content"]`. */
+  encryptedReasoning: boolean;
   ignoredParams: string[];
   /** The client's tools, when the request has tools or tool history. */
   tools: ToolTurn | null;
@@ -45,6 +55,7 @@ export interface PreparedResponse {
 export class ResponseRequestFactory {
   constructor(
     @Inject(appConfig.KEY) private readonly app: AppConfig,
+    @Inject(codexConfig.KEY) private readonly codex: CodexConfig,
     @Inject(RESPONSE_STORE) private readonly store: ResponseStore,
     private readonly models: ModelsService,
     private readonly policy: SandboxPolicyService,
@@ -66,7 +77,9 @@ export class ResponseRequestFactory {
       aliasEffort: resolved.aliasEffort,
       supportedEfforts: resolved.supportedEfforts,
     });
-    const turn = toResponseTurn(dto.input);
+    const store = dto.store ?? true;
+    const base = responseBase(dto, resolved.requested, policy.effort, store);
+    const turn = toResponseTurn(await resolveItemReferences(dto.input, owner, (id) => this.store.get(id)), base.id);
     checkRequestLimits({ ...turn.size, textChars: turn.size.textChars + (dto.instructions?.length ?? 0) }, this.app.limits);
     const previous = dto.previous_response_id ? await this.store.get(dto.previous_response_id) : null;
     if (dto.previous_response_id && (!previous || previous.owner !== owner)) {
@@ -75,14 +88,17 @@ export class ResponseRequestFactory {
     // Outputs sent after previous_response_id answer the calls that response left open.
     checkToolPairs([...openCallsOf(previous?.items ?? [], 'previous_response_id'), ...turn.toolRefs], 'input');
     const { instructions, outputSchema } = applyOutputFormat(dto.text?.format, dto.instructions ?? null, 'text.format.schema');
-    const store = dto.store ?? true;
     const model = resolved.model.model;
     const hasToolHistory = turn.toolRefs.some((r) => r.kind !== 'message') || previous?.toolThread === true;
     const tools = toolTurn({ tools: offered.tools, choice, parallel: dto.parallel_tool_calls, instructions, model, hasToolHistory });
+    const items = tools ? turn.items.map((item) => withCodexName(item, tools.codexName)) : turn.items;
+    // Refused before the turn when the input alone would not fit; the stored record is checked again.
+    const inputBytes = store ? jsonBytes({ items, inputItems: turn.inputItems, instructions }) : 0;
+    if (inputBytes > this.codex.responsesMaxRecordBytes) throw recordTooLarge(inputBytes, this.codex.responsesMaxRecordBytes, 'input');
     const named = tools ? { ...turn, history: withCodexNames(turn.history, tools.codexName) } : turn;
     const { history, input, scope } = await this.images.resolveTurn(named, client);
     return {
-      base: responseBase(dto, resolved.requested, policy.effort, store),
+      base,
       spec: toTurnSpec(model, policy, {
         developerInstructions: tools ? tools.instructions : instructions,
         history,
@@ -96,8 +112,13 @@ export class ResponseRequestFactory {
       owner,
       store,
       images: scope,
-      items: tools ? turn.items.map((item) => withCodexName(item, tools.codexName)) : turn.items,
-      ignoredParams: [...IGNORED_RESPONSE_PARAMS.filter((k) => dto[k] !== undefined), ...offered.ignored],
+      items,
+      inputItems: turn.inputItems,
+      encryptedReasoning: dto.include?.includes(ENCRYPTED_REASONING) ?? false,
+      ignoredParams: [
+        ...IGNORED_RESPONSE_PARAMS.filter((k) => dto[k] !== undefined && (k !== 'include' || dto.include?.some((v) => v !== ENCRYPTED_REASONING))),
+        ...offered.ignored,
+      ],
       tools,
       customTools: new Set(offered.tools.filter((t) => t.kind === 'custom').map((t) => t.name)),
     };

@@ -50,3 +50,18 @@ export function openCallsOf(items: readonly JsonValue[], param: string): ToolHis
   }
   return [...open.values()];
 }
+
+/** The text a tool item adds to the request, for MAX_INPUT_CHARS. */
+export function toolItemChars(raw: JsonValue): number {
+  if (!isRecord(raw)) return 0;
+  if (typeof raw.arguments === 'string') return raw.arguments.length;
+  if (typeof raw.output === 'string') return raw.output.length;
+  return Array.isArray(raw.output) ? raw.output.reduce((n: number, p) => n + (isRecord(p) && typeof p.text === 'string' ? p.text.length : 0), 0) : 0;
+}
+
+/** A tool input item as `input_items` lists it: its own id when it has one, else one derived from the response. */
+export function storedToolInputItem(item: Record<string, unknown>, id: string): JsonValue {
+  const own = typeof item.id === 'string' && item.id.length > 0 && item.id.length <= 128 ? item.id : id;
+  const keep = ['type', 'call_id', 'name', 'arguments', 'input', 'output'].flatMap((k) => (item[k] === undefined ? [] : [[k, item[k] as JsonValue] as const]));
+  return { ...Object.fromEntries(keep), id: own, status: 'completed' };
+}

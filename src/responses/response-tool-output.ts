@@ -16,9 +16,12 @@ function customInput(args: string): string {
   return args;
 }
 
-/** The output item for one client tool call: `function_call`, or `custom_tool_call` for a custom tool. */
-export function toolCallItem(call: ClientToolCall, custom: boolean): FunctionCallItem | CustomToolCallItem {
-  const base = { id: call.itemId, call_id: call.callId, name: call.name, status: 'completed' as const };
+/**
+ * The output item for one client tool call: `function_call`, or `custom_tool_call` for a custom
+ * tool. `id` follows the gateway's item ids (response-item-ids.ts), so `item_reference` finds it.
+ */
+export function toolCallItem(call: ClientToolCall, custom: boolean, id: string): FunctionCallItem | CustomToolCallItem {
+  const base = { id, call_id: call.callId, name: call.name, status: 'completed' as const };
   return custom ? { type: 'custom_tool_call', ...base, input: customInput(call.arguments) } : { type: 'function_call', ...base, arguments: call.arguments };
 }
 

@@ -9,6 +9,9 @@ import { CodexEngineService } from '../codex/codex-engine.service';
 import type { CodexEvent } from '../codex/codex-event.types';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
 import { ResponseEventMapper } from './response-event.mapper';
+import { errorEvent } from './response-error.event';
+import { inputItemsPage, type InputItemsPage } from './response-input-items.page';
+import { storedInputItemsOf } from './store/stored-input-items';
 import { ResponseThreadPlanner } from './response-thread.planner';
 import { PreparedResponse, ResponseRequestFactory } from './response-request.factory';
 import type { ResponseObject, ResponseStreamEvent } from './responses.types';
@@ -28,7 +31,7 @@ export class ResponsesService {
   ) {}
 
   streamTo(res: Response, prepared: PreparedResponse): void {
-    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning, prepared.customTools);
+    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning, { encryptedReasoning: prepared.encryptedReasoning, customTools: prepared.customTools });
     const frames = this.events(prepared, mapper).pipe(
       catchError((err: unknown) => {
         // Before anything was sent the status code can still tell; afterwards OpenAI's way is response.failed.
@@ -42,12 +45,12 @@ export class ResponsesService {
     writeSse(res, frames, {
       done: false,
       keepaliveMs: this.app.sseKeepaliveMs,
-      errorFrame: ({ error }) => ({ event: 'error', data: { type: 'error', code: error.code, message: error.message, param: error.param, sequence_number: 0 } }),
+      errorFrame: ({ error }) => ({ event: 'error', data: errorEvent(error) }),
     });
   }
 
   complete(prepared: PreparedResponse): Observable<ResponseObject> {
-    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning, prepared.customTools);
+    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning, { encryptedReasoning: prepared.encryptedReasoning, customTools: prepared.customTools });
     return new Observable<ResponseObject>((subscriber) =>
       this.events(prepared, mapper).subscribe({
         error: (err: unknown) => subscriber.error(err),
@@ -61,6 +64,10 @@ export class ResponsesService {
 
   async retrieve(id: string, owner: string | null): Promise<ResponseObject> {
     return (await this.owned(id, owner)).response;
+  }
+
+  async inputItems(id: string, owner: string | null, query: Record<string, unknown>): Promise<InputItemsPage> {
+    return inputItemsPage(storedInputItemsOf(await this.owned(id, owner)), query);
   }
 
   async remove(id: string, owner: string | null): Promise<{ id: string; object: 'response.deleted'; deleted: true }> {
@@ -85,7 +92,7 @@ export class ResponsesService {
         const out = mapper.map(event);
         const ended = event.type === 'completed' || event.type === 'tool_calls';
         if (!ended || !prepared.store || !ids) return of(...out);
-        return from(this.save(prepared, mapper.response, ids)).pipe(concatMap(() => of(...out)));
+        return from(this.save(prepared, mapper, ids)).pipe(concatMap(() => of(...out)));
       }),
     );
   }
@@ -114,7 +121,8 @@ export class ResponsesService {
     }).pipe(finalize(() => void prepared.images.dispose()));
   }
 
-  private async save(prepared: PreparedResponse, response: ResponseObject, ids: { threadId: string; turnId: string }): Promise<void> {
+  private async save(prepared: PreparedResponse, mapper: ResponseEventMapper, ids: { threadId: string; turnId: string }): Promise<void> {
+    const response = mapper.response;
     const outputs = response.output.flatMap((item): JsonValue[] => {
       if (item.type === 'message') return [{ type: 'message', role: 'assistant', content: item.content.map((c) => ({ type: 'output_text', text: c.text })) }];
       return prepared.tools ? storedToolCall(item, prepared.tools.codexName) : [];
@@ -128,6 +136,8 @@ export class ResponsesService {
       previousResponseId: prepared.previous?.id ?? null,
       threadInstructions: prepared.spec.developerInstructions,
       items: [...prepared.items, ...outputs],
+      inputItems: prepared.inputItems,
+      encryptedReasoning: mapper.encrypted,
       response: structuredClone({ ...response, status: 'completed' }),
       ...(prepared.tools ? { toolThread: true } : {}),
     });
