@@ -5,6 +5,7 @@ import { FakeProvider } from './support/fake-provider';
 import { suiteGateway } from './support/gateway';
 import { bad, type Case, expectRefused } from './support/bad-input';
 import { post, readSse } from './support/http';
+import { eventErrors, schemaErrors } from './support/open-responses-schema';
 import { responseTool, seenTail, threadOf } from './support/tools';
 
 type Item = OpenAI.Responses.ResponseInputItem;
@@ -82,6 +83,21 @@ describe('Responses API with client tools', () => {
     const call = r1.output[0] as OpenAI.Responses.ResponseCustomToolCall;
     const r2 = await gw.client().responses.create({ model, tools: custom, previous_response_id: r1.id, input: [{ type: 'custom_tool_call_output', call_id: call.call_id, output: 'Done!' }] });
     expect(r2.output_text).toBe(`RESULT apply_patch#${call.call_id}=Done!`);
+  });
+
+  it('answers with objects and events that follow the Open Responses schema', async () => {
+    const r1 = await gw.client().responses.create({ model, tools, tool_choice: { type: 'function', name: 'get_weather' }, input: 'SCENARIO=tools get_weather' });
+    expect(schemaErrors('ResponseResource', r1)).toEqual([]);
+    expect(r1.tool_choice).toEqual({ type: 'function', name: 'get_weather' });
+    const call = r1.output[0] as OpenAI.Responses.ResponseFunctionToolCall;
+    const res = await post(`${gw.url}/v1/responses`, { model, tools, stream: true, previous_response_id: r1.id, input: [{ type: 'function_call_output', call_id: call.call_id, output: 'ok' }] });
+    const { data } = await readSse(res);
+    expect(data.flatMap((e) => eventErrors(e))).toEqual([]);
+    const chained = await post(`${gw.url}/v1/responses`, { model, tools, stream: true, input: 'SCENARIO=tools PARALLEL get_weather get_time' });
+    const events = (await readSse(chained)).data;
+    expect(events.flatMap((e) => eventErrors(e))).toEqual([]);
+    const done = events[events.length - 1] as { response: unknown };
+    expect(schemaErrors('ResponseResource', done.response)).toEqual([]);
   });
 
   it('leaves hosted tools out of what the model is offered and lists them as ignored', async () => {
