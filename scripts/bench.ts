@@ -5,7 +5,7 @@ import { cpus, loadavg } from 'node:os';
 import { delimiter } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveCodexBinary } from '../src/codex/codex-binary';
-import { APP_SERVER_ARGS } from '../src/codex/codex-pool.service';
+import { APP_SERVER_ARGS } from '../src/codex/codex-launch';
 import { makeCodexHome, TEST_MODELS } from '../test/support/codex-home';
 import { FakeProvider } from '../test/support/fake-provider';
 import { BaselineClient } from './bench/baseline.client';
@@ -14,6 +14,7 @@ import { errorsOf, Figure, formatFigures, median, okValues, paired, passes } fro
 import { BenchTarget } from './bench/bench.types';
 import { buildServer, GatewayProcess } from './bench/gateway.process';
 import { conversationRuns, fillIdleThreads, longHistoryRuns, memoryPerIdleThread } from './bench/conversation.phases';
+import { catalogWithoutApplyPatch, toolRoundTrips } from './bench/tool.phases';
 
 // Pool and queue settings default to the gateway's own defaults (1, 16, 64); flags override them.
 const { values: args } = parseArgs({
@@ -91,6 +92,13 @@ async function main(): Promise<number> {
     errors.push(...errorsOf(`${baseline.name} 64 slow`, memBase.results), ...errorsOf(`${gateway.name} 64 slow`, memGw.results));
     const total = (r: { totalMs: number }): number => r.totalMs;
     const first = (r: { firstTokenMs: number | null }): number | null => r.firstTokenMs;
+    const tools = await toolRoundTrips(
+      { bin: binary.bin, args: APP_SERVER_ARGS, env: codexEnv, cwd: dirs.workdir, model: TEST_MODELS.full, catalog: catalogWithoutApplyPatch(dirs.home) },
+      gateway.baseUrl,
+      gateway.rootPid,
+      pairs,
+    );
+    errors.push(...tools.errors);
     const figures: Figure[] = [
       { label: `non-stream latency (median of ${pairs})`, baseline: median(okValues(plain.baseline, total)), gateway: median(okValues(plain.gateway, total)), paired: paired(plain.baseline, plain.gateway, total), unit: 'ms', target: { kind: 'ratio', max: 1.1 } },
       { label: `time to first token (median of ${pairs})`, baseline: median(okValues(streamed.baseline, first)), gateway: median(okValues(streamed.gateway, first)), paired: paired(streamed.baseline, streamed.gateway, first), unit: 'ms', target: { kind: 'ratio', max: 1.1 } },
@@ -102,6 +110,7 @@ async function main(): Promise<number> {
       { label: 'chat turn 5 by affinity vs chat turn', baseline: median(okValues(convs.chatOne, total)), gateway: median(okValues(convs.chatFifth, total)), unit: 'ms', target: { kind: 'ratio', max: 1.05 } },
       { label: `${historyLength}-message history vs bare injecting it`, baseline: median(okValues(long.baseline, total)), gateway: median(okValues(long.gateway, total)), paired: paired(long.baseline, long.gateway, total), unit: 'ms', target: { kind: 'ratio', max: 1.05 } },
       { label: 'peak RSS at 64 slow streams', baseline: memBase.peak.totalMb, gateway: memGw.peak.totalMb, unit: 'MB', target: { kind: 'absolute', max: 350 } },
+      ...tools.figures,
     ];
     console.log(`\n${formatFigures(figures)}\n`);
     console.log(`32 concurrent walls (ms): baseline ${walls.baseline.map(Math.round).join(', ')}; gateway ${walls.gateway.map(Math.round).join(', ')}`);

@@ -6,6 +6,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import type { HttpLogger } from 'pino-http';
 import { AppModule } from './app.module';
 import { sendOpenAIError } from './common/errors/openai-exception.filter';
+import { answerClientErrorsAsOpenAI } from './common/http/client-error';
 import { originCheck } from './common/http/origin-check';
 import { requestIdMiddleware } from './common/http/request-id';
 import { requestStatsMiddleware } from './common/http/request-stats';
@@ -49,5 +50,6 @@ export async function createApp(options: NestApplicationOptions = {}): Promise<N
     sendOpenAIError(req, res, err, logger);
   });
   app.setGlobalPrefix('v1', { exclude: ['healthz', 'readyz', 'metrics'] });
+  answerClientErrorsAsOpenAI(app.getHttpServer());
   return app;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { TEST_MODELS } from './support/codex-home';
 import { expectRefused, Refusal } from './support/bad-input';
 import { Gateway, startGateway, suiteGateway } from './support/gateway';
+import { post } from './support/http';
 
 const chat = { model: TEST_MODELS.full, messages: [{ role: 'user', content: 'hi' }] };
 const unauthorized: Refusal = { status: 401, type: 'invalid_request_error', param: null, code: 'invalid_api_key' };
@@ -66,6 +67,31 @@ describe('RATE_LIMIT_PER_MINUTE', () => {
     // A failed authentication does not spend anyone's budget, and another key has its own.
     await expectRefused(gw, chat, unauthorized, { authorization: 'Bearer sk-wrong' });
     expect((await fetch(`${gw.url}/v1/models`, { headers: { authorization: 'Bearer sk-two' } })).status).toBe(200);
+  });
+});
+
+describe('X-RateLimit headers', () => {
+  const gw = suiteGateway({ env: { PROXY_API_KEY: 'sk-one', RATE_LIMIT_PER_MINUTE: '3' } });
+  const headers = { authorization: 'Bearer sk-one' };
+  const limits = (res: { headers: Headers }) => ['limit', 'remaining', 'reset'].map((h) => res.headers.get(`x-ratelimit-${h}`));
+
+  it('are sent on every limited route, streaming ones included, and on the 429 itself', async () => {
+    const stream = await post(`${gw.url}/v1/chat/completions`, { ...chat, stream: true }, { headers });
+    expect(stream.status).toBe(200);
+    await stream.text();
+    const [limit, remaining, reset] = limits(stream);
+    expect([limit, remaining]).toEqual(['3', '2']);
+    expect(Number(reset)).toBeGreaterThan(0);
+    const responses = await post(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'hi', stream: true, store: false }, { headers });
+    await responses.text();
+    expect(limits(responses).slice(0, 2)).toEqual(['3', '1']);
+    expect(limits(await fetch(`${gw.url}/v1/models`, { headers })).slice(0, 2)).toEqual(['3', '0']);
+    const refused = await expectRefused(gw, chat, { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded' }, headers);
+    const [limit429, remaining429, reset429] = limits(refused);
+    expect([limit429, remaining429]).toEqual(['3', '0']);
+    expect(Number(reset429)).toBeGreaterThanOrEqual(1);
+    expect(Number(reset429)).toBeLessThanOrEqual(60);
+    expect(refused.headers.get('retry-after')).toBe(reset429);
   });
 });
 

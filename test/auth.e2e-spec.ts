@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthenticationError, RateLimitError } from 'openai';
 import { TEST_MODELS } from './support/codex-home';
+import { FakeProvider } from './support/fake-provider';
 import { startGateway, suiteGateway } from './support/gateway';
 
 describe('API keys and rate limit', () => {
@@ -48,6 +50,21 @@ describe('CODEX_ENV_FILE', () => {
       expect((await fetch(`${gw.url}/v1/models`, { headers: { authorization: 'Bearer sk-from-file' } })).status).toBe(200);
     } finally {
       await gw.close();
+    }
+  });
+});
+
+describe('key names', () => {
+  it('refuse to start when a keys-file entry and a PROXY_API_KEY key would share a name', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'keys-')), 'keys');
+    const sha = (key: string) => createHash('sha256').update(key).digest('hex');
+    writeFileSync(file, `${sha('sk-file-one')} ops\n${sha('sk-file-two')} key-2\n`);
+    const provider = new FakeProvider();
+    await provider.start();
+    try {
+      await expect(startGateway({ provider, env: { PROXY_API_KEY: 'sk-env-one,sk-env-two', PROXY_API_KEYS_FILE: file } })).rejects.toThrow(/unique.*duplicated: key-2/);
+    } finally {
+      await provider.stop();
     }
   });
 });

@@ -1,6 +1,7 @@
 import { TEST_MODELS } from './support/codex-home';
-import { bad, Case, chat, expectRefused, user } from './support/bad-input';
+import { bad, Case, chat, expectRefused, illFormedChat, illFormedResponses, user } from './support/bad-input';
 import { suiteGateway } from './support/gateway';
+import { request } from 'node:http';
 
 const wrongTypes: Case[] = [
   ['model as a number', chat({ model: 42 }), bad('model')],
@@ -61,6 +62,26 @@ const wrongTypes: Case[] = [
   ['stop with a number inside', chat({ stop: ['a', 1] }), bad('stop')],
   ['tool_choice required', chat({ tool_choice: 'required' }), bad('tool_choice', 'unsupported_value')],
   ['tool_choice naming a function without tools', chat({ tool_choice: { type: 'function', function: { name: 'f' } } }), bad('tool_choice', 'unknown_tool')],
+  ['json_schema.schema as a string', chat({ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: 'object' } } }), bad('response_format.json_schema.schema')],
+  ['json_schema.schema as an array', chat({ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: [{ type: 'object' }] } } }), bad('response_format.json_schema.schema')],
+  ['json_schema.schema as a number', chat({ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: 5 } } }), bad('response_format.json_schema.schema')],
+];
+
+const notFoundModel = { status: 404, type: 'invalid_request_error', param: 'model', code: 'model_not_found' };
+const oddAliases: Case[] = [
+  ['an alias with two spaces', chat({ model: `${TEST_MODELS.full}  high` }), notFoundModel],
+  ['an alias with a tab', chat({ model: `${TEST_MODELS.full}\thigh` }), notFoundModel],
+  ['an alias with a leading space', chat({ model: ` ${TEST_MODELS.full} high` }), notFoundModel],
+  ['an alias with a trailing space', chat({ model: `${TEST_MODELS.full} high ` }), notFoundModel],
+  ['an alias in capitals', chat({ model: `${TEST_MODELS.full} HIGH` }), notFoundModel],
+  ['an alias in mixed case', chat({ model: `${TEST_MODELS.full} High` }), notFoundModel],
+];
+
+// Raw JSON, so the keys are the body's own (an object literal's __proto__ would set the prototype).
+const reservedXCodexKeys: Case[] = [
+  ['x_codex.__proto__', `{"model":"${TEST_MODELS.full}","messages":[{"role":"user","content":"hi"}],"x_codex":{"__proto__":{"sandbox":"danger-full-access"}}}`, bad('x_codex', 'unknown_field')],
+  ['x_codex.constructor', `{"model":"${TEST_MODELS.full}","messages":[{"role":"user","content":"hi"}],"x_codex":{"constructor":{"prototype":{}}}}`, bad('x_codex', 'unknown_field')],
+  ['x_codex.prototype', `{"model":"${TEST_MODELS.full}","messages":[{"role":"user","content":"hi"}],"x_codex":{"prototype":1}}`, bad('x_codex', 'unknown_field')],
 ];
 
 const rolesAndEmptiness: Case[] = [
@@ -116,10 +137,32 @@ describe('bad fields never reach Codex', () => {
     ['wrong types', wrongTypes],
     ['roles and empty messages', rolesAndEmptiness],
     ['tools and tool history', toolCases],
+    ['text that is not valid Unicode', illFormedChat],
+    ['model aliases not exactly as listed', oddAliases],
+    ['reserved keys in x_codex', reservedXCodexKeys],
   ])('%s', (_group, cases) => {
     it.each(cases)('refuses %s', async (_name, body, expected) => {
       await expectRefused(gw, body, expected);
     });
+  });
+
+  it.each(illFormedResponses)('refuses on /v1/responses %s', async (_name, body, expected) => {
+    await expectRefused(gw, body, expected, {}, '/v1/responses');
+  });
+
+  it.each([
+    ['text.format.schema as a string', { model: TEST_MODELS.full, input: 'hi', text: { format: { type: 'json_schema', name: 'x', schema: 'object' } } }, bad('text.format.schema')],
+    ['x_codex.__proto__', `{"model":"${TEST_MODELS.full}","input":"hi","x_codex":{"__proto__":{"network_access":true}}}`, bad('x_codex', 'unknown_field')],
+    ['an alias in capitals', { model: `${TEST_MODELS.full} HIGH`, input: 'hi' }, notFoundModel],
+  ] as Case[])('refuses on /v1/responses %s', async (_name, body, expected) => {
+    await expectRefused(gw, body, expected, {}, '/v1/responses');
+  });
+
+  it('answers headers over the limit with 431 and an OpenAI error body', async () => {
+    const { status, headers, body } = await rawRequest(gw.url, { 'x-padding': 'p'.repeat(20_000) });
+    expect(status).toBe(431);
+    expect(headers['content-type']).toContain('application/json');
+    expect(JSON.parse(body)).toEqual({ error: { message: expect.any(String), type: 'invalid_request_error', param: null, code: 'headers_too_large' } });
   });
 
   it.each([
@@ -130,3 +173,16 @@ describe('bad fields never reach Codex', () => {
   });
 
 });
+
+/** A plain node:http request, so nothing on the client side refuses the oversized headers first. */
+function rawRequest(url: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/v1/models`, { headers, maxHeaderSize: 64 * 1024 }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -2,6 +2,7 @@ import type OpenAI from 'openai';
 import { TEST_MODELS } from './support/codex-home';
 import { FakeProvider } from './support/fake-provider';
 import { suiteGateway } from './support/gateway';
+import { post } from './support/http';
 import { chatTool, seenTail, threadOf } from './support/tools';
 
 type Msg = OpenAI.Chat.Completions.ChatCompletionMessageParam;
@@ -119,5 +120,11 @@ describe('Chat Completions with client tools', () => {
     expect(developer).toContain('You must call the function `get_time`');
     expect(developer).toContain('Call at most one function per response.');
   });
-});
 
+  it('no longer reports tools, tool_choice or parallel_tool_calls as ignored', async () => {
+    const res = await post(`${gw.url}/v1/chat/completions`, { model, tools, tool_choice: 'auto', parallel_tool_calls: true, temperature: 1, messages: [{ role: 'user', content: 'SCENARIO=tools hi' }] });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-gateway-ignored-params')).toBe('temperature');
+    expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]?.message.content).toBe('NO_TOOL offered=[get_weather,get_time]');
+  });
+});

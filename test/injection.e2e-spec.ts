@@ -1,5 +1,5 @@
 import { TEST_MODELS } from './support/codex-home';
-import { bad, Case, chat, expectRefused, user } from './support/bad-input';
+import { bad, Case, chat, expectRefused, illFormed, LONE, user } from './support/bad-input';
 import { FakeProvider } from './support/fake-provider';
 import { suiteGateway } from './support/gateway';
 import { postJson } from './support/http';
@@ -26,6 +26,13 @@ const injections: Case[] = [
   ...INJECTIONS.map((s): Case => [`reasoning_effort ${JSON.stringify(s)}`, chat({ reasoning_effort: s }), bad('reasoning_effort')]),
 ];
 
+// Each injection with a lone surrogate in it: refused as text before any other rule looks at it.
+const illFormedInjections: Case[] = [
+  ...INJECTIONS.map((s): Case => [`model ${JSON.stringify(s + LONE)}`, chat({ model: s + LONE }), illFormed('model')]),
+  ...X_CODEX_STRING_FIELDS.flatMap(([field]) => INJECTIONS.map((s): Case => [`x_codex.${field} ${JSON.stringify(LONE + s)}`, chat({ x_codex: { [field]: LONE + s } }), illFormed(`x_codex.${field}`)])),
+  ...INJECTIONS.map((s): Case => [`message text ${JSON.stringify(s + LONE)}`, chat({ messages: [user(s + LONE)] }), illFormed('messages[0].content')]),
+];
+
 const efforts: Case[] = [
   ['high on fake-mini', chat({ model: TEST_MODELS.mini, reasoning_effort: 'high' }), bad('reasoning_effort', 'unsupported_value')],
   ['xhigh on fake-mini via x_codex', chat({ model: TEST_MODELS.mini, x_codex: { reasoning_effort: 'xhigh' } }), bad('x_codex.reasoning_effort', 'unsupported_value')],
@@ -42,6 +49,7 @@ describe('TOML/shell injection and unsupported options never reach Codex', () =>
 
   describe.each([
     ['TOML and shell injection', injections],
+    ['injections with a lone surrogate', illFormedInjections],
     ['efforts the model does not support', efforts],
   ])('%s', (_group, cases) => {
     it.each(cases)('refuses %s', async (_name, body, expected) => {

@@ -2,6 +2,9 @@ import { makeCodexHome, TEST_MODELS } from './support/codex-home';
 import { FakeProvider } from './support/fake-provider';
 import { startGateway, suiteGateway } from './support/gateway';
 import { postJson } from './support/http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const msg = [{ role: 'user', content: 'hi' }];
 
@@ -112,5 +115,58 @@ describe('server switches', () => {
     } finally {
       await gw.close();
     }
+  });
+
+  describe('operator ceilings: CODEX_MAX_REQUEST_SANDBOX=read-only, CODEX_ALLOW_REQUEST_NETWORK=0', () => {
+    const gw = suiteGateway({ env: { CODEX_MAX_REQUEST_SANDBOX: 'read-only', CODEX_ALLOW_REQUEST_NETWORK: '0', CODEX_ALLOW_DANGER_FULL_ACCESS: '1' } });
+    const above: [string, Record<string, unknown>, string, string][] = [
+      ['workspace-write', { sandbox: 'workspace-write' }, 'x_codex.sandbox', 'sandbox_not_allowed'],
+      ['danger-full-access, even with CODEX_ALLOW_DANGER_FULL_ACCESS', { sandbox: 'danger-full-access' }, 'x_codex.sandbox', 'sandbox_not_allowed'],
+      ['network on', { network_access: true }, 'x_codex.network_access', 'network_not_allowed'],
+      ['network on under read-only', { sandbox: 'read-only', network_access: true }, 'x_codex.network_access', 'network_not_allowed'],
+    ];
+
+    it.each(above)('refuses %s on both endpoints with 400 naming the field, before any turn', async (_name, xCodex, param, code) => {
+      const before = gw.providerCalls();
+      const chat = await postJson(`${gw.url}/v1/chat/completions`, { model: TEST_MODELS.full, messages: msg, x_codex: xCodex });
+      const responses = await postJson(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'hi', x_codex: xCodex });
+      for (const r of [chat, responses]) {
+        expect(r.status).toBe(400);
+        expect(r.body.error).toMatchObject({ type: 'invalid_request_error', param, code });
+      }
+      expect(gw.providerCalls()).toBe(before);
+    });
+
+    it('still serves what is within the ceiling', async () => {
+      for (const xCodex of [{}, { sandbox: 'read-only' }, { network_access: false }]) {
+        expect((await postJson(`${gw.url}/v1/chat/completions`, { model: TEST_MODELS.full, messages: msg, x_codex: xCodex })).status).toBe(200);
+      }
+    });
+  });
+
+  it('lets a request ask for the server default even above the ceiling, and keeps network on when the server turned it on', async () => {
+    const gw = await startGateway({ env: { CODEX_SANDBOX_MODE: 'workspace-write', CODEX_MAX_REQUEST_SANDBOX: 'read-only', CODEX_WORKSPACE_NETWORK_ACCESS: '1', CODEX_ALLOW_REQUEST_NETWORK: '0' } });
+    try {
+      const r = await postJson(`${gw.url}/v1/chat/completions`, { model: TEST_MODELS.full, messages: msg, x_codex: { sandbox: 'workspace-write', network_access: true } });
+      expect(r.status).toBe(200);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('keeps /tmp out of workspace-write when the image directory is there; by default it stays writable', async () => {
+    const writableRoots = async (env: Record<string, string>): Promise<string> => {
+      const gw = await startGateway({ env });
+      try {
+        const r = await postJson(`${gw.url}/v1/chat/completions`, { model: TEST_MODELS.full, messages: msg, x_codex: { sandbox: 'workspace-write' } });
+        expect(r.body.error ?? null).toBeNull();
+        const developer = FakeProvider.texts(gw.provider.requests[0]!.body, 'developer').join('\n');
+        return /The writable roots? (?:is|are) (.*)\./.exec(developer)?.[1] ?? '';
+      } finally {
+        await gw.close();
+      }
+    };
+    expect(await writableRoots({})).toContain('`/tmp`');
+    expect(await writableRoots({ IMAGE_TEMP_DIR: mkdtempSync(join(tmpdir(), 'cw-images-')) })).not.toContain('`/tmp`');
   });
 });

@@ -1,6 +1,10 @@
 import type OpenAI from 'openai';
 import { CodexEngineService } from '../src/codex/codex-engine.service';
 import { CodexPoolService } from '../src/codex/codex-pool.service';
+import { SpareThreadsService } from '../src/codex/spare-threads.service';
+import { parseChatTools } from '../src/openai/client-tool.parser';
+import { toolTurn } from '../src/openai/client-tools.factory';
+import { FakeProvider } from './support/fake-provider';
 import { TEST_MODELS } from './support/codex-home';
 import { startGateway, suiteGateway, type Gateway } from './support/gateway';
 import { postJson } from './support/http';
@@ -63,6 +67,14 @@ describe('parked tool turns and the rebuild path', () => {
     expect(engine().parked.size).toBe(0);
   });
 
+  it('stops a parked turn when the conversation goes on past its calls with a new user message', async () => {
+    const first = await step1(gw, 'get_weather');
+    expect(engine().parked.size).toBe(1);
+    const res = await gw.client().chat.completions.create({ model, tools, messages: [...first.messages, ...answers(first.ids), { role: 'user', content: 'SCENARIO=tools thanks' }] });
+    expect(res.choices[0]?.finish_reason).toBe('stop');
+    expect(engine().parked.size).toBe(0);
+  });
+
   it('rebuilds a tool history this gateway never parked (another replica, a restart)', async () => {
     const messages: Msg[] = [
       { role: 'user', content: 'SCENARIO=tools get_weather' },
@@ -73,6 +85,19 @@ describe('parked tool turns and the rebuild path', () => {
     expect(res.choices[0]?.message.content).toBe('RESULT get_weather#call_elsewhere=snow');
     const call = (lastBody(gw).input ?? []).find((i) => i.type === 'function_call');
     expect(call).toMatchObject({ name: 'get_weather', arguments: '{"city":"Oslo"}', call_id: 'call_elsewhere' });
+  });
+
+  it('keeps spare threads started with the same tool set, so the next conversation skips thread/start', async () => {
+    const spares = gw.app.get(SpareThreadsService);
+    const conn = gw.app.get(CodexPoolService).acquire();
+    const key = toolTurn({ tools: parseChatTools(tools), choice: 'auto', parallel: undefined, instructions: null, model, hasToolHistory: false })!.tools.threadKey;
+    await step1(gw, 'get_weather');
+    for (let i = 0; i < 100 && spares.peek(conn, model, key).length < 2; i++) await sleep(20);
+    const ready = spares.peek(conn, model, key);
+    expect(ready).toHaveLength(2);
+    const next = await step1(gw, 'get_time');
+    expect(ready).toContain(next.thread);
+    expect(FakeProvider.toolNames(lastBody(gw))).toEqual(['get_weather', 'get_time']);
   });
 
   it('drops parked turns when their app-server dies; the follow-up is rebuilt', async () => {

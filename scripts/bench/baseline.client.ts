@@ -1,7 +1,6 @@
-import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import type { ParamsOf } from '../../src/codex/protocol/app-server.protocol';
 import { BenchTarget, failedRun, RunResult } from './bench.types';
+import { isRecord, RpcChild, type RpcMessage } from './rpc-child';
 
 export interface BaselineOptions {
   bin: string;
@@ -12,12 +11,7 @@ export interface BaselineOptions {
   effort: string;
 }
 
-type Message = { id?: unknown; method?: unknown; params?: unknown; result?: unknown; error?: unknown };
 type Listener = (method: string, params: Record<string, unknown>) => void;
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
 
 /**
  * The baseline: the least a client of `codex app-server` must do to answer one chat request
@@ -26,34 +20,23 @@ function isRecord(x: unknown): x is Record<string, unknown> {
  */
 export class BaselineClient implements BenchTarget {
   readonly name = 'bare app-server';
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly threads = new Map<string, Listener>();
+  private readonly rpc: RpcChild;
 
-  private constructor(
-    private readonly child: ChildProcessWithoutNullStreams,
-    private readonly options: BaselineOptions,
-  ) {
-    createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => this.onLine(line));
-    child.stderr.resume();
-    // A dead process must fail the runs in flight, not hang the benchmark.
-    child.once('exit', (code, signal) => {
-      for (const p of this.pending.values()) p.reject(new Error(`app-server exited with ${signal ?? code}`));
-      this.pending.clear();
+  private constructor(private readonly options: BaselineOptions) {
+    this.rpc = new RpcChild(options, (msg) => this.onMessage(msg), () => {
       for (const listener of this.threads.values()) listener('turn/completed', { turn: { status: 'engine exited' } });
     });
   }
 
   static async start(options: BaselineOptions): Promise<BaselineClient> {
-    const child = spawn(options.bin, [...options.args], { env: options.env, cwd: options.cwd, stdio: 'pipe' });
-    const client = new BaselineClient(child, options);
-    await client.call('initialize', { clientInfo: { name: 'bench_baseline', title: null, version: '0.0.0' }, capabilities: null });
-    client.write({ method: 'initialized' });
+    const client = new BaselineClient(options);
+    await client.rpc.initialize('bench_baseline', null);
     return client;
   }
 
   get rootPid(): number {
-    return this.child.pid ?? -1;
+    return this.rpc.pid;
   }
 
   async run(prompt: string): Promise<RunResult> {
@@ -121,36 +104,17 @@ export class BaselineClient implements BenchTarget {
     return { ok: true, error: null, totalMs: endedAt - startedAt, firstTokenMs, startedAt, firstTokenAt, endedAt };
   }
 
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.stdin.end();
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 3_000);
-    await exited;
-    clearTimeout(timer);
+  stop(): Promise<void> {
+    return this.rpc.stop();
   }
 
   private call(method: string, params: unknown): Promise<unknown> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.write({ id, method, params });
-    });
+    return this.rpc.call(method, params);
   }
 
-  private write(message: Record<string, unknown>): void {
-    this.child.stdin.write(`${JSON.stringify(message)}\n`);
-  }
-
-  private onLine(line: string): void {
-    const msg = JSON.parse(line) as Message;
-    if (msg.method === undefined && typeof msg.id === 'number') {
-      const p = this.pending.get(msg.id);
-      this.pending.delete(msg.id);
-      if (isRecord(msg.error)) p?.reject(new Error(String(msg.error.message)));
-      else p?.resolve(msg.result);
-    } else if (msg.id !== undefined) {
-      this.write({ id: msg.id, result: { decision: 'decline' } });
+  private onMessage(msg: RpcMessage): void {
+    if (msg.id !== undefined) {
+      this.rpc.write({ id: msg.id, result: { decision: 'decline' } });
     } else if (typeof msg.method === 'string' && isRecord(msg.params) && typeof msg.params.threadId === 'string') {
       this.threads.get(msg.params.threadId)?.(msg.method, msg.params);
     }

@@ -1,12 +1,12 @@
 import { invalidRequest } from '../common/errors/openai-error';
 import type { UserInput } from '../codex/protocol/app-server.protocol';
-import { tallyParts, type PendingImage, type TurnContent, type TurnPart } from '../images/turn-images';
+import { tallyParts, type HistoryItem, type PendingImage, type TurnContent, type TurnPart } from '../images/turn-images';
 import { checkToolPairs, type ToolHistoryRef } from '../openai/tool-history';
 import { toolCallItems, toolOutputItem } from './chat-tool-messages';
 import type { ChatContentPart, ChatMessageDto } from './dto/chat-message.dto';
 
 /** The parts of a turn that come from the conversation itself. */
-export interface ChatTurnContent extends TurnContent {
+export interface ChatTurnContent extends TurnContent<HistoryItem> {
   developerInstructions: string | null;
   /** The conversation has tool calls or outputs (it then runs with client tools only). */
   hasToolHistory: boolean;
@@ -43,7 +43,7 @@ export function toChatTurn(messages: ChatMessageDto[]): ChatTurnContent {
     throw invalidRequest('The last message must have role "user" or "tool".', `messages[${messages.length - 1}].role`);
   }
   const instructions: string[] = [];
-  const history: TurnContent['history'] = [];
+  const history: HistoryItem[] = [];
   const refs: ToolHistoryRef[] = [];
   let input: (UserInput | PendingImage)[] = [];
   const size = { textChars: 0, imageParams: [] as string[], textParam: 'messages' };

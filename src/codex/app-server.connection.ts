@@ -4,11 +4,29 @@ import { createInterface } from 'node:readline';
 import { CodexError, CodexErrorCode } from './codex.errors';
 import type { Method, Notification, ParamsOf, ResultByMethod } from './protocol/app-server.protocol';
 import { isRecord } from '../common/json/is-record';
+import { isWellFormedText, toWellFormedText } from '../common/text/well-formed';
 
 interface Pending {
   method: string;
   resolve: (value: unknown) => void;
   reject: (err: CodexError) => void;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** 0 (no deadline) is only for tests that build a connection by hand. */
+export interface ConnectionOptions {
+  /** How long any JSON-RPC call may go unanswered (CODEX_RPC_TIMEOUT). */
+  rpcTimeoutMs: number;
+}
+
+/**
+ * Defence in depth behind the request check: Codex drops a line with a lone surrogate without an
+ * answer, so no string (value or key) leaves ill-formed, whatever a caller put in.
+ */
+function wellFormed(_key: string, value: unknown): unknown {
+  if (typeof value === 'string') return toWellFormedText(value);
+  if (!isRecord(value) || Array.isArray(value) || Object.keys(value).every(isWellFormedText)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [toWellFormedText(k), v]));
 }
 
 type NotificationListener = (n: Notification) => void;
@@ -54,6 +72,7 @@ export class AppServerConnection {
     readonly child: ChildProcessWithoutNullStreams,
     readonly name: string,
     private readonly logger: Logger,
+    private readonly options: ConnectionOptions = { rpcTimeoutMs: 0 },
   ) {
     createInterface({ input: child.stdout, crlfDelay: Infinity }).on('line', (line) => this.onLine(line));
     createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (line) => {
@@ -62,11 +81,11 @@ export class AppServerConnection {
     });
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
-        this.handleExit(`exited with ${signal ?? code}`);
+        this.handleExit(this.died(`exited with ${signal ?? code}`));
         resolve();
       });
       child.once('error', (err) => {
-        this.handleExit(`failed to start: ${err.message}`);
+        this.handleExit(this.died(`failed to start: ${err.message}`));
         resolve();
       });
     });
@@ -81,11 +100,21 @@ export class AppServerConnection {
     return this.stderrTail.join('\n');
   }
 
-  request<M extends Method>(method: M, params: ParamsOf<M>): Promise<ResultByMethod[M]> {
+  /**
+   * Every call has a deadline (`timeoutMs`, else CODEX_RPC_TIMEOUT): a line Codex never answers
+   * must not hold a turn, and with it a concurrency slot, for ever.
+   */
+  request<M extends Method>(method: M, params: ParamsOf<M>, timeoutMs = this.options.rpcTimeoutMs): Promise<ResultByMethod[M]> {
     if (this.exitError) return Promise.reject(this.exitError);
     const id = this.nextId++;
     return new Promise<ResultByMethod[M]>((resolve, reject) => {
-      this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject });
+      const timer = timeoutMs > 0 ? setTimeout(() => {
+        if (!this.pending.delete(id)) return;
+        const setting = timeoutMs === this.options.rpcTimeoutMs ? ' (CODEX_RPC_TIMEOUT)' : '';
+        reject(new CodexError(CodexErrorCode.Timeout, `Codex did not answer ${method} within ${Math.ceil(timeoutMs / 1000)} s${setting}.`));
+      }, timeoutMs) : undefined;
+      timer?.unref();
+      this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject, timer });
       this.write({ id, method, params });
     });
   }
@@ -158,7 +187,7 @@ export class AppServerConnection {
 
   private write(message: Record<string, unknown>): void {
     if (this.exitError || !this.child.stdin.writable) return;
-    this.child.stdin.write(`${JSON.stringify(message)}\n`);
+    this.child.stdin.write(`${JSON.stringify(message, wellFormed)}\n`);
   }
 
   private onLine(line: string): void {
@@ -191,6 +220,7 @@ export class AppServerConnection {
     const pending = this.pending.get(id);
     if (!pending) return;
     this.pending.delete(id);
+    clearTimeout(pending.timer);
     if (isRecord(msg.error)) {
       const message = typeof msg.error.message === 'string' ? msg.error.message : 'unknown error';
       pending.reject(new CodexError(CodexErrorCode.ProtocolError, `${pending.method}: ${message}`));
@@ -207,10 +237,25 @@ export class AppServerConnection {
     if (listeners) for (const listener of [...listeners]) listener(n);
   }
 
-  private handleExit(reason: string): void {
+  /**
+   * Gives the process up before it has exited (the watchdog found it hung): every pending call and
+   * listener fails now with `err`, as on exit; the caller kills the process group.
+   */
+  abandon(err: CodexError): void {
+    this.handleExit(err);
+  }
+
+  private died(reason: string): CodexError {
+    return new CodexError(CodexErrorCode.EngineDied, `codex app-server ${this.name} ${reason}`);
+  }
+
+  private handleExit(err: CodexError): void {
     if (this.exitError) return;
-    this.exitError = new CodexError(CodexErrorCode.EngineDied, `codex app-server ${this.name} ${reason}`);
-    for (const p of this.pending.values()) p.reject(this.exitError);
+    this.exitError = err;
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(this.exitError);
+    }
     this.pending.clear();
     for (const listener of [...this.exitListeners]) listener(this.exitError);
     this.exitListeners.clear();

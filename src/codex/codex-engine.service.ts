@@ -38,7 +38,7 @@ export class CodexEngineService {
   ) {
     this.maxParallel = config.maxParallel;
     this.limiter = new ConcurrencyLimiter(config.maxParallel, config.maxQueue, config.queueTimeoutMs, (ms) => registry.queueWaited(ms));
-    this.deps = { limiter: this.limiter, pool, locks, spares, parked, catalog, idle, cwd: config.workdir, timeoutMs: config.timeoutMs };
+    this.deps = { limiter: this.limiter, pool, locks, spares, parked, catalog, idle, cwd: config.workdir, timeoutMs: config.timeoutMs, sandboxTmp: config.sandboxTmp };
   }
 
   /**
@@ -86,8 +86,7 @@ export class CodexEngineService {
   private continueParked(spec: TurnSpec, subscriber: Subscriber<CodexEvent>): TurnRun | null {
     if (!spec.tools) return null;
     const outputs = trailingOutputs(spec.history);
-    if (outputs.size === 0) return null;
-    const entry = this.parked.claim(outputs.keys().next().value as string);
+    const entry = outputs.size > 0 ? this.parked.claim(outputs.keys().next().value as string) : null;
     const run = entry?.turn instanceof TurnRun ? entry.turn : null;
     if (entry && run) {
       const start = batchStart(spec.history, new Set(entry.callIds));
@@ -98,8 +97,9 @@ export class CodexEngineService {
       }
       run.stop();
     }
+    // Also when the history went on past the calls (outputs, then a new user message).
     this.parked.stopStale(callIdsOf(spec.history));
-    this.toolPaths.rebuilt++;
+    if (outputs.size > 0) this.toolPaths.rebuilt++;
     return null;
   }
 }

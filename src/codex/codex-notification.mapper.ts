@@ -1,5 +1,6 @@
 import { asRecord } from '../common/json/is-record';
 import { CodexError, CodexErrorCode } from './codex.errors';
+import { retryAfterFromMessage } from './retry-after';
 import { CodexEvent, emptyUsage, TurnUsage } from './codex-event.types';
 import type { Notification, TurnError } from './protocol/app-server.protocol';
 
@@ -87,8 +88,10 @@ export function classifyTurnError(error: TurnError | null): CodexError {
   const info: unknown = error?.codexErrorInfo ?? null;
   const cause = { cause: error };
   if (info === 'contextWindowExceeded') return new CodexError(CodexErrorCode.ContextWindowExceeded, message, cause);
-  if (info === 'usageLimitExceeded' || info === 'sessionBudgetExceeded') return new CodexError(CodexErrorCode.UsageLimitExceeded, message, cause);
-  if (info === 'rateLimitExceeded' || httpStatusOf(info) === 429) return new CodexError(CodexErrorCode.UpstreamRateLimited, message, cause);
+  // The provider's own wait, not a guess of ours, whenever Codex passes one on.
+  const retry = { ...cause, retryAfterSeconds: retryAfterFromMessage(message) ?? undefined };
+  if (info === 'usageLimitExceeded' || info === 'sessionBudgetExceeded') return new CodexError(CodexErrorCode.UsageLimitExceeded, message, retry);
+  if (info === 'rateLimitExceeded' || httpStatusOf(info) === 429) return new CodexError(CodexErrorCode.UpstreamRateLimited, message, retry);
   if (info === 'unauthorized' || httpStatusOf(info) === 401) return new CodexError(CodexErrorCode.UpstreamUnauthorized, message, cause);
   const fromProvider = providerMessage(message);
   if (info === 'badRequest' || info === 'modelNotFound' || fromProvider !== null) {

@@ -1,21 +1,11 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { mkdirSync } from 'node:fs';
-import { delimiter } from 'node:path';
 import { codexConfig, CodexConfig } from '../config/codex.config';
 import { AppServerConnection } from './app-server.connection';
 import { CodexBinary, resolveCodexBinary } from './codex-binary';
+import { APP_SERVER_ARGS, appServerEnv, prepareCodexDirs } from './codex-launch';
 import { CodexProcessRunner } from './codex-process.runner';
 import { CodexError, CodexErrorCode } from './codex.errors';
-import { withTimeout } from './with-timeout';
-
-/** Flags that make failures fast and start-up cheap (see docs/architecture.md). */
-export const APP_SERVER_ARGS = [
-  'app-server',
-  '--disable', 'unbounded_connection_retries',
-  '--disable', 'shell_snapshot',
-  '--disable', 'plugins',
-  '-c', 'thread_unload_delay_secs=0',
-] as const;
+import { watchConnection } from './codex-watchdog';
 
 const INIT_TIMEOUT_MS = 30_000;
 const MAX_BACKOFF_MS = 10_000;
@@ -35,6 +25,10 @@ export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicati
   private readyResolve: (() => void) | null = null;
   readonly ready: Promise<void>;
   restarts = 0;
+  /** Processes killed by the watchdog because they stopped answering. */
+  unresponsiveKills = 0;
+  /** Slots whose hung process is being replaced (readiness reports them). */
+  readonly replacing = new Set<number>();
   lastError: string | null = null;
   version: string | null = null;
 
@@ -48,7 +42,7 @@ export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   onApplicationBootstrap(): void {
-    mkdirSync(this.config.workdir, { recursive: true });
+    prepareCodexDirs(this.config, this.logger);
     try {
       this.binary = resolveCodexBinary(this.config.binPath ?? undefined);
       this.version = this.binary.version;
@@ -95,23 +89,19 @@ export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicati
   private async start(index: number): Promise<void> {
     if (this.stopping || !this.binary) return;
     const { bin, pathDir } = this.binary;
-    const env: Record<string, string> = { ...this.config.childEnv, CODEX_HOME: this.config.home };
-    if (pathDir) env.PATH = [pathDir, env.PATH ?? ''].join(delimiter);
-    const child = this.runner.spawn({ bin, args: APP_SERVER_ARGS, env, cwd: this.config.workdir });
-    const conn = new AppServerConnection(child, `#${index}`, this.logger);
+    const child = this.runner.spawn({ bin, args: APP_SERVER_ARGS, env: appServerEnv(this.config, pathDir), cwd: this.config.workdir });
+    const conn = new AppServerConnection(child, `#${index}`, this.logger, { rpcTimeoutMs: this.config.rpcTimeoutMs });
     this.slots[index] = conn;
     conn.onExit((err) => this.onExit(index, conn, err));
     const startedAt = Date.now();
     try {
-      const init = await withTimeout(
-        conn.request('initialize', {
-          clientInfo: { name: 'codex_wrapper', title: 'Codex-Wrapper', version: '0.1.0' },
-          // Experimental: dynamic tools, item/tool/call and raw response events (client-tools.md §1).
-          capabilities: { experimentalApi: true, requestAttestation: false },
-        }),
-        INIT_TIMEOUT_MS,
-      );
+      const clientInfo = { name: 'codex_wrapper', title: 'Codex-Wrapper', version: '0.1.0' };
+      // Experimental: dynamic tools, item/tool/call and raw response events (client-tools.md §1).
+      const capabilities = { experimentalApi: true, requestAttestation: false };
+      const init = await conn.request('initialize', { clientInfo, capabilities }, INIT_TIMEOUT_MS);
       conn.notify('initialized');
+      this.replacing.delete(index);
+      conn.onExit(watchConnection(conn, this.config, () => this.onHung(index, conn)));
       // With CODEX_PATH there is no package layout file; the user agent names the version.
       this.version ??= /^[^/\s]+\/(\S+)/.exec(init.userAgent)?.[1] ?? null;
       this.lastError = null;
@@ -125,6 +115,14 @@ export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicati
       this.logger.error(`app-server ${conn.name} failed to initialize: ${this.lastError}`);
       this.runner.killGroup(child, 'SIGKILL');
     }
+  }
+
+  /** Its turns fail now with a clear error; the exit path then kills the group and restarts the slot. */
+  private onHung(index: number, conn: AppServerConnection): void {
+    this.unresponsiveKills++;
+    this.replacing.add(index);
+    const seconds = Math.ceil(this.config.watchdogTimeoutMs / 1000);
+    conn.abandon(new CodexError(CodexErrorCode.EngineUnresponsive, `codex app-server ${conn.name} did not answer the liveness probe within ${seconds} s (CODEX_WATCHDOG_TIMEOUT); killed`));
   }
 
   private onExit(index: number, conn: AppServerConnection, err: CodexError): void {

@@ -4,6 +4,8 @@ export enum CodexErrorCode {
   QueueTimeout = 'queue_timeout',
   EngineUnavailable = 'engine_unavailable',
   EngineDied = 'engine_died',
+  /** The process was alive but stopped answering; the watchdog killed it. */
+  EngineUnresponsive = 'engine_unresponsive',
   Timeout = 'timeout',
   Interrupted = 'interrupted',
   UpstreamBadRequest = 'upstream_bad_request',

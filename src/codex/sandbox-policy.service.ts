@@ -59,6 +59,7 @@ export class SandboxPolicyService {
       // A server default the model does not support falls back to the model's own default.
       effort = input.supportedEfforts.includes(this.config.reasoningEffort) ? this.config.reasoningEffort : null;
     }
+    this.checkNetwork(x.network_access, `${xp}.network_access`);
     return {
       sandbox,
       networkAccess: sandbox === 'workspace-write' ? (x.network_access ?? this.config.workspaceNetworkAccess) : false,
@@ -74,7 +75,17 @@ export class SandboxPolicyService {
     if (mode === 'danger-full-access' && !this.config.allowDangerFullAccess) {
       throw new OpenAIHttpException(400, 'danger-full-access is disabled by server policy.', 'invalid_request_error', param, 'sandbox_not_allowed');
     }
+    // Asking for the server's own default is never "more": the ceiling bounds what a client adds.
+    const ceiling = this.config.maxRequestSandbox;
+    if (mode !== this.config.sandboxMode && SANDBOX_MODES.indexOf(mode) > SANDBOX_MODES.indexOf(ceiling)) {
+      throw new OpenAIHttpException(400, `Sandbox '${mode}' is above what this server lets a request ask for (${ceiling}, CODEX_MAX_REQUEST_SANDBOX).`, 'invalid_request_error', param, 'sandbox_not_allowed');
+    }
     return mode;
+  }
+
+  private checkNetwork(requested: boolean | undefined, param: string): void {
+    if (requested !== true || this.config.allowRequestNetwork || this.config.workspaceNetworkAccess) return;
+    throw new OpenAIHttpException(400, 'Requests may not turn network access on here (CODEX_ALLOW_REQUEST_NETWORK=0).', 'invalid_request_error', param, 'network_not_allowed');
   }
 
   private checkProvider(): void {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { codexConfig, CodexConfig } from '../config/codex.config';
 import { AppServerConnection } from './app-server.connection';
+import type { ParamsOf } from './protocol/app-server.protocol';
 
 interface Spare {
   threadId: string;
@@ -10,12 +11,34 @@ interface Spare {
 interface Warm {
   ready: Spare[];
   starting: boolean;
+  /** The thread/start parameters every spare of this entry is started with. */
+  params: ParamsOf<'thread/start'>;
+  max: number;
 }
+
+/**
+ * What a spare is started with besides its model: a client tool set (dynamic tools and the
+ * built-ins-off config), or a stored thread (`ephemeral: false`, see STORED_SPARE), identified by
+ * `key`. Absent for the plain threads of chat requests.
+ */
+export interface SpareVariant {
+  key: string;
+  params: Pick<ParamsOf<'thread/start'>, 'config' | 'dynamicTools' | 'ephemeral'>;
+}
+
+/**
+ * A stored thread without developer instructions, for a Responses first turn: Codex writes nothing
+ * to disk for a thread before its first turn, so an unused one leaves no trace.
+ */
+export const STORED_SPARE: SpareVariant = { key: 'stored', params: { ephemeral: false } };
 
 /** A spare older than this is replaced: its environment context (date, for one) was fixed at start. */
 const MAX_AGE_MS = 10 * 60_000;
 /** Models kept warm per process; the least recently used one gives way. */
 const MAX_MODELS = 2;
+/** Client tool sets kept warm per process, and spares per set: agent loops repeat one tool set. */
+const MAX_TOOL_SETS = 4;
+const SPARES_PER_TOOL_SET = 2;
 
 /**
  * Keeps up to CODEX_SPARE_THREADS started, idle, ephemeral threads per app-server and recently
@@ -28,30 +51,39 @@ const MAX_MODELS = 2;
  */
 @Injectable()
 export class SpareThreadsService {
-  private readonly warm = new WeakMap<AppServerConnection, Map<string, Warm>>();
+  private readonly warm = new WeakMap<AppServerConnection, { plain: Map<string, Warm>; tools: Map<string, Warm> }>();
 
   constructor(@Inject(codexConfig.KEY) private readonly config: CodexConfig) {}
 
-  /** A warm thread for `model`, or null; either way the spares are topped up in the background. */
-  take(conn: AppServerConnection, model: string, sandbox: string): string | null {
+  /**
+   * A warm thread for `model` (and `variant`, a client tool set), or null; either way the spares
+   * are topped up in the background.
+   */
+  take(conn: AppServerConnection, model: string, sandbox: string, variant?: SpareVariant): string | null {
     if (this.config.spareThreads === 0 || sandbox !== this.config.sandboxMode || !conn.alive) return null;
-    const byModel = this.of(conn);
-    const warm = byModel.get(model) ?? { ready: [], starting: false };
-    byModel.delete(model);
-    byModel.set(model, warm);
-    this.evict(conn, byModel);
+    const maps = this.of(conn);
+    const byKey = variant ? maps.tools : maps.plain;
+    const key = variant ? `${model}\u0000${variant.key}` : model;
+    const params = { ...this.ephemeralThreadParams(model), ...variant?.params };
+    const max = variant ? Math.min(this.config.spareThreads, SPARES_PER_TOOL_SET) : this.config.spareThreads;
+    const warm = byKey.get(key) ?? { ready: [], starting: false, params, max };
+    byKey.delete(key);
+    byKey.set(key, warm);
+    this.evict(conn, byKey, variant ? MAX_TOOL_SETS : MAX_MODELS);
     let spare = warm.ready.shift();
     while (spare && Date.now() - spare.createdAt > MAX_AGE_MS) {
       void conn.unloadThread(spare.threadId, false);
       spare = warm.ready.shift();
     }
-    this.topUp(conn, model, warm);
+    this.topUp(conn, byKey, key, warm);
     return spare?.threadId ?? null;
   }
 
-  /** The warm threads waiting for `model` on `conn` (diagnostics and tests). */
-  peek(conn: AppServerConnection, model: string): string[] {
-    return (this.of(conn).get(model)?.ready ?? []).map((s) => s.threadId);
+  /** The warm threads waiting for `model` (and a tool set's key) on `conn` (diagnostics and tests). */
+  peek(conn: AppServerConnection, model: string, variantKey?: string): string[] {
+    const maps = this.of(conn);
+    const warm = variantKey === undefined ? maps.plain.get(model) : maps.tools.get(`${model}\u0000${variantKey}`);
+    return (warm?.ready ?? []).map((s) => s.threadId);
   }
 
   /** The thread parameters shared by spares and a request's own ephemeral thread. */
@@ -67,29 +99,29 @@ export class SpareThreadsService {
     return { model, cwd: this.config.workdir, sandbox: this.config.sandboxMode, approvalPolicy: 'never', ephemeral: true, experimentalRawEvents: true };
   }
 
-  private of(conn: AppServerConnection): Map<string, Warm> {
-    let byModel = this.warm.get(conn);
-    if (!byModel) this.warm.set(conn, (byModel = new Map()));
-    return byModel;
+  private of(conn: AppServerConnection): { plain: Map<string, Warm>; tools: Map<string, Warm> } {
+    let maps = this.warm.get(conn);
+    if (!maps) this.warm.set(conn, (maps = { plain: new Map(), tools: new Map() }));
+    return maps;
   }
 
-  private evict(conn: AppServerConnection, byModel: Map<string, Warm>): void {
-    for (const [model, warm] of byModel) {
-      if (byModel.size <= MAX_MODELS) return;
-      byModel.delete(model);
+  private evict(conn: AppServerConnection, byKey: Map<string, Warm>, max: number): void {
+    for (const [key, warm] of byKey) {
+      if (byKey.size <= max) return;
+      byKey.delete(key);
       for (const spare of warm.ready.splice(0)) void conn.unloadThread(spare.threadId, false);
     }
   }
 
-  private topUp(conn: AppServerConnection, model: string, warm: Warm): void {
-    if (warm.starting || warm.ready.length >= this.config.spareThreads || !conn.alive) return;
+  private topUp(conn: AppServerConnection, byKey: Map<string, Warm>, key: string, warm: Warm): void {
+    if (warm.starting || warm.ready.length >= warm.max || !conn.alive) return;
     warm.starting = true;
-    conn.request('thread/start', this.ephemeralThreadParams(model)).then(
+    conn.request('thread/start', warm.params).then(
       ({ thread }) => {
         warm.starting = false;
-        if (this.of(conn).get(model) !== warm) return void conn.unloadThread(thread.id, false);
+        if (byKey.get(key) !== warm) return void conn.unloadThread(thread.id, false);
         warm.ready.push({ threadId: thread.id, createdAt: Date.now() });
-        this.topUp(conn, model, warm);
+        this.topUp(conn, byKey, key, warm);
       },
       () => {
         warm.starting = false;

@@ -4,13 +4,21 @@ import type { TurnSpec } from './turn-spec.types';
 const CLOSING_RETRIES = 40;
 const CLOSING_RETRY_MS = 50;
 
-/** The per-turn sandbox as the typed protocol object (never a TOML string). */
-export function toSandboxPolicy(spec: Pick<TurnSpec, 'sandbox' | 'networkAccess'>): SandboxPolicy {
+export interface SandboxTmp {
+  excludeSlashTmp: boolean;
+  excludeTmpdirEnvVar: boolean;
+}
+
+/**
+ * The per-turn sandbox as the typed protocol object (never a TOML string). `tmp` takes /tmp or
+ * $TMPDIR out of workspace-write's writable roots when the request images live there.
+ */
+export function toSandboxPolicy(spec: Pick<TurnSpec, 'sandbox' | 'networkAccess'>, tmp: SandboxTmp = { excludeSlashTmp: false, excludeTmpdirEnvVar: false }): SandboxPolicy {
   switch (spec.sandbox) {
     case 'danger-full-access':
       return { type: 'dangerFullAccess' };
     case 'workspace-write':
-      return { type: 'workspaceWrite', writableRoots: [], networkAccess: spec.networkAccess, excludeTmpdirEnvVar: false, excludeSlashTmp: false };
+      return { type: 'workspaceWrite', writableRoots: [], networkAccess: spec.networkAccess, ...tmp };
     case 'read-only':
       return { type: 'readOnly', networkAccess: false };
   }

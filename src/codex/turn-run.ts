@@ -8,8 +8,8 @@ import { ConcurrencyLimiter } from './concurrency-limiter';
 import type { Notification } from './protocol/app-server.protocol';
 import type { Turn } from './protocol/generated/v2/Turn';
 import type { JsonValue } from './protocol/generated/serde_json/JsonValue';
-import { retryWhileClosing, toSandboxPolicy } from './turn-protocol.mapper';
-import { SpareThreadsService } from './spare-threads.service';
+import { retryWhileClosing, SandboxTmp, toSandboxPolicy } from './turn-protocol.mapper';
+import { SpareThreadsService, STORED_SPARE, type SpareVariant } from './spare-threads.service';
 import { ThreadLockService } from './thread-lock.service';
 import { TurnSpec } from './turn-spec.types';
 import { ParkedTurnsService } from './tools/parked-turns.service';
@@ -31,6 +31,7 @@ export interface TurnRunDeps {
   idle: IdleThreadsService;
   cwd: string;
   timeoutMs: number;
+  sandboxTmp?: SandboxTmp;
 }
 
 /**
@@ -79,6 +80,8 @@ export class TurnRun {
   private readonly answer = new Map<string, string>();
   /** The request of the current segment (a parked turn's follow-up replaces it). */
   private segmentSpec: TurnSpec;
+  /** thread/start additions of a client-tool thread (dynamic tools, built-ins off), once known. */
+  private toolParams: SpareVariant['params'] = {};
 
   constructor(
     private readonly spec: TurnSpec,
@@ -115,7 +118,11 @@ export class TurnRun {
     const owned = this.phase === 'queued' || this.phase === 'opening' || this.phase === 'resuming';
     this.phase = 'stopping';
     this.abort.abort();
-    // While start() or resume() is between awaits it owns the resources; it finishes the cleanup itself.
+    // The slot belongs to the request and goes back when the request ends, even while start() still
+    // awaits an answer from Codex (a call that is never answered once held it until the restart).
+    this.release?.();
+    this.release = null;
+    // While start() or resume() is between awaits it owns the other resources; it finishes the cleanup itself.
     if (!owned) this.finish();
   }
 
@@ -175,7 +182,12 @@ export class TurnRun {
       this.stopListening?.();
       void conn.unloadThread(this.threadId, false);
       this.onSpare = false;
-      this.threadId = (await conn.request('thread/start', this.ownEphemeralParams())).thread.id;
+      this.threadId = (await conn.request('thread/start', { ...this.ownEphemeralParams(), ...this.toolParams })).thread.id;
+      // A stored spare's lock goes with it; the thread of its own is the one to hold.
+      if (this.threadLease) {
+        this.threadLease();
+        this.threadLease = this.deps.locks.claimNew(this.threadId);
+      }
       turn = await this.startTurn(conn, this.threadId);
     }
     this.turnId = turn.id;
@@ -201,7 +213,7 @@ export class TurnRun {
       input: this.spec.input,
       model: this.spec.model,
       effort: this.spec.effort,
-      sandboxPolicy: toSandboxPolicy(this.spec),
+      sandboxPolicy: toSandboxPolicy(this.spec, this.deps.sandboxTmp),
       outputSchema: this.spec.outputSchema,
     });
     return turn;
@@ -220,9 +232,11 @@ export class TurnRun {
     const { spec } = this;
     if (spec.thread.kind === 'loaded') return spec.thread.threadId;
     if (spec.tools) {
-      // Client tools only: every built-in off, the client's tools as dynamic tools (never a spare).
-      const config = clientToolsThreadConfig(await this.deps.catalog.path);
-      return (await conn.request('thread/start', { ...this.ownEphemeralParams(), config, dynamicTools: spec.tools.dynamicTools })).thread.id;
+      // Client tools only: every built-in off, the client's tools as dynamic tools; a spare started with the same tools will do.
+      this.toolParams = { config: clientToolsThreadConfig(await this.deps.catalog.path), dynamicTools: spec.tools.dynamicTools };
+      const spare = this.deps.spares.take(conn, spec.model, spec.sandbox, { key: spec.tools.threadKey, params: this.toolParams });
+      this.onSpare = spare !== null;
+      return spare ?? (await conn.request('thread/start', { ...this.ownEphemeralParams(), ...this.toolParams })).thread.id;
     }
     const common = {
       model: spec.model,
@@ -240,7 +254,11 @@ export class TurnRun {
           this.onSpare = spare !== null;
           return spare ?? (await conn.request('thread/start', this.ownEphemeralParams())).thread.id;
         }
-        const id = (await conn.request('thread/start', { ...common, ephemeral: false })).thread.id;
+        // A pre-started stored thread has no developer instructions, so it serves requests without them.
+        const spare = spec.developerInstructions === null ? this.deps.spares.take(conn, spec.model, spec.sandbox, STORED_SPARE) : null;
+        this.onSpare = spare !== null;
+        if (spare) this.toolParams = STORED_SPARE.params;
+        const id = spare ?? (await conn.request('thread/start', { ...common, ephemeral: false })).thread.id;
         this.threadLease = this.deps.locks.claimNew(id);
         return id;
       }

@@ -2,6 +2,7 @@ import { ConfigType, registerAs } from '@nestjs/config';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { validateEnv } from './env.validation';
+import { dataDirOf, sandboxTmpExclusions, workdirOf } from './paths';
 
 // The gateway's own secrets never reach Codex or the commands it runs.
 const PRIVATE_VARS = new Set(['PROXY_API_KEY', 'PROXY_API_KEYS_FILE']);
@@ -22,10 +23,13 @@ export const codexConfig = registerAs('codex', () => {
   return {
     binPath: env.CODEX_PATH ?? null,
     home,
-    // Outside any git repository by default: inside one, Codex runs four git commands per thread (~50 ms).
-    workdir: resolve(env.CODEX_WORKDIR ?? join(homedir(), '.codex-wrapper', 'workdir')),
-    dataDir: resolve(env.CODEX_DATA_DIR ?? join(homedir(), '.codex-wrapper', 'data')),
+    workdir: workdirOf(env),
+    dataDir: dataDirOf(env),
     sandboxMode: env.CODEX_SANDBOX_MODE,
+    /** The most permissive sandbox a request may ask for (the server default is always allowed). */
+    maxRequestSandbox: env.CODEX_MAX_REQUEST_SANDBOX,
+    allowRequestNetwork: env.CODEX_ALLOW_REQUEST_NETWORK,
+    sandboxTmp: sandboxTmpExclusions(env),
     reasoningEffort: env.CODEX_REASONING_EFFORT,
     hideReasoning: env.CODEX_HIDE_REASONING,
     workspaceNetworkAccess: env.CODEX_WORKSPACE_NETWORK_ACCESS,
@@ -37,6 +41,10 @@ export const codexConfig = registerAs('codex', () => {
     maxParallel: env.CODEX_MAX_PARALLEL_REQUESTS,
     maxQueue: env.CODEX_MAX_QUEUE,
     queueTimeoutMs: env.CODEX_QUEUE_TIMEOUT * 1000,
+    rpcTimeoutMs: env.CODEX_RPC_TIMEOUT * 1000,
+    // 0 turns the liveness probe off.
+    watchdogIntervalMs: env.CODEX_WATCHDOG_INTERVAL * 1000,
+    watchdogTimeoutMs: env.CODEX_WATCHDOG_TIMEOUT * 1000,
     // 0 keeps stored responses until they are deleted.
     responsesTtlMs: env.RESPONSES_TTL_DAYS * 24 * 3600 * 1000,
     // A turn that ended its HTTP answer with client tool calls waits this long for their results.
@@ -47,6 +55,7 @@ export const codexConfig = registerAs('codex', () => {
     idleThreadMs: env.CODEX_IDLE_THREAD_SECONDS * 1000,
     // 0 turns idle threads off: every turn opens its thread and unloads it at the end, as before.
     maxIdleThreads: env.CODEX_MAX_IDLE_THREADS,
+    responsesMaxRecordBytes: env.RESPONSES_MAX_RECORD_BYTES,
     deprecatedModel: env.CODEX_MODEL ?? null,
     childEnv: childEnv(),
     // Read by Codex for its built-in providers; used here only to tell whether they are local (CODEX_LOCAL_ONLY).

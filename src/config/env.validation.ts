@@ -47,6 +47,8 @@ export class EnvVars {
   @IsOptional() @Transform(blankToUndefined) @IsString() CODEX_HOME?: string;
   @IsOptional() @Transform(blankToUndefined) @IsString() CODEX_DATA_DIR?: string;
   @IsOptional() @IsIn(SANDBOX_MODES) CODEX_SANDBOX_MODE: SandboxMode = 'read-only';
+  @IsOptional() @IsIn(SANDBOX_MODES) CODEX_MAX_REQUEST_SANDBOX: SandboxMode = 'danger-full-access';
+  @IsOptional() @Transform(toBool) @IsBoolean() CODEX_ALLOW_REQUEST_NETWORK = true;
   @IsOptional() @IsIn(REASONING_EFFORTS) CODEX_REASONING_EFFORT = 'medium';
   @IsOptional() @Transform(toBool) @IsBoolean() CODEX_HIDE_REASONING = false;
   @IsOptional() @Transform(toBool) @IsBoolean() CODEX_WORKSPACE_NETWORK_ACCESS = false;
@@ -58,11 +60,15 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_MAX_PARALLEL_REQUESTS = 16;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) CODEX_MAX_QUEUE = 64;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_QUEUE_TIMEOUT = 30;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_RPC_TIMEOUT = 30;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) CODEX_WATCHDOG_INTERVAL = 15;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_WATCHDOG_TIMEOUT = 10;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) RESPONSES_TTL_DAYS = 30;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_TOOL_PARK_SECONDS = 300;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) CODEX_MAX_PARKED_TURNS = 256;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_IDLE_THREAD_SECONDS = 300;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) CODEX_MAX_IDLE_THREADS = 32;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024) RESPONSES_MAX_RECORD_BYTES = 16 * 1024 * 1024;
   @IsOptional() @Transform(blankToUndefined) @IsString() CODEX_MODEL?: string;
 }
 

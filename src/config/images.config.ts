@@ -1,15 +1,14 @@
 import { ConfigType, registerAs } from '@nestjs/config';
-import { tmpdir } from 'node:os';
-import { resolve } from 'node:path';
 import { validateEnv } from './env.validation';
+import { imageTempRootOf } from './paths';
 
 /** Image inputs: size cap, temp files, and the (off by default) server-side fetch of http(s) URLs. */
 export const imagesConfig = registerAs('images', () => {
   const env = validateEnv(process.env);
   return {
     maxBytes: env.IMAGE_MAX_BYTES,
-    // Never CODEX_WORKDIR: files there are part of the agent's workspace.
-    tempRoot: resolve(env.IMAGE_TEMP_DIR ?? tmpdir()),
+    // Out of every sandbox's reach (see paths.ts).
+    tempRoot: imageTempRootOf(env),
     fetch: {
       enabled: env.IMAGE_FETCH_ENABLED,
       timeoutMs: env.IMAGE_FETCH_TIMEOUT * 1000,

@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { codexConfig, CodexConfig } from '../config/codex.config';
 import { startBackgroundRefresh } from '../codex/background-refresh';
 import { CodexPoolService } from '../codex/codex-pool.service';
 
@@ -20,7 +21,10 @@ export class CodexAuthService implements OnApplicationBootstrap, OnModuleDestroy
   /** The kind of account signed in (apiKey, chatgpt, …), when there is one. */
   account: string | null = null;
 
-  constructor(private readonly pool: CodexPoolService) {}
+  constructor(
+    private readonly pool: CodexPoolService,
+    @Inject(codexConfig.KEY) private readonly config: CodexConfig,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.stopRefresh = startBackgroundRefresh(this.pool.ready, REFRESH_MS, () => this.refresh());
@@ -35,7 +39,9 @@ export class CodexAuthService implements OnApplicationBootstrap, OnModuleDestroy
       const { account, requiresOpenaiAuth } = await this.pool.acquire().request('account/read', {});
       this.account = account?.type ?? null;
       const state = account ? 'signed_in' : requiresOpenaiAuth ? 'signed_out' : 'not_required';
-      if (state === 'signed_out' && this.state !== 'signed_out') this.logger.warn('Codex is not signed in: run `codex login --device-auth` with this CODEX_HOME.');
+      if (state === 'signed_out' && this.state !== 'signed_out') {
+        this.logger.warn(`Codex is not signed in: run \`CODEX_HOME=${this.config.home} codex login --device-auth\` (or \`docker compose run --rm login\`), then restart the gateway.`);
+      }
       this.state = state;
     } catch (err) {
       this.logger.warn(`account/read failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -8,7 +8,8 @@ export interface Readiness {
   ready: boolean;
   /** Why not ready, one line each; empty when ready. Generic on purpose: details are in the log. */
   reasons: string[];
-  engine: { live: number; size: number; restarts: number };
+  /** `hung`: processes that stopped answering and are being replaced; `watchdogKills`: all such so far. */
+  engine: { live: number; size: number; restarts: number; hung: number; watchdogKills: number };
   codex: { version: string | null; auth: CodexAuthState; account: string | null };
   models: { loaded: boolean };
   draining: boolean;
@@ -29,13 +30,14 @@ export class ReadinessService {
     const live = this.pool.liveCount;
     if (this.shutdown.draining) reasons.push('shutting_down: the server is draining');
     if (live === 0) reasons.push('engine_down: no Codex app-server process is running (see the log)');
+    if (this.pool.replacing.size > 0) reasons.push('engine_unresponsive: a Codex app-server stopped answering and is being replaced');
     if (this.auth.state === 'signed_out') reasons.push('codex_signed_out: Codex is not signed in; run `codex login --device-auth` (docker compose run --rm login)');
     if (this.auth.state === 'unknown') reasons.push('codex_auth_unknown: the Codex sign-in state is not known yet');
     if (!this.models.isLoaded) reasons.push('models_not_loaded: the model catalog has not loaded yet');
     return {
       ready: reasons.length === 0,
       reasons,
-      engine: { live, size: this.pool.size, restarts: this.pool.restarts },
+      engine: { live, size: this.pool.size, restarts: this.pool.restarts, hung: this.pool.replacing.size, watchdogKills: this.pool.unresponsiveKills },
       codex: { version: this.pool.version, auth: this.auth.state, account: this.auth.account },
       models: { loaded: this.models.isLoaded },
       draining: this.shutdown.draining,

@@ -9,7 +9,7 @@ import { decodedSize, parseDataUrl } from './data-url';
 import { ImageFetcher, systemLookup } from './image-fetcher';
 import { declaredImageMime, IMAGE_MIMES, sniffImageMime } from './image-mime';
 import { ImageScope, LoadedImage } from './image-scope';
-import { resolveTurnImages, type ResolvedTurn, type TurnContent } from './turn-images';
+import { resolveTurnImages, type ResolvedTurn, type TurnContent, type HistoryItem } from './turn-images';
 
 const unsupportedType = (param: string): OpenAIHttpException =>
   invalidRequest(`The image at '${param}' must be one of ${IMAGE_MIMES.join(', ')}.`, param, 'unsupported_image_type');
@@ -56,7 +56,7 @@ export class ImageInputService implements OnModuleInit, OnApplicationShutdown {
    * temp files from then on; if anything fails first (a refused image, the client gone), they are
    * removed before the error is rethrown.
    */
-  async resolveTurn(turn: TurnContent, client: AbortSignal): Promise<ResolvedTurn & { scope: ImageScope }> {
+  async resolveTurn(turn: TurnContent<HistoryItem>, client: AbortSignal): Promise<ResolvedTurn & { scope: ImageScope }> {
     const scope = this.openScope(client);
     try {
       const resolved = await resolveTurnImages(turn, scope);

@@ -22,15 +22,17 @@ export interface HistoryMessage {
   content: HistoryContent[];
 }
 
-/** Any other history item (tool calls and their outputs), injected exactly as it is. */
+/** An earlier item that is not a message (a reasoning item, a tool call or its output): injected exactly as given, nothing to load. */
 export interface RawHistoryItem {
   type: 'raw';
   item: JsonValue;
 }
 
+export type HistoryItem = HistoryMessage | RawHistoryItem;
+
 /** A conversation mapped by a feature (chat or responses), images still to load. */
-export interface TurnContent {
-  history: (HistoryMessage | RawHistoryItem)[];
+export interface TurnContent<H extends HistoryItem = HistoryMessage> {
+  history: H[];
   /** The last user message, as Codex user input. */
   input: (UserInput | PendingImage)[];
   size: RequestSize;
@@ -57,7 +59,7 @@ type HistoryPart = Exclude<HistoryContent, PendingImage> | { type: 'input_image'
  * messages stay in the history they belong to, as `input_image` items with a data URL rebuilt
  * from the checked bytes, so a client that resends a conversation with images keeps working.
  */
-export async function resolveTurnImages(turn: TurnContent, scope: ImageScope): Promise<ResolvedTurn> {
+export async function resolveTurnImages(turn: TurnContent<HistoryItem>, scope: ImageScope): Promise<ResolvedTurn> {
   const input = Promise.all(
     turn.input.map(async (p): Promise<UserInput> => (p.type === 'pending_image' ? { type: 'localImage', ...(await scope.materialize(p.url, p.param)) } : p)),
   );

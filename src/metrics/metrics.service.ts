@@ -38,6 +38,10 @@ export class MetricsService {
       this.set({ state: 'live' }, pool.liveCount);
       this.set({ state: 'configured' }, pool.size);
     } });
+    new Counter({ name: `${PREFIX}engine_unresponsive_total`, help: 'Codex app-server processes killed by the watchdog because they stopped answering.', registers, collect() {
+      this.reset();
+      this.inc(pool.unresponsiveKills);
+    } });
     new Counter({ name: `${PREFIX}engine_restarts_total`, help: 'Codex app-server processes restarted after dying.', registers, collect() {
       this.reset();
       this.inc(pool.restarts);

@@ -83,10 +83,11 @@ export class ModelsService implements OnApplicationBootstrap, OnModuleDestroy {
     this.ensureLoaded();
     const exact = this.models.find((m) => m.id === id);
     if (exact) return { requested: id, model: exact, aliasEffort: null, supportedEfforts: efforts(exact) };
-    const m = /^(.*\S)\s+(\S+)$/.exec(id.trim());
+    // Exactly as /v1/models lists it: one space, the effort in lower case.
+    const m = /^(\S+) ([a-z]+)$/.exec(id);
     if (m?.[1] && m[2]) {
       const base = this.models.find((x) => x.id === m[1]);
-      const effort = m[2].toLowerCase();
+      const effort = m[2];
       if (base && efforts(base).includes(effort)) return { requested: id, model: base, aliasEffort: effort, supportedEfforts: efforts(base) };
     }
     throw notFound(`The model '${id.slice(0, 200)}' does not exist or you do not have access to it.`, param, 'model_not_found');

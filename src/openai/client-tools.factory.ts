@@ -63,6 +63,6 @@ export function toolTurn(input: {
   for (const [client, codex] of names) if (client !== codex) clientNames[codex] = client;
   const extra = emulation(choice, input.parallel, offered);
   const instructions = [input.instructions, ...extra].filter((s): s is string => !!s).join('\n\n') || null;
-  const key = createHash('sha256').update(JSON.stringify([instructions, dynamicTools, model])).digest('hex');
-  return { tools: { dynamicTools, clientNames, key }, instructions, codexName };
+  const hash = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+  return { tools: { dynamicTools, clientNames, key: hash([instructions, dynamicTools, model]), threadKey: hash(dynamicTools) }, instructions, codexName };
 }

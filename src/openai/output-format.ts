@@ -19,6 +19,8 @@ export function applyOutputFormat(
 ): { instructions: string | null; outputSchema: JsonValue | null } {
   if (format?.type === 'json_schema') {
     if (!format.schema) throw invalidRequest(`'${schemaParam}' is required for json_schema.`, schemaParam);
+    // A JSON Schema is an object; anything else would reach Codex as its output schema.
+    if (typeof format.schema !== 'object' || Array.isArray(format.schema)) throw invalidRequest(`'${schemaParam}' must be a JSON Schema object.`, schemaParam);
     return { instructions, outputSchema: format.schema as JsonValue };
   }
   if (format?.type === 'json_object') {

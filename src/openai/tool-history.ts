@@ -1,4 +1,7 @@
 import { invalidRequest } from '../common/errors/openai-error';
+import { isRecord } from '../common/json/is-record';
+import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
+import type { HistoryMessage, RawHistoryItem } from '../images/turn-images';
 
 /** A conversation item as the pairing check sees it, with where it came from in the request. */
 export type ToolHistoryRef = { kind: 'call' | 'output'; callId: string; param: string } | { kind: 'message'; param: string };
@@ -33,14 +36,13 @@ export function checkToolPairs(items: readonly ToolHistoryRef[], missingParam: s
   if (open.length > 0) missing();
 }
 
-/** History items with client tool names replaced by the Codex-side names the thread offers. */
-export function withCodexNames<T extends { type: string }>(history: T[], codexName: (name: string) => string): T[] {
-  return history.map((entry) => {
-    if (entry.type !== 'raw') return entry;
-    const raw = entry as unknown as { type: 'raw'; item: unknown };
-    const item = raw.item;
-    if (typeof item !== 'object' || item === null || (item as { type?: unknown }).type !== 'function_call') return entry;
-    const call = item as { name?: unknown };
-    return { ...entry, item: { ...call, name: codexName(String(call.name)) } } as T;
-  });
+/** A `function_call` item under the Codex-side name of its tool; any other item as it is. */
+export function withCodexName(item: JsonValue, codexName: (name: string) => string): JsonValue {
+  if (!isRecord(item) || item.type !== 'function_call' || typeof item.name !== 'string') return item;
+  return { ...(item as Record<string, JsonValue>), name: codexName(item.name) };
+}
+
+/** History entries with client tool names replaced by the Codex-side names the thread offers. */
+export function withCodexNames<T extends HistoryMessage | RawHistoryItem>(history: T[], codexName: (name: string) => string): T[] {
+  return history.map((entry) => (entry.type === 'raw' ? { ...entry, item: withCodexName(entry.item, codexName) } : entry));
 }

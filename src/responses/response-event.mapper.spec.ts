@@ -8,8 +8,8 @@ const usage = { inputTokens: 10, cachedInputTokens: 2, outputTokens: 3, reasonin
 const message = (id: string, text: string) => ({ type: 'agentMessage', id, text }) as unknown as ThreadItem;
 const reasoning = (id: string, summary: string[]) => ({ type: 'reasoning', id, summary, content: [] }) as unknown as ThreadItem;
 
-function run(events: CodexEvent[], hide = false) {
-  const m = new ResponseEventMapper(base, hide);
+function run(events: CodexEvent[], hide = false, encryptedReasoning = false) {
+  const m = new ResponseEventMapper(base, hide, { encryptedReasoning });
   return { m, out: events.flatMap((e) => m.map(e)) };
 }
 
@@ -58,5 +58,36 @@ describe('ResponseEventMapper', () => {
     const out = m.fail('timeout', 'too slow');
     expect(out.map((e) => e.type)).toEqual(['response.created', 'response.in_progress', 'response.failed']);
     expect(out[2]).toMatchObject({ response: { status: 'failed', error: { code: 'timeout', message: 'too slow' } } });
+  });
+
+  describe('with include reasoning.encrypted_content', () => {
+    const raw = { type: 'raw_item', item: { type: 'reasoning', id: 'r', summary: [], encrypted_content: 'ENC' } } as unknown as CodexEvent;
+    const turn = (rawEvents: CodexEvent[]): CodexEvent[] => [
+      { type: 'item_started', item: reasoning('r', []) },
+      { type: 'item_completed', item: reasoning('r', ['think']) },
+      ...rawEvents,
+      { type: 'item_started', item: message('a', '') },
+      { type: 'item_completed', item: message('a', 'Hi') },
+      { type: 'completed', usage },
+    ];
+
+    it('holds the finished reasoning item until its raw item brings the encrypted content', () => {
+      const { m, out } = run(turn([raw]), false, true);
+      const done = out.filter((e) => e.type === 'response.output_item.done');
+      expect(done[0]).toMatchObject({ item: { type: 'reasoning', encrypted_content: 'ENC', summary: [{ text: 'think' }] } });
+      expect(m.response.output[0]).toMatchObject({ encrypted_content: 'ENC' });
+      const types = out.map((e) => e.type);
+      expect(types.indexOf('response.output_item.done')).toBeLessThan(types.lastIndexOf('response.output_item.added'));
+      expect(out.map((e) => e.sequence_number)).toEqual(out.map((_, i) => i));
+    });
+
+    it('closes it before the next item when no raw item comes (resumed threads), and never adds the field unasked', () => {
+      const { out } = run(turn([]), false, true);
+      const types = out.map((e) => e.type);
+      expect(types.indexOf('response.output_item.done')).toBeLessThan(types.lastIndexOf('response.output_item.added'));
+      expect(out.find((e) => e.type === 'response.output_item.done')?.item).not.toHaveProperty('encrypted_content');
+      const unasked = run(turn([raw]));
+      expect(unasked.m.response.output[0]).not.toHaveProperty('encrypted_content');
+    });
   });
 });

@@ -1,17 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { CodexEvent, TurnUsage } from '../codex/codex-event.types';
-import type { ThreadItem } from '../codex/protocol/app-server.protocol';
-import type { MessageItem, OutputItem, ReasoningItem, ResponseObject, ResponseStreamEvent, ResponseUsage } from './responses.types';
-
-export function toResponseUsage(u: TurnUsage): ResponseUsage {
-  return {
-    input_tokens: u.inputTokens,
-    input_tokens_details: { cached_tokens: u.cachedInputTokens },
-    output_tokens: u.outputTokens,
-    output_tokens_details: { reasoning_tokens: u.reasoningOutputTokens },
-    total_tokens: u.inputTokens + u.outputTokens,
-  };
-}
+import type { ResponseItem, ThreadItem } from '../codex/protocol/app-server.protocol';
+import { itemId } from './response-item-ids';
+import { toResponseUsage } from './response-usage';
+import type { MessageItem, OutputItem, ReasoningItem, ResponseObject, ResponseStreamEvent } from './responses.types';
+import { toolCallEvents, toolCallItem } from './response-tool-output';
 
 interface OpenItem {
   index: number;
@@ -19,9 +11,16 @@ interface OpenItem {
   sawDelta: boolean;
   parts: string[];
   done: boolean;
+  /** A finished reasoning item held back until its raw item brings `encrypted_content`. */
+  awaitingRaw?: boolean;
 }
 
-const newId = (prefix: string): string => `${prefix}_${randomBytes(16).toString('hex')}`;
+export interface ResponseMapperOptions {
+  /** `include: ["reasoning.encrypted_content"]`: reasoning items carry what the provider sent Codex. */
+  encryptedReasoning?: boolean;
+  /** Client tools whose calls are `custom_tool_call` items. */
+  customTools?: ReadonlySet<string>;
+}
 
 /**
  * Pure translation of a turn's events into the Responses stream (every event with `type` and an
@@ -33,8 +32,14 @@ export class ResponseEventMapper {
   private created = false;
   private readonly open = new Map<string, OpenItem>();
   readonly response: ResponseObject;
+  /** Output reasoning item id → encrypted content, kept whether or not the client asked to see it. */
+  readonly encrypted: Record<string, string> = {};
 
-  constructor(base: ResponseObject, private readonly hideReasoning: boolean) {
+  constructor(
+    base: ResponseObject,
+    private readonly hideReasoning: boolean,
+    private readonly options: ResponseMapperOptions = {},
+  ) {
     this.response = { ...base, status: 'in_progress', output: [], usage: null, error: null };
   }
 
@@ -44,6 +49,12 @@ export class ResponseEventMapper {
   }
 
   map(event: CodexEvent): ResponseStreamEvent[] {
+    if (event.type === 'raw_item') return this.rawItem(event.item);
+    // Whatever comes next, a reasoning item still waiting for its raw item is closed first: order is kept.
+    return [...this.releaseHeld(), ...this.mapNext(event)];
+  }
+
+  private mapNext(event: CodexEvent): ResponseStreamEvent[] {
     switch (event.type) {
       case 'item_started':
         return this.started(event.item);
@@ -53,6 +64,17 @@ export class ResponseEventMapper {
         return this.hideReasoning ? [] : this.reasoningDelta(event.itemId, event.summaryIndex, event.delta);
       case 'item_completed':
         return this.completed(event.item);
+      case 'tool_calls': {
+        // The response ends with the calls; the Codex turn waits, parked, for their outputs.
+        const out = this.ensureCreated();
+        for (const call of event.calls) {
+          const custom = this.options.customTools?.has(call.name) === true;
+          const item = toolCallItem(call, custom, itemId(custom ? 'ctc' : 'fc', this.response.id, 'output', this.response.output.length));
+          this.response.output.push(item);
+          out.push(...toolCallEvents(item, this.response.output.length - 1, (type, fields) => this.ev(type, fields)));
+        }
+        return [...out, ...this.finish(event.usage)];
+      }
       case 'completed':
         return this.finish(event.usage);
       default:
@@ -89,14 +111,15 @@ export class ResponseEventMapper {
     this.response.output.push(item);
     out.push(this.ev('response.output_item.added', { output_index: entry.index, item: structuredClone(item) }));
     if (item.type === 'message') {
-      out.push(this.ev('response.content_part.added', { item_id: item.id, output_index: entry.index, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }));
+      out.push(this.ev('response.content_part.added', { item_id: item.id, output_index: entry.index, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } }));
     }
     return out;
   }
 
   private started(item: ThreadItem): ResponseStreamEvent[] {
-    if (item.type === 'agentMessage') return this.add(item.id, { type: 'message', id: newId('msg'), status: 'in_progress', role: 'assistant', content: [] });
-    if (item.type === 'reasoning' && !this.hideReasoning) return this.add(item.id, { type: 'reasoning', id: newId('rs'), summary: [] });
+    const id = (prefix: string): string => itemId(prefix, this.response.id, 'output', this.response.output.length);
+    if (item.type === 'agentMessage') return this.add(item.id, { type: 'message', id: id('msg'), status: 'in_progress', role: 'assistant', content: [] });
+    if (item.type === 'reasoning' && !this.hideReasoning) return this.add(item.id, { type: 'reasoning', id: id('rs'), summary: [] });
     return [];
   }
 
@@ -133,6 +156,31 @@ export class ResponseEventMapper {
       out.push(...this.closeMessage(entry, entry.item, item.text));
     } else if (entry.item.type === 'reasoning' && item.type === 'reasoning') {
       if (!entry.sawDelta) item.summary.forEach((text, i) => out.push(...this.reasoningDelta(item.id, i, text)));
+      // Codex reports the raw item (with encrypted_content) just after item/completed, by the same id.
+      if (this.options.encryptedReasoning) entry.awaitingRaw = true;
+      else out.push(...this.closeReasoning(entry, entry.item));
+    }
+    return out;
+  }
+
+  /** Raw items matter only for encrypted reasoning: attach it to the held item of the same id and close that. */
+  private rawItem(raw: ResponseItem): ResponseStreamEvent[] {
+    const entry = raw.type === 'reasoning' && raw.id ? this.open.get(raw.id) : undefined;
+    if (entry && raw.type === 'reasoning' && raw.encrypted_content) this.encrypted[entry.item.id] = raw.encrypted_content;
+    if (entry?.awaitingRaw && entry.item.type === 'reasoning' && raw.type === 'reasoning') {
+      if (raw.encrypted_content) entry.item.encrypted_content = raw.encrypted_content;
+      entry.awaitingRaw = false;
+      return this.closeReasoning(entry, entry.item);
+    }
+    return this.releaseHeld();
+  }
+
+  /** Closes held reasoning items whose raw item never came (resumed and forked threads get no raw events). */
+  private releaseHeld(): ResponseStreamEvent[] {
+    const out: ResponseStreamEvent[] = [];
+    for (const entry of this.open.values()) {
+      if (!entry.awaitingRaw || entry.item.type !== 'reasoning') continue;
+      entry.awaitingRaw = false;
       out.push(...this.closeReasoning(entry, entry.item));
     }
     return out;
@@ -141,7 +189,7 @@ export class ResponseEventMapper {
   private closeMessage(entry: OpenItem, item: MessageItem, finalText?: string): ResponseStreamEvent[] {
     entry.done = true;
     const text = finalText ?? entry.parts[0] ?? '';
-    const part = { type: 'output_text' as const, text, annotations: [] };
+    const part = { type: 'output_text' as const, text, annotations: [], logprobs: [] };
     item.content = [part];
     item.status = 'completed';
     const base = { item_id: item.id, output_index: entry.index, content_index: 0 };
@@ -169,7 +217,8 @@ export class ResponseEventMapper {
     const out = this.ensureCreated();
     for (const entry of this.open.values()) {
       if (entry.done) continue;
-      out.push(...(entry.item.type === 'message' ? this.closeMessage(entry, entry.item) : this.closeReasoning(entry, entry.item)));
+      if (entry.item.type === 'message') out.push(...this.closeMessage(entry, entry.item));
+      else if (entry.item.type === 'reasoning') out.push(...this.closeReasoning(entry, entry.item));
     }
     Object.assign(this.response, {
       status: 'completed',

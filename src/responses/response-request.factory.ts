@@ -5,7 +5,10 @@ import { SandboxPolicyService, TurnPolicy } from '../codex/sandbox-policy.servic
 import { toTurnSpec } from '../codex/turn-spec.factory';
 import type { TurnSpec } from '../codex/turn-spec.types';
 import { applyOutputFormat } from '../openai/output-format';
-import { assertNoForcedToolCall } from '../openai/tool-choice';
+import { parseResponseTools } from '../openai/client-tool.parser';
+import { parseToolChoice, toolTurn, type ToolTurn } from '../openai/client-tools.factory';
+import { checkToolPairs, withCodexName, withCodexNames } from '../openai/tool-history';
+import { openCallsOf } from './response-tool-items';
 import { ModelsService } from '../models/models.service';
 import { CreateResponseDto, IGNORED_RESPONSE_PARAMS } from './dto/create-response.dto';
 import { toResponseTurn } from './response-input.mapper';
@@ -16,6 +19,12 @@ import { appConfig, AppConfig } from '../config/app.config';
 import { ImageInputService } from '../images/image-input.service';
 import type { ImageScope } from '../images/image-scope';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
+import { jsonBytes, recordTooLarge } from './store/record-size';
+import { codexConfig, CodexConfig } from '../config/codex.config';
+import { resolveItemReferences } from './response-item-references';
+
+/** The one `include` value the gateway acts on; others are accepted and listed as ignored. */
+const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
 
 /** A request that passed every check that can fail with 4xx, ready to run. */
 export interface PreparedResponse {
@@ -30,7 +39,15 @@ export interface PreparedResponse {
   images: ImageScope;
   /** Conversation items this request adds, stored to rebuild the conversation later. */
   items: JsonValue[];
+  /** The input items with ids, stored for `input_items` and `item_reference`. */
+  inputItems: JsonValue[];
+  /** `include: ["reasoning.encrypted_content"]`. */
+  encryptedReasoning: boolean;
   ignoredParams: string[];
+  /** The client's tools, when the request has tools or tool history. */
+  tools: ToolTurn | null;
+  /** Names of the client's custom (freeform) tools, whose calls are `custom_tool_call` items. */
+  customTools: Set<string>;
 }
 
 /** Turns a validated `CreateResponseDto` into a {@link PreparedResponse}. */
@@ -38,6 +55,7 @@ export interface PreparedResponse {
 export class ResponseRequestFactory {
   constructor(
     @Inject(appConfig.KEY) private readonly app: AppConfig,
+    @Inject(codexConfig.KEY) private readonly codex: CodexConfig,
     @Inject(RESPONSE_STORE) private readonly store: ResponseStore,
     private readonly models: ModelsService,
     private readonly policy: SandboxPolicyService,
@@ -50,7 +68,8 @@ export class ResponseRequestFactory {
    */
   async prepare(dto: CreateResponseDto, owner: string | null, client: AbortSignal): Promise<PreparedResponse> {
     if (dto.background) throw invalidRequest('Background responses are not supported.', 'background', 'unsupported_value');
-    assertNoForcedToolCall(dto.tool_choice);
+    const offered = parseResponseTools(dto.tools);
+    const choice = parseToolChoice(dto.tool_choice, offered.tools);
     const resolved = this.models.resolve(dto.model ?? this.models.defaultModelId());
     const policy = this.policy.resolve({
       xCodex: dto.x_codex,
@@ -58,25 +77,50 @@ export class ResponseRequestFactory {
       aliasEffort: resolved.aliasEffort,
       supportedEfforts: resolved.supportedEfforts,
     });
-    const turn = toResponseTurn(dto.input);
+    const store = dto.store ?? true;
+    const base = responseBase(dto, resolved.requested, policy.effort, store);
+    const turn = toResponseTurn(await resolveItemReferences(dto.input, owner, (id) => this.store.get(id)), base.id);
     checkRequestLimits({ ...turn.size, textChars: turn.size.textChars + (dto.instructions?.length ?? 0) }, this.app.limits);
     const previous = dto.previous_response_id ? await this.store.get(dto.previous_response_id) : null;
     if (dto.previous_response_id && (!previous || previous.owner !== owner)) {
       throw new OpenAIHttpException(400, `Previous response with id '${dto.previous_response_id}' not found.`, 'invalid_request_error', 'previous_response_id', 'previous_response_not_found');
     }
+    // Outputs sent after previous_response_id answer the calls that response left open.
+    checkToolPairs([...openCallsOf(previous?.items ?? [], 'previous_response_id'), ...turn.toolRefs], 'input');
     const { instructions, outputSchema } = applyOutputFormat(dto.text?.format, dto.instructions ?? null, 'text.format.schema');
-    const store = dto.store ?? true;
-    const { history, input, scope } = await this.images.resolveTurn(turn, client);
+    const model = resolved.model.model;
+    const hasToolHistory = turn.toolRefs.some((r) => r.kind !== 'message') || previous?.toolThread === true;
+    const tools = toolTurn({ tools: offered.tools, choice, parallel: dto.parallel_tool_calls, instructions, model, hasToolHistory });
+    const items = tools ? turn.items.map((item) => withCodexName(item, tools.codexName)) : turn.items;
+    // Refused before the turn when the input alone would not fit; the stored record is checked again.
+    const inputBytes = store ? jsonBytes({ items, inputItems: turn.inputItems, instructions }) : 0;
+    if (inputBytes > this.codex.responsesMaxRecordBytes) throw recordTooLarge(inputBytes, this.codex.responsesMaxRecordBytes, 'input');
+    const named = tools ? { ...turn, history: withCodexNames(turn.history, tools.codexName) } : turn;
+    const { history, input, scope } = await this.images.resolveTurn(named, client);
     return {
-      base: responseBase(dto, resolved.requested, policy.effort, store),
-      spec: toTurnSpec(resolved.model.model, policy, { developerInstructions: instructions, history, input, outputSchema, thread: { kind: 'new', ephemeral: !store } }),
+      base,
+      spec: toTurnSpec(model, policy, {
+        developerInstructions: tools ? tools.instructions : instructions,
+        history,
+        input,
+        outputSchema,
+        thread: { kind: 'new', ephemeral: !store },
+        tools: tools?.tools ?? null,
+      }),
       policy,
       previous,
       owner,
       store,
       images: scope,
-      items: turn.items,
-      ignoredParams: IGNORED_RESPONSE_PARAMS.filter((k) => dto[k] !== undefined),
+      items,
+      inputItems: turn.inputItems,
+      encryptedReasoning: dto.include?.includes(ENCRYPTED_REASONING) ?? false,
+      ignoredParams: [
+        ...IGNORED_RESPONSE_PARAMS.filter((k) => dto[k] !== undefined && (k !== 'include' || dto.include?.some((v) => v !== ENCRYPTED_REASONING))),
+        ...offered.ignored,
+      ],
+      tools,
+      customTools: new Set(offered.tools.filter((t) => t.kind === 'custom').map((t) => t.name)),
     };
   }
 }

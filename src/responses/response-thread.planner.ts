@@ -25,9 +25,10 @@ export class ResponseThreadPlanner {
     private readonly idle: IdleThreadsService,
   ) {}
 
-  async plan(previous: StoredResponse | null, instructions: string | null, store: boolean, signal: AbortSignal): Promise<ThreadPlan> {
+  async plan(previous: StoredResponse | null, instructions: string | null, store: boolean, signal: AbortSignal, tools = false): Promise<ThreadPlan> {
     if (!previous) return { thread: { kind: 'new', ephemeral: !store }, history: [] };
-    if (previous.threadInstructions !== instructions) {
+    // Client-tool turns run on throwaway threads with the client's tools fixed at start: rebuild.
+    if (previous.threadInstructions !== instructions || tools || previous.toolThread === true) {
       return { thread: { kind: 'new', ephemeral: !store }, history: await this.conversation(previous) };
     }
     const lease = await this.locks.acquire(previous.threadId, signal);

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { apiKeyNameOf } from '../common/auth/api-key.types';
 import { clientSignal } from '../common/http/client-signal';
@@ -7,6 +7,7 @@ import { untilClosed } from '../common/http/until-closed';
 import { CreateResponseDto } from './dto/create-response.dto';
 import { ResponsesService } from './responses.service';
 import type { ResponseObject } from './responses.types';
+import type { InputItemsPage } from './response-input-items.page';
 
 @Controller('responses')
 export class ResponsesController {
@@ -25,6 +26,11 @@ export class ResponsesController {
   @Get(':id')
   retrieve(@Param('id') id: string, @Req() req: Request): Promise<ResponseObject> {
     return this.responses.retrieve(id, apiKeyNameOf(req));
+  }
+
+  @Get(':id/input_items')
+  inputItems(@Param('id') id: string, @Query() query: Record<string, unknown>, @Req() req: Request): Promise<InputItemsPage> {
+    return this.responses.inputItems(id, apiKeyNameOf(req), query);
   }
 
   @Delete(':id')

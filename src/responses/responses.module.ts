@@ -4,6 +4,8 @@ import { ImagesModule } from '../images/images.module';
 import { ModelsModule } from '../models/models.module';
 import { FileResponseStore } from './store/file-response.store';
 import { RESPONSE_STORE } from './store/response-store';
+import { SizeCappedResponseStore } from './store/record-size';
+import { codexConfig, CodexConfig } from '../config/codex.config';
 import { ResponseRequestFactory } from './response-request.factory';
 import { ResponseThreadPlanner } from './response-thread.planner';
 import { ResponsesController } from './responses.controller';
@@ -17,7 +19,12 @@ import { ResponsesService } from './responses.service';
     ResponseRequestFactory,
     ResponseThreadPlanner,
     FileResponseStore,
-    { provide: RESPONSE_STORE, useExisting: FileResponseStore },
+    // Every store sits behind the same size cap.
+    {
+      provide: RESPONSE_STORE,
+      useFactory: (store: FileResponseStore, config: CodexConfig) => new SizeCappedResponseStore(store, config.responsesMaxRecordBytes),
+      inject: [FileResponseStore, codexConfig.KEY],
+    },
   ],
 })
 export class ResponsesModule {}

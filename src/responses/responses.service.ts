@@ -9,9 +9,14 @@ import { CodexEngineService } from '../codex/codex-engine.service';
 import type { CodexEvent } from '../codex/codex-event.types';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
 import { ResponseEventMapper } from './response-event.mapper';
+import { errorEvent } from './response-error.event';
+import { inputItemsPage, type InputItemsPage } from './response-input-items.page';
+import { storedInputItemsOf } from './store/stored-input-items';
 import { ResponseThreadPlanner } from './response-thread.planner';
 import { PreparedResponse, ResponseRequestFactory } from './response-request.factory';
 import type { ResponseObject, ResponseStreamEvent } from './responses.types';
+import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
+import { storedToolCall } from './response-tool-output';
 
 @Injectable()
 export class ResponsesService {
@@ -26,7 +31,7 @@ export class ResponsesService {
   ) {}
 
   streamTo(res: Response, prepared: PreparedResponse): void {
-    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning);
+    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning, { encryptedReasoning: prepared.encryptedReasoning, customTools: prepared.customTools });
     const frames = this.events(prepared, mapper).pipe(
       catchError((err: unknown) => {
         // Before anything was sent the status code can still tell; afterwards OpenAI's way is response.failed.
@@ -40,12 +45,12 @@ export class ResponsesService {
     writeSse(res, frames, {
       done: false,
       keepaliveMs: this.app.sseKeepaliveMs,
-      errorFrame: ({ error }) => ({ event: 'error', data: { type: 'error', code: error.code, message: error.message, param: error.param, sequence_number: 0 } }),
+      errorFrame: ({ error }) => ({ event: 'error', data: errorEvent(error) }),
     });
   }
 
   complete(prepared: PreparedResponse): Observable<ResponseObject> {
-    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning);
+    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning, { encryptedReasoning: prepared.encryptedReasoning, customTools: prepared.customTools });
     return new Observable<ResponseObject>((subscriber) =>
       this.events(prepared, mapper).subscribe({
         error: (err: unknown) => subscriber.error(err),
@@ -59,6 +64,10 @@ export class ResponsesService {
 
   async retrieve(id: string, owner: string | null): Promise<ResponseObject> {
     return (await this.owned(id, owner)).response;
+  }
+
+  async inputItems(id: string, owner: string | null, query: Record<string, unknown>): Promise<InputItemsPage> {
+    return inputItemsPage(storedInputItemsOf(await this.owned(id, owner)), query);
   }
 
   async remove(id: string, owner: string | null): Promise<{ id: string; object: 'response.deleted'; deleted: true }> {
@@ -81,8 +90,9 @@ export class ResponsesService {
       concatMap((event: CodexEvent) => {
         if (event.type === 'started') ids = { threadId: event.threadId, turnId: event.turnId };
         const out = mapper.map(event);
-        if (event.type !== 'completed' || !prepared.store || !ids) return of(...out);
-        return from(this.save(prepared, mapper.response, ids)).pipe(concatMap(() => of(...out)));
+        const ended = event.type === 'completed' || event.type === 'tool_calls';
+        if (!ended || !prepared.store || !ids) return of(...out);
+        return from(this.save(prepared, mapper, ids)).pipe(concatMap(() => of(...out)));
       }),
     );
   }
@@ -92,7 +102,7 @@ export class ResponsesService {
       const abort = new AbortController();
       let inner: { unsubscribe(): void } | null = null;
       this.planner
-        .plan(prepared.previous, prepared.spec.developerInstructions, prepared.store, abort.signal)
+        .plan(prepared.previous, prepared.spec.developerInstructions, prepared.store, abort.signal, prepared.tools !== null)
         .then((plan) => {
           if (abort.signal.aborted) {
             if (plan.thread.kind !== 'new') plan.thread.lease();
@@ -111,10 +121,12 @@ export class ResponsesService {
     }).pipe(finalize(() => void prepared.images.dispose()));
   }
 
-  private async save(prepared: PreparedResponse, response: ResponseObject, ids: { threadId: string; turnId: string }): Promise<void> {
-    const outputs = response.output.flatMap((item) =>
-      item.type === 'message' ? [{ type: 'message', role: 'assistant', content: item.content.map((c) => ({ type: 'output_text', text: c.text })) }] : [],
-    );
+  private async save(prepared: PreparedResponse, mapper: ResponseEventMapper, ids: { threadId: string; turnId: string }): Promise<void> {
+    const response = mapper.response;
+    const outputs = response.output.flatMap((item): JsonValue[] => {
+      if (item.type === 'message') return [{ type: 'message', role: 'assistant', content: item.content.map((c) => ({ type: 'output_text', text: c.text })) }];
+      return prepared.tools ? storedToolCall(item, prepared.tools.codexName) : [];
+    });
     await this.store.put({
       id: response.id,
       threadId: ids.threadId,
@@ -124,7 +136,10 @@ export class ResponsesService {
       previousResponseId: prepared.previous?.id ?? null,
       threadInstructions: prepared.spec.developerInstructions,
       items: [...prepared.items, ...outputs],
+      inputItems: prepared.inputItems,
+      encryptedReasoning: mapper.encrypted,
       response: structuredClone({ ...response, status: 'completed' }),
+      ...(prepared.tools ? { toolThread: true } : {}),
     });
   }
 }

@@ -18,6 +18,26 @@ export type Case = [string, unknown, Refusal];
 
 export const bad = (param: string | null, code?: string | null): Refusal => ({ status: 400, type: 'invalid_request_error', param, code });
 
+/** A lone UTF-16 surrogate: valid in a JS string and in JSON, but Codex drops a line that holds one. */
+export const LONE = '\ud800';
+export const illFormed = (param: string | null): Refusal => bad(param, 'invalid_text');
+
+/** Ill-formed text in every place that reaches Codex: chat request, responses request. */
+export const illFormedChat: Case[] = [
+  ['a lone surrogate in message text', chat({ messages: [user(`hi ${LONE}`)] }), illFormed('messages[0].content')],
+  ['a lone low surrogate in a text part', chat({ messages: [user([{ type: 'text', text: 'a\udc00' }])] }), illFormed('messages[0].content[0].text')],
+  ['a lone surrogate in a system message', chat({ messages: [{ role: 'system', content: LONE }, user()] }), illFormed('messages[0].content')],
+  ['a lone surrogate in a JSON-schema key', chat({ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object', properties: { [LONE]: { type: 'string' } } } } } }), illFormed('response_format.json_schema.schema.properties')],
+  ['a lone surrogate in x_codex.reasoning_effort', chat({ x_codex: { reasoning_effort: LONE } }), illFormed('x_codex.reasoning_effort')],
+  ['a lone surrogate in x_codex.sandbox', chat({ x_codex: { sandbox: `read-only${LONE}` } }), illFormed('x_codex.sandbox')],
+];
+export const illFormedResponses: Case[] = [
+  ['a lone surrogate in input', { model: TEST_MODELS.full, input: `hi ${LONE}` }, illFormed('input')],
+  ['a lone surrogate in an input item', { model: TEST_MODELS.full, input: [{ role: 'user', content: [{ type: 'input_text', text: LONE }] }] }, illFormed('input[0].content[0].text')],
+  ['a lone surrogate in instructions', { model: TEST_MODELS.full, input: 'hi', instructions: `be ${LONE}` }, illFormed('instructions')],
+  ['a lone surrogate in a text.format schema key', { model: TEST_MODELS.full, input: 'hi', text: { format: { type: 'json_schema', name: 'x', schema: { type: 'object', properties: { [LONE]: {} } } } } }, illFormed('text.format.schema.properties')],
+];
+
 /**
  * Sends `body` and asserts the refusal: status, OpenAI error shape, type/param/code, and that no
  * Codex turn reached the provider.

@@ -56,22 +56,40 @@ export function makeCodexHome(providerBaseUrl: string): { home: string; workdir:
     models: [entry(TEST_MODELS.full, ['low', 'medium', 'high', 'xhigh'], 1), entry(TEST_MODELS.mini, ['low', 'medium'], 2)],
   };
   writeFileSync(join(home, 'catalog.json'), JSON.stringify(catalog));
+  writeProviderConfig(home, { id: 'fake', baseUrl: providerBaseUrl, model: TEST_MODELS.full, idleTimeoutMs: 10_000 });
+  return { home, workdir };
+}
+
+export interface ProviderConfig {
+  id: string;
+  baseUrl: string;
+  model: string;
+  idleTimeoutMs: number;
+  /** Environment variable whose value Codex sends as `Authorization: Bearer …`. */
+  envKey?: string;
+  /** More lines, after the provider table (further tables). */
+  extra?: string[];
+}
+
+/** A config.toml whose one provider speaks Responses at `baseUrl`, with retries off so failures surface at once. */
+export function writeProviderConfig(home: string, p: ProviderConfig): void {
   writeFileSync(
     join(home, 'config.toml'),
     [
-      `model = "${TEST_MODELS.full}"`,
-      'model_provider = "fake"',
+      `model = "${p.model}"`,
+      `model_provider = "${p.id}"`,
       `model_catalog_json = "${join(home, 'catalog.json')}"`,
       '',
-      '[model_providers.fake]',
-      'name = "fake"',
-      `base_url = "${providerBaseUrl}"`,
+      `[model_providers.${p.id}]`,
+      `name = "${p.id}"`,
+      `base_url = "${p.baseUrl}"`,
+      ...(p.envKey ? [`env_key = "${p.envKey}"`] : []),
       'wire_api = "responses"',
       'request_max_retries = 0',
       'stream_max_retries = 0',
-      'stream_idle_timeout_ms = 10000',
+      `stream_idle_timeout_ms = ${p.idleTimeoutMs}`,
       '',
+      ...(p.extra ?? []),
     ].join('\n'),
   );
-  return { home, workdir };
 }

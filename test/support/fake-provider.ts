@@ -5,7 +5,7 @@ import { answerWithTools, offeredTools } from './fake-tools';
 /**
  * A fake OpenAI Responses API provider on 127.0.0.1 for Codex to talk to. The scenario is picked
  * by a `SCENARIO=<name>` keyword in the last user message:
- * text (default), reasoning, slow, hang, stall (two deltas, then silence), e400, e400text (a non-JSON
+ * text (default), reasoning (a summary and `encrypted_content`, see encryptedReasoningFor), slow, hang, stall (two deltas, then silence), e400, e400text (a non-JSON
  * body naming a server path), e429, e500, failed, midfail, long, minimal (one whole message, no
  * deltas, no usage), pause (2.5 s of silence before anything, then deltas paced like slow),
  * tools (client tool calls, see fake-tools.ts).
@@ -30,12 +30,20 @@ export interface ProviderRequestBody {
 export interface ProviderItem {
   type?: string;
   role?: string;
-  content?: { type?: string; text?: string; image_url?: string }[];
+  content?: { type?: string; text?: string; image_url?: string }[] | null;
+  /** Reasoning items: the summary and the opaque content the provider issued. */
+  summary?: { type?: string; text?: string }[];
+  encrypted_content?: string | null;
+  /** Tool items: function_call and function_call_output. */
   name?: string;
   call_id?: string;
   arguments?: string;
   output?: unknown;
-  encrypted_content?: string | null;
+}
+
+/** The opaque reasoning the `reasoning` scenario issues for a prompt; a later request can show it came back intact. */
+export function encryptedReasoningFor(prompt: string): string {
+  return `enc_${Buffer.from(prompt, 'utf8').toString('base64')}`;
 }
 
 export const DEFAULT_TEXT = 'Hello from the fake model.';
@@ -66,6 +74,11 @@ export class FakeProvider {
   /** The names of the tools a recorded request offered the model (namespaced ones as ns/name). */
   static toolNames(body: ProviderRequestBody): string[] {
     return offeredTools(body).map((t) => t.name);
+  }
+
+  /** The reasoning items a recorded request sent back (what Codex put in the model's input). */
+  static reasoningItems(body: ProviderRequestBody): ProviderItem[] {
+    return (body.input ?? []).filter((i) => i.type === 'reasoning');
   }
 
   /** The texts of every message of `role` in a recorded request, in order. */
@@ -127,9 +140,11 @@ export class FakeProvider {
     if (scenario === 'reasoning') {
       reasoningTokens = 3;
       const summary = 'Thinking about the greeting carefully.';
+      const users = FakeProvider.texts(body, 'user');
+      const encrypted_content = encryptedReasoningFor(users[users.length - 1] ?? '');
       send(res, { type: 'response.output_item.added', item: { type: 'reasoning', id: 'rs_1', summary: [] } });
       for (const d of chunks(summary, 6)) send(res, { type: 'response.reasoning_summary_text.delta', item_id: 'rs_1', summary_index: 0, delta: d });
-      send(res, { type: 'response.output_item.done', item: { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: summary }] } });
+      send(res, { type: 'response.output_item.done', item: { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: summary }], encrypted_content } });
     }
     const text = scenario === 'long' ? 'word '.repeat(400).trim() : scenario === 'reasoning' ? 'Reasoned answer.' : DEFAULT_TEXT;
     const msg = `msg_${Math.random().toString(36).slice(2)}`;

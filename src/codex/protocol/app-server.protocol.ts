@@ -10,6 +10,7 @@ import type { ServerNotification } from './generated/ServerNotification';
 import type { ModelListResponse } from './generated/v2/ModelListResponse';
 import type { ThreadForkResponse } from './generated/v2/ThreadForkResponse';
 import type { ThreadInjectItemsResponse } from './generated/v2/ThreadInjectItemsResponse';
+import type { ThreadLoadedListResponse } from './generated/v2/ThreadLoadedListResponse';
 import type { ThreadResumeResponse } from './generated/v2/ThreadResumeResponse';
 import type { ThreadStartResponse } from './generated/v2/ThreadStartResponse';
 import type { ThreadUnsubscribeResponse } from './generated/v2/ThreadUnsubscribeResponse';
@@ -28,6 +29,8 @@ export interface ResultByMethod {
   'turn/start': TurnStartResponse;
   'turn/interrupt': TurnInterruptResponse;
   'account/read': GetAccountResponse;
+  /** In-memory only: the watchdog's liveness probe. */
+  'thread/loaded/list': ThreadLoadedListResponse;
 }
 
 export type Method = keyof ResultByMethod;

@@ -11,6 +11,8 @@ export interface ClientToolsSpec {
   clientNames: Record<string, string>;
   /** Hash of what a thread fixes for its life: instructions, offered tools, tool_choice emulation, model. */
   key: string;
+  /** Hash of the offered tools alone: threads started with them are interchangeable (spare threads). */
+  threadKey: string;
 }
 
 /** One call of a client tool by the model, as the client must see it. */

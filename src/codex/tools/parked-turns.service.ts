@@ -17,7 +17,7 @@ export interface ParkedEntry {
 
 /**
  * Turns parked on client tool calls, by call id. A parked turn holds no concurrency slot, but it
- * does hold a Codex thread (about 1.4 MB), so there is a TTL (CODEX_TOOL_PARK_SECONDS) and a cap
+ * does hold a Codex thread (about 1 MB, benchmarks.md), so there is a TTL (CODEX_TOOL_PARK_SECONDS) and a cap
  * per process (CODEX_MAX_PARKED_TURNS, oldest evicted first); shutdown interrupts them all.
  * Correctness never depends on this map: a follow-up that finds nothing here is rebuilt.
  */

@@ -28,9 +28,24 @@ export function parseKeysFile(text: string): KeyEntry[] {
     if (!line) continue;
     const [hex, name] = line.split(/\s+/, 2);
     if (!hex || !/^[0-9a-fA-F]{64}$/.test(hex)) throw new Error(`PROXY_API_KEYS_FILE line ${i + 1}: expected a SHA-256 hex digest`);
-    entries.push({ name: name ?? `key-${i + 1}`, hash: Buffer.from(hex, 'hex') });
+    // `key-<n>` belongs to PROXY_API_KEY; an unnamed file entry is named by its line, apart from those.
+    entries.push({ name: name ?? `file-key-${i + 1}`, hash: Buffer.from(hex, 'hex') });
   }
   return entries;
+}
+
+/**
+ * A key's name owns its stored responses and its rate-limit budget, so two keys with one name
+ * would share both: refuse to start instead.
+ */
+export function assertUniqueNames(keys: readonly KeyEntry[]): void {
+  const seen = new Set<string>();
+  const dupes = new Set<string>();
+  for (const { name } of keys) (seen.has(name) ? dupes : seen).add(name);
+  if (dupes.size === 0) return;
+  throw new Error(
+    `API key names must be unique across PROXY_API_KEY (named key-1, key-2, …) and PROXY_API_KEYS_FILE; duplicated: ${[...dupes].join(', ')}. Rename the keys-file entries.`,
+  );
 }
 
 function unauthorized(message: string): OpenAIHttpException {
@@ -56,6 +71,7 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit {
       if (fromFile.length === 0) throw new Error(`PROXY_API_KEYS_FILE ${this.config.apiKeysFile} holds no keys.`);
       this.keys.push(...fromFile);
     }
+    assertUniqueNames(this.keys);
     if (this.keys.length === 0) {
       this.logger.warn('No PROXY_API_KEY set: the API is open to anyone who can reach it.');
     }

@@ -29,6 +29,8 @@ function fromCodexError(err: CodexError): OpenAIErrorResponse {
       return response(503, 'The Codex engine is not ready; retry shortly.', 'server_error', 'engine_unavailable', null, retry);
     case CodexErrorCode.EngineDied:
       return response(502, 'The Codex engine stopped while handling the request.', 'server_error', 'engine_error');
+    case CodexErrorCode.EngineUnresponsive:
+      return response(502, 'The Codex engine stopped answering and was restarted; retry the request.', 'server_error', 'engine_unresponsive');
     case CodexErrorCode.Timeout:
       return response(504, err.message, 'server_error', 'timeout');
     case CodexErrorCode.Interrupted:

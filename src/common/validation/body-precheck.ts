@@ -1,7 +1,14 @@
 import { invalidRequest } from '../errors/openai-error';
+import { findIllFormedText } from './ill-formed-text';
 
 /** Deeper than any real request (JSON schemas included); deep enough nesting overflows the validator's stack. */
 export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Keys that class-transformer drops without a word when it builds the x_codex DTO, so OnlyKeys
+ * never sees them: refused here, on the raw body, like any other unknown x_codex field.
+ */
+const RESERVED_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 /** Top-level arrays whose items get validated one by one: chat `messages`, responses `input`. */
 const ITEM_ARRAYS = ['messages', 'input'];
@@ -30,6 +37,14 @@ export function precheckBody(body: unknown, maxItems: number): void {
   if (depthExceeds(body, MAX_JSON_DEPTH)) {
     throw invalidRequest(`The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`, null, 'nesting_too_deep');
   }
+  const illFormed = findIllFormedText(body);
+  if (illFormed) {
+    // Codex drops a JSON-RPC line holding a lone surrogate without answering (see well-formed.ts).
+    throw invalidRequest('The request holds text that is not valid Unicode (a lone UTF-16 surrogate).', illFormed.param, 'invalid_text');
+  }
+  const xCodex: unknown = (body as Record<string, unknown>).x_codex;
+  const reserved = typeof xCodex === 'object' && xCodex !== null ? RESERVED_KEYS.find((k) => Object.hasOwn(xCodex, k)) : undefined;
+  if (reserved) throw invalidRequest(`Invalid value for 'x_codex': unknown field '${reserved}'.`, 'x_codex', 'unknown_field');
   for (const key of ITEM_ARRAYS) {
     const value: unknown = (body as Record<string, unknown>)[key];
     if (Array.isArray(value) && value.length > maxItems) {

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { OnlyKeys } from '../../common/validation/only-keys.validator';
 import { X_CODEX_KEYS, XCodexDto } from '../../codex/x-codex.dto';
 import { IsResponseInput } from './is-response-input.validator';
@@ -12,19 +12,20 @@ export class ReasoningDto {
 export class TextFormatDto {
   @IsIn(['text', 'json_object', 'json_schema']) type!: 'text' | 'json_object' | 'json_schema';
   @IsOptional() @IsString() name?: string;
+  @IsOptional() @IsString() description?: string;
   @IsOptional() @IsObject() schema?: Record<string, unknown>;
   @IsOptional() @IsBoolean() strict?: boolean;
 }
 
 export class TextDto {
   @IsOptional() @ValidateNested() @Type(() => TextFormatDto) format?: TextFormatDto;
-  @IsOptional() @IsString() verbosity?: string;
+  @IsOptional() @IsIn(['low', 'medium', 'high']) verbosity?: string;
 }
 
 /** Accepted, type-checked, then ignored (listed in the X-Gateway-Ignored-Params header). */
 export const IGNORED_RESPONSE_PARAMS = [
-  'temperature', 'top_p', 'max_output_tokens', 'user', 'metadata', 'truncation', 'parallel_tool_calls', 'include', 'service_tier',
-  'prompt_cache_key', 'tools', 'tool_choice',
+  'temperature', 'top_p', 'max_output_tokens', 'user', 'metadata', 'truncation', 'include', 'service_tier',
+  'prompt_cache_key', 'presence_penalty', 'frequency_penalty', 'top_logprobs', 'max_tool_calls', 'safety_identifier',
 ] as const;
 
 export class CreateResponseDto {
@@ -47,9 +48,15 @@ export class CreateResponseDto {
   @IsOptional() @IsObject() metadata?: Record<string, string>;
   @IsOptional() @IsIn(['auto', 'disabled']) truncation?: string;
   @IsOptional() @IsBoolean() parallel_tool_calls?: boolean;
-  @IsOptional() include?: unknown;
+  @IsOptional() @IsArray() @IsString({ each: true }) include?: string[];
   @IsOptional() @IsString() service_tier?: string;
   @IsOptional() @IsString() prompt_cache_key?: string;
+  @IsOptional() @IsNumber() @Min(-2) @Max(2) presence_penalty?: number;
+  @IsOptional() @IsNumber() @Min(-2) @Max(2) frequency_penalty?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(20) top_logprobs?: number;
+  @IsOptional() @IsInt() @Min(1) max_tool_calls?: number;
+  @IsOptional() @IsString() @MaxLength(64) safety_identifier?: string;
+  /** Checked by client-tool.parser.ts (function and custom tools; hosted tools are ignored). */
   @IsOptional() tools?: unknown;
   @IsOptional() tool_choice?: unknown;
 }

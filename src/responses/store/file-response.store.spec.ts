@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CodexConfig } from '../../config/codex.config';
@@ -40,15 +40,61 @@ describe('FileResponseStore', () => {
     expect(await b.latestOnThread('t1')).toBe('resp_2');
   });
 
-  it('drops expired responses and compacts the log at boot', async () => {
+  it('drops expired responses at boot, and a compaction drops them from the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'store-'));
     const a = await open(dir, 1);
     await a.put(record('resp_old', 't1', 1));
     await a.put(record('resp_new', 't2'));
     expect(await a.get('resp_old')).toBeNull();
-    await open(dir, 1);
+    const b = await open(dir, 1);
+    expect(b.stats.records).toBe(1);
+    await b.compact();
     const lines = readFileSync(join(dir, 'responses.jsonl'), 'utf8').trim().split('\n');
     expect(lines.some((l) => l.includes('"resp_new"'))).toBe(true);
     expect(lines.some((l) => l.includes('"op":"put"') && l.includes('"resp_old"'))).toBe(false);
+    expect((await b.get('resp_new'))?.turnId).toBe('turn-resp_new');
+  });
+
+  it('compacts while serving: reads during the rewrite and deletes made meanwhile stay right', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-'));
+    const a = await open(dir);
+    for (let i = 0; i < 200; i++) await a.put(record(`resp_${i}`, `t${i % 7}`));
+    for (let i = 0; i < 150; i++) await a.delete(`resp_${i}`);
+    const before = a.stats.fileBytes;
+    const compaction = a.compact();
+    const reads = Promise.all(Array.from({ length: 50 }, (_, i) => a.get(`resp_${150 + i}`)));
+    const deleted = a.delete('resp_199');
+    await Promise.all([compaction, deleted]);
+    expect((await reads).slice(0, 49).map((r) => r?.id)).toEqual(Array.from({ length: 49 }, (_, i) => `resp_${150 + i}`));
+    expect(a.stats.fileBytes).toBeLessThan(before / 2);
+    expect(await a.get('resp_199')).toBeNull();
+    expect((await a.get('resp_150'))?.id).toBe('resp_150');
+    await a.put(record('resp_after', 't1'));
+    const b = await open(dir);
+    expect(b.stats.records).toBe(50);
+    expect(await b.get('resp_199')).toBeNull();
+    expect((await b.get('resp_after'))?.id).toBe('resp_after');
+    expect(await b.latestOnThread('t1')).toBe('resp_after');
+  });
+
+  it('refuses to start on a store it cannot read, or one with no readable line, instead of starting empty', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-'));
+    mkdirSync(join(dir, 'responses.jsonl'));
+    await expect(open(dir)).rejects.toThrow(/response store .*responses\.jsonl cannot be read.*does not start with an empty store/);
+    const garbage = mkdtempSync(join(tmpdir(), 'store-'));
+    writeFileSync(join(garbage, 'responses.jsonl'), '\u0000\u0001 not json\n{broken\n');
+    await expect(open(garbage)).rejects.toThrow(/holds no readable record/);
+  });
+
+  it('repairs a torn last line, so the next append is not swallowed by it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-'));
+    const a = await open(dir);
+    await a.put(record('resp_1', 't1'));
+    appendFileSync(join(dir, 'responses.jsonl'), '{"op":"put","record":{"id":"resp_torn"');
+    const b = await open(dir);
+    await b.put(record('resp_2', 't1'));
+    const c = await open(dir);
+    expect((await c.get('resp_1'))?.id).toBe('resp_1');
+    expect((await c.get('resp_2'))?.id).toBe('resp_2');
   });
 });

@@ -15,7 +15,20 @@ export interface StoredResponse {
   threadInstructions: string | null;
   /** Conversation items this response added (its inputs, then its output messages). */
   items: JsonValue[];
+  /** The request's input items with their ids (`input_items`, `item_reference`); absent in older records. */
+  inputItems?: JsonValue[];
+  /**
+   * Encrypted content of the response's reasoning items, by item id, kept even when the client
+   * did not ask for it: an `item_reference` to one then gives the model the whole reasoning, as
+   * OpenAI does for stored items. Never served to clients unasked.
+   */
+  encryptedReasoning?: Record<string, string>;
   response: ResponseObject;
+  /**
+   * Produced by a client-tool turn, on a throwaway thread: a continuation rebuilds the
+   * conversation from `items` rather than resuming the thread.
+   */
+  toolThread?: boolean;
 }
 
 /**

@@ -1,0 +1,60 @@
+import { Subscriber } from 'rxjs';
+import type { AppServerConnection } from './app-server.connection';
+import type { CodexPoolService } from './codex-pool.service';
+import type { CodexEvent } from './codex-event.types';
+import { ConcurrencyLimiter } from './concurrency-limiter';
+import type { SpareThreadsService } from './spare-threads.service';
+import { ThreadLockService } from './thread-lock.service';
+import { ParkedTurnsService } from './tools/parked-turns.service';
+import { ToolCatalogService } from './tools/tool-catalog.service';
+import { TurnRun } from './turn-run';
+import type { IdleThreadsService } from './conversations/idle-threads.service';
+import type { TurnSpec } from './turn-spec.types';
+
+/** A connection that takes every call and answers none (what Codex does with a line it cannot parse). */
+function silentConnection(): AppServerConnection {
+  const conn = {
+    activeTurns: 0,
+    alive: true,
+    request: () => new Promise(() => undefined),
+    onExit: () => () => undefined,
+    subscribeThread: () => () => undefined,
+    unloadThread: () => Promise.resolve(),
+  };
+  return conn as unknown as AppServerConnection;
+}
+
+const spec: TurnSpec = {
+  model: 'm', effort: null, sandbox: 'read-only', networkAccess: false, developerInstructions: null,
+  history: [], input: [{ type: 'text', text: 'hi', text_elements: [] }], outputSchema: null, thread: { kind: 'new', ephemeral: true },
+};
+
+describe('TurnRun', () => {
+  it('gives its slot back when the request ends, even while Codex never answers', async () => {
+    const limiter = new ConcurrencyLimiter(1, 0, 1000);
+    const conn = silentConnection();
+    const deps = {
+      limiter,
+      pool: { acquire: () => conn } as unknown as CodexPoolService,
+      locks: new ThreadLockService(),
+      spares: { take: () => null, ephemeralThreadParams: () => ({}) } as unknown as SpareThreadsService,
+      parked: { drop: () => undefined } as unknown as ParkedTurnsService,
+      catalog: { path: Promise.resolve(null) } as unknown as ToolCatalogService,
+      idle: { keep: () => false } as unknown as IdleThreadsService,
+      cwd: '/tmp',
+      timeoutMs: 20,
+    };
+    const run = new TurnRun(spec, new Subscriber<CodexEvent>(), deps);
+    void run.start();
+    await new Promise((r) => setImmediate(r));
+    expect(limiter.active).toBe(1);
+    run.teardown();
+    expect(limiter.active).toBe(0);
+    // The next request gets the slot at once instead of a 429.
+    const release = await limiter.acquire();
+    release();
+    // Let the turn's own CODEX_TIMEOUT timer fire: after teardown it changes nothing.
+    await new Promise((r) => setTimeout(r, 40));
+    expect(limiter.active).toBe(0);
+  });
+});

@@ -1,0 +1,46 @@
+import { OpenAIHttpException } from '../../common/errors/openai-error';
+import type { ResponseStore, StoredResponse } from './response-store';
+
+/** What a stored record costs, as every store writes it: its JSON, in UTF-8 bytes. */
+export function jsonBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+}
+
+export function recordTooLarge(bytes: number, max: number, param: string | null): OpenAIHttpException {
+  return new OpenAIHttpException(
+    413,
+    `This response would be stored as ${bytes} bytes; this server stores at most ${max} bytes per response (RESPONSES_MAX_RECORD_BYTES). Send less input or set store: false.`,
+    'invalid_request_error',
+    param,
+    'record_too_large',
+  );
+}
+
+/**
+ * The size cap in front of whichever store is configured (file, Redis, …), so each enforces it
+ * the same way: one huge record would otherwise cost its size in every read of it.
+ */
+export class SizeCappedResponseStore implements ResponseStore {
+  constructor(
+    private readonly inner: ResponseStore,
+    private readonly maxBytes: number,
+  ) {}
+
+  get(id: string): Promise<StoredResponse | null> {
+    return this.inner.get(id);
+  }
+
+  put(record: StoredResponse): Promise<void> {
+    const bytes = jsonBytes(record);
+    if (bytes > this.maxBytes) return Promise.reject(recordTooLarge(bytes, this.maxBytes, null));
+    return this.inner.put(record);
+  }
+
+  delete(id: string): Promise<boolean> {
+    return this.inner.delete(id);
+  }
+
+  latestOnThread(threadId: string): Promise<string | null> {
+    return this.inner.latestOnThread(threadId);
+  }
+}
