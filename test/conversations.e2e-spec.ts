@@ -1,5 +1,7 @@
 import type OpenAI from 'openai';
 import { CodexEngineService } from '../src/codex/codex-engine.service';
+import { CodexPoolService } from '../src/codex/codex-pool.service';
+import { SpareThreadsService, STORED_SPARE } from '../src/codex/spare-threads.service';
 import { IdleThreadsService } from '../src/codex/conversations/idle-threads.service';
 import { makeCodexHome, TEST_MODELS } from './support/codex-home';
 import { FakeProvider, type RecordedRequest } from './support/fake-provider';
@@ -168,8 +170,17 @@ describe('stored Responses conversations on loaded threads', () => {
       }
       expect(new Set(keys).size).toBe(1);
       expect(gw.app.get(IdleThreadsService).reused.stored).toBe(4);
+      // A second conversation starts on a pre-started stored thread.
+      const conn = gw.app.get(CodexPoolService).acquire();
+      const spares = gw.app.get(SpareThreadsService).peek(conn, model, STORED_SPARE.key);
+      expect(spares.length).toBeGreaterThan(0);
+      const other = await gw.client().responses.create({ model, input: input('other conversation') });
+      expect(spares).toContain(last(gw).promptCacheKey);
       await gw.close();
       gw = await startGateway({ provider, home: dirs });
+      const o = await gw.client().responses.create({ model, input: input('other, after the restart'), previous_response_id: other.id });
+      expect(o.status).toBe('completed');
+      expect(FakeProvider.texts(last(gw).body, 'user').filter((t) => !t.startsWith('<'))).toEqual(['other conversation', 'other, after the restart']);
       const r = await gw.client().responses.create({ model, input: input('after the restart'), previous_response_id: previous });
       expect(r.status).toBe('completed');
       expect(last(gw).promptCacheKey).toBe(keys[0]);
