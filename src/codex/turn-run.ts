@@ -18,7 +18,7 @@ import { clientToolsThreadConfig } from './tools/tool-thread.config';
 import { inputItems } from './tools/conversation-key';
 import { toolCallAnswer } from './tools/tool-outputs';
 import { ToolSession } from './tools/tool-session';
-import { answeredKey } from './conversations/conversation-chain';
+import { answeredItems } from './conversations/conversation-chain';
 import { IdleThreadsService } from './conversations/idle-threads.service';
 
 export interface TurnRunDeps {
@@ -428,8 +428,7 @@ export class TurnRun {
     const target = this.spec.thread;
     const ephemeral = target.kind === 'loaded' || spec.tools || (target.kind === 'new' && target.ephemeral);
     if (!scope || !ephemeral || spec.input.some((i) => i.type !== 'text')) return false;
-    const key = answeredKey(scope, spec.history, spec.input, [...this.answer.values()].join('\n\n'));
-    const length = spec.history.length + (spec.input.length > 0 ? 2 : 1);
-    return this.deps.idle.keep(conn, threadId, { scope, key, length });
+    const items = answeredItems(spec.history, spec.input, [...this.answer.values()].join('\n\n'));
+    return this.deps.idle.keep(conn, threadId, { scope, items });
   }
 }

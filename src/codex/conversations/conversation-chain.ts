@@ -9,7 +9,7 @@ import type { JsonValue } from '../protocol/generated/serde_json/JsonValue';
  * they send back; an empty one left out, as clients leave it out), images by their URL, tool calls
  * by id, name and argument string, tool results by id and text. Anything else by its JSON.
  */
-function canonOf(item: JsonValue): string | null {
+export function canonOf(item: JsonValue): string | null {
   if (!isRecord(item)) return JSON.stringify(item);
   if (item.type === 'message' && typeof item.role === 'string') {
     const parts = Array.isArray(item.content) ? item.content : [];
@@ -28,27 +28,24 @@ function canonOf(item: JsonValue): string | null {
 
 const step = (prev: string, canon: string): string => createHash('sha256').update(prev).update('\n').update(canon).digest('hex');
 
-/**
- * Keys of every prefix of `items` within `scope`: `keys[n]` names the first n items. A chained
- * hash, so all prefixes cost one pass; items without a canonical form leave the key unchanged.
- */
-export function prefixKeys(scope: string, items: readonly JsonValue[]): string[] {
-  const keys = [step('', scope)];
+/** The key of `items` within `scope`: a hash chained over their canonical forms. */
+export function conversationKey(scope: string, items: readonly JsonValue[]): string {
+  let key = step('', scope);
   for (const item of items) {
     const canon = canonOf(item);
-    const prev = keys[keys.length - 1] ?? '';
-    keys.push(canon === null ? prev : step(prev, canon));
+    if (canon !== null) key = step(key, canon);
   }
-  return keys;
+  return key;
 }
 
-/** The key of the whole conversation once answered: what the client will send back as its history. */
-export function answeredKey(scope: string, history: readonly JsonValue[], input: readonly UserInput[], answer: string): string {
+/**
+ * The whole conversation once answered, as its client will send it back: the history, the
+ * turn's input as a user message (none when the turn answered tool results), the answer.
+ */
+export function answeredItems(history: readonly JsonValue[], input: readonly UserInput[], answer: string): JsonValue[] {
   const user: JsonValue = { type: 'message', role: 'user', content: input.map((i) => ({ type: 'input_text', text: i.type === 'text' ? i.text : '' })) };
   const assistant: JsonValue = { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: answer }] };
-  // A turn that answered tool results had no user message of its own.
-  const keys = prefixKeys(scope, input.length > 0 ? [...history, user, assistant] : [...history, assistant]);
-  return keys[keys.length - 1] ?? '';
+  return input.length > 0 ? [...history, user, assistant] : [...history, assistant];
 }
 
 /** The scope of a conversation: everything a thread fixes or the client asks to keep apart. */

@@ -3,7 +3,7 @@ import type { AppServerConnection } from '../app-server.connection';
 import { codexConfig, CodexConfig } from '../../config/codex.config';
 import type { JsonValue } from '../protocol/generated/serde_json/JsonValue';
 import { ThreadLockService } from '../thread-lock.service';
-import { prefixKeys } from './conversation-chain';
+import { canonOf, conversationKey } from './conversation-chain';
 
 /** A loaded Codex thread whose turn has ended, kept so that the conversation's next turn skips opening it. */
 export interface IdleThread {
@@ -14,8 +14,9 @@ export interface IdleThread {
   /** Chat: the scope and the key of the answered conversation. */
   scope: string | null;
   key: string | null;
-  /** Items in the answered conversation, so a lookup hashes no further than the longest one kept. */
+  /** Items in the answered conversation, and the canonical form of the last (the answer): a cheap first check. */
   length: number;
+  last: string | null;
   timer: NodeJS.Timeout;
   stopExit: () => void;
 }
@@ -38,8 +39,7 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
   /** Insertion order is age: the first entry is the oldest. */
   private readonly byThread = new Map<string, IdleThread>();
   private readonly byKey = new Map<string, IdleThread>();
-  /** The lengths of the conversations kept per scope. */
-  private readonly scopes = new Map<string, number[]>();
+  private readonly scopes = new Map<string, Set<IdleThread>>();
   readonly released = { expired: 0, evicted: 0, pressure: 0 };
   /** Idle threads taken up again by their conversation's next turn. */
   readonly reused = { conversations: 0, stored: 0 };
@@ -58,8 +58,10 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
   }
 
   /** Keeps a thread whose turn completed; false when keeping is off and the caller unloads it. */
-  keep(conn: AppServerConnection, threadId: string, how: { stored: true } | { scope: string; key: string; length: number }): boolean {
-    if (!this.enabled || !conn.alive) return false;
+  keep(conn: AppServerConnection, threadId: string, how: { stored: true } | { scope: string; items: JsonValue[] }): boolean {
+    const last = 'items' in how ? canonOf(how.items[how.items.length - 1] ?? null) : null;
+    // An empty answer is left out of what clients send back, so it could never be matched.
+    if (!this.enabled || !conn.alive || ('items' in how && last === null)) return false;
     this.drop(this.byThread.get(threadId));
     const stored = 'stored' in how;
     const timer = setTimeout(() => this.release(idle, 'expired'), this.config.idleThreadMs);
@@ -69,8 +71,9 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
       threadId,
       stored,
       scope: stored ? null : how.scope,
-      key: stored ? null : how.key,
-      length: stored ? 0 : how.length,
+      key: stored ? null : conversationKey(how.scope, how.items),
+      length: stored ? 0 : how.items.length,
+      last,
       timer,
       stopExit: () => undefined,
     };
@@ -81,27 +84,28 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
       const twin = this.byKey.get(idle.key);
       if (twin) this.release(twin, 'evicted');
       this.byKey.set(idle.key, idle);
-      this.scopes.set(idle.scope, [...(this.scopes.get(idle.scope) ?? []), idle.length]);
+      const inScope = this.scopes.get(idle.scope) ?? new Set<IdleThread>();
+      this.scopes.set(idle.scope, inScope.add(idle));
     }
     while (this.byThread.size > this.config.maxIdleThreads) this.releaseOldest('evicted');
     return true;
   }
 
-  /** The idle thread whose answered conversation `history` extends, taken out of the map. */
+  /**
+   * The idle thread whose answered conversation `history` extends (the longest), taken out of the
+   * map. Only a conversation whose last item equals the history's item at that place is hashed.
+   */
   claimConversation(scope: string, history: readonly JsonValue[]): ClaimedConversation | null {
-    const lengths = this.scopes.get(scope);
-    if (!lengths) return null;
-    // An empty assistant message has no canonical form, hence one item of slack.
-    const keys = prefixKeys(scope, history.slice(0, Math.max(...lengths) + 1));
-    for (let n = keys.length - 1; n > 0; n--) {
-      const idle = this.byKey.get(keys[n] ?? '');
-      if (idle && idle.scope === scope && idle.conn.alive) {
-        this.drop(idle);
-        this.reused.conversations++;
-        return { idle, seen: n };
-      }
+    let best: IdleThread | null = null;
+    for (const idle of this.scopes.get(scope) ?? []) {
+      if (idle.length > history.length || (best && best.length >= idle.length) || !idle.conn.alive) continue;
+      if (canonOf(history[idle.length - 1] ?? null) !== idle.last) continue;
+      if (conversationKey(scope, history.slice(0, idle.length)) === idle.key) best = idle;
     }
-    return null;
+    if (!best) return null;
+    this.drop(best);
+    this.reused.conversations++;
+    return { idle: best, seen: best.length };
   }
 
   /** The idle stored thread `threadId`, taken out of the map; the caller holds its lock. */
@@ -146,10 +150,7 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
     idle.stopExit();
     this.byThread.delete(idle.threadId);
     if (idle.key !== null && this.byKey.get(idle.key) === idle) this.byKey.delete(idle.key);
-    const lengths = idle.scope === null ? undefined : this.scopes.get(idle.scope);
-    if (idle.scope !== null && lengths) {
-      lengths.splice(lengths.indexOf(idle.length), 1);
-      if (lengths.length === 0) this.scopes.delete(idle.scope);
-    }
+    const inScope = idle.scope === null ? undefined : this.scopes.get(idle.scope);
+    if (idle.scope !== null && inScope?.delete(idle) && inScope.size === 0) this.scopes.delete(idle.scope);
   }
 }

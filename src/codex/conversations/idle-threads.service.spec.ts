@@ -1,0 +1,112 @@
+import type { AppServerConnection } from '../app-server.connection';
+import type { CodexConfig } from '../../config/codex.config';
+import type { JsonValue } from '../protocol/generated/serde_json/JsonValue';
+import { ThreadLockService } from '../thread-lock.service';
+import { answeredItems } from './conversation-chain';
+import { IdleThreadsService } from './idle-threads.service';
+
+function fakeConnection(): AppServerConnection & { unloaded: string[]; exit: () => void } {
+  const onExit = new Set<() => void>();
+  const conn = {
+    alive: true,
+    unloaded: [] as string[],
+    unloadThread(threadId: string) {
+      conn.unloaded.push(threadId);
+      return Promise.resolve();
+    },
+    onExit(listener: () => void) {
+      onExit.add(listener);
+      return () => onExit.delete(listener);
+    },
+    exit() {
+      conn.alive = false;
+      for (const listener of [...onExit]) listener();
+    },
+  };
+  return conn as unknown as AppServerConnection & { unloaded: string[]; exit: () => void };
+}
+
+const msg = (role: string, text: string): JsonValue => ({ type: 'message', role, content: [{ type: role === 'assistant' ? 'output_text' : 'input_text', text }] });
+const text = (t: string) => [{ type: 'text' as const, text: t, text_elements: [] }];
+
+describe('IdleThreadsService', () => {
+  let service: IdleThreadsService;
+  let conn: ReturnType<typeof fakeConnection>;
+  const make = (max = 4, ttlMs = 60_000) => new IdleThreadsService({ maxIdleThreads: max, idleThreadMs: ttlMs } as CodexConfig, new ThreadLockService());
+  beforeEach(() => {
+    conn = fakeConnection();
+    service = make();
+  });
+  afterEach(() => service.beforeApplicationShutdown());
+
+  const answered = [msg('user', 'hi'), msg('assistant', 'Hello there.')];
+  const keep = (threadId: string, scope = 's', items = answered) => service.keep(conn, threadId, { scope, items });
+
+  it('finds the conversation a longer history extends, with how many items the thread has seen, once', () => {
+    expect(keep('t1')).toBe(true);
+    const next = [msg('user', 'hi'), msg('assistant', '  Hello there.\n'), msg('user', 'more')];
+    expect(service.claimConversation('s', next)).toMatchObject({ idle: { threadId: 't1' }, seen: 2 });
+    expect(service.claimConversation('s', next)).toBeNull();
+  });
+
+  it('matches nothing for another scope, an edited or a shorter history', () => {
+    keep('t1');
+    expect(service.claimConversation('other', [...answered, msg('user', 'x')])).toBeNull();
+    expect(service.claimConversation('s', [msg('user', 'hi'), msg('assistant', 'Hello there!'), msg('user', 'x')])).toBeNull();
+    expect(service.claimConversation('s', [msg('user', 'HI'), msg('assistant', 'Hello there.'), msg('user', 'x')])).toBeNull();
+    expect(service.claimConversation('s', [msg('user', 'hi')])).toBeNull();
+    expect(service.size).toBe(1);
+  });
+
+  it('builds the answered conversation as a client sends it back (no user message after tool results)', () => {
+    const history = [msg('user', 'q'), { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' }, { type: 'function_call_output', call_id: 'c1', output: 'ok' }];
+    expect(answeredItems(history, [], 'done')).toHaveLength(4);
+    expect(answeredItems([], text('q'), 'done')).toEqual([msg('user', 'q'), msg('assistant', 'done')]);
+  });
+
+  it('does not keep a thread whose answer was empty, nor any when the cap is 0', () => {
+    expect(keep('t1', 's', [msg('user', 'hi'), msg('assistant', '  ')])).toBe(false);
+    expect(make(0).keep(conn, 't2', { stored: true })).toBe(false);
+  });
+
+  it('releases the oldest beyond the cap, and all of them under pressure', () => {
+    service = make(2);
+    keep('t1', 'a');
+    keep('t2', 'b');
+    keep('t3', 'c');
+    expect(conn.unloaded).toEqual(['t1']);
+    expect(service.released.evicted).toBe(1);
+    service.relieve();
+    expect(conn.unloaded).toEqual(['t1', 't2', 't3']);
+    expect(service.size).toBe(0);
+  });
+
+  it('expires an idle thread after its TTL', async () => {
+    service = make(4, 20);
+    keep('t1');
+    await new Promise((r) => setTimeout(r, 60));
+    expect(conn.unloaded).toEqual(['t1']);
+    expect(service.released.expired).toBe(1);
+  });
+
+  it('forgets the threads of a process that exited, without unloading them', () => {
+    keep('t1');
+    service.keep(conn, 't2', { stored: true });
+    conn.exit();
+    expect(service.size).toBe(0);
+    expect(conn.unloaded).toEqual([]);
+  });
+
+  it('hands a stored thread to its next turn by id, and unloads it under its lock when released', async () => {
+    const locks = new ThreadLockService();
+    service = new IdleThreadsService({ maxIdleThreads: 1, idleThreadMs: 60_000 } as CodexConfig, locks);
+    service.keep(conn, 'st1', { stored: true });
+    expect(service.claimThread('st1')?.threadId).toBe('st1');
+    expect(service.claimThread('st1')).toBeNull();
+    service.keep(conn, 'st1', { stored: true });
+    service.keep(conn, 'st2', { stored: true });
+    await new Promise((r) => setImmediate(r));
+    expect(conn.unloaded).toEqual(['st1']);
+    expect(locks.isLocked('st1')).toBe(false);
+  });
+});
