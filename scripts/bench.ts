@@ -27,7 +27,7 @@ const { values: args } = parseArgs({
     conversations: { type: 'string', default: '12' },
     history: { type: 'string', default: '512' },
     'history-pairs': { type: 'string', default: '20' },
-    'idle-threads': { type: 'string', default: '32' },
+    'idle-threads': { type: 'string', default: '16' },
     'max-idle': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
   },
@@ -78,7 +78,7 @@ async function main(): Promise<number> {
     const convs = await conversationRuns(gateway, baseline, provider, Math.max(2, Number(args.conversations)));
     const idleCount = Math.max(1, Number(args['idle-threads']));
     const perIdleMb = await memoryPerIdleThread(baseline, idleCount);
-    // The 64-stream memory run starts with the idle-thread cache full (CODEX_MAX_IDLE_THREADS, default 32).
+    // The 64-stream memory run starts with the idle-thread cache full (CODEX_MAX_IDLE_THREADS, default 16).
     errors.push(...errorsOf(`${gateway.name} fill idle threads`, await fillIdleThreads(gateway, idleCount)));
     for (const [name, runs] of Object.entries(convs)) if (Array.isArray(runs)) errors.push(...errorsOf(`conversations ${name}`, runs));
     const memBase = await underMemoryLoad(baseline, 64);

@@ -18,7 +18,7 @@ import { clientToolsThreadConfig } from './tools/tool-thread.config';
 import { inputItems } from './tools/conversation-key';
 import { toolCallAnswer } from './tools/tool-outputs';
 import { ToolSession } from './tools/tool-session';
-import { answeredItems } from './conversations/conversation-chain';
+import { keepAs } from './conversations/idle-keep';
 import { IdleThreadsService } from './conversations/idle-threads.service';
 
 export interface TurnRunDeps {
@@ -408,27 +408,11 @@ export class TurnRun {
     this.release = null;
     this.sourceLease?.();
     const lease = this.threadLease;
-    if (conn && threadId !== null && conn.alive && this.answered && this.keepIdle(conn, threadId, lease !== null)) return lease?.();
+    // A completed turn's thread may stay loaded for its conversation's next turn, unless turns are queueing.
+    const keep = this.answered && this.deps.limiter.queued === 0 ? keepAs(this.spec, this.segmentSpec, lease !== null, [...this.answer.values()].join('\n\n')) : null;
+    if (conn && threadId !== null && conn.alive && keep && this.deps.idle.keep(conn, threadId, keep)) return lease?.();
     // Stored threads are handed on only after Codex has really unloaded them.
     if (conn && threadId !== null && conn.alive) void conn.unloadThread(threadId, lease !== null).finally(() => lease?.());
     else lease?.();
-  }
-
-  /**
-   * Keeps a completed turn's thread loaded for the conversation's next turn: a stored thread by its
-   * id, a chat thread under the key of the conversation as its client will send it back. A turn
-   * whose input had images is not kept (its images exist only as files of this request).
-   */
-  private keepIdle(conn: AppServerConnection, threadId: string, stored: boolean): boolean {
-    // Turns are queueing: memory goes to them, not to idle threads.
-    if (this.deps.limiter.queued > 0) return false;
-    if (stored) return this.deps.idle.keep(conn, threadId, { stored: true });
-    const spec = this.segmentSpec;
-    const scope = spec.conversation?.scope;
-    const target = this.spec.thread;
-    const ephemeral = target.kind === 'loaded' || spec.tools || (target.kind === 'new' && target.ephemeral);
-    if (!scope || !ephemeral || spec.input.some((i) => i.type !== 'text')) return false;
-    const items = answeredItems(spec.history, spec.input, [...this.answer.values()].join('\n\n'));
-    return this.deps.idle.keep(conn, threadId, { scope, items });
   }
 }

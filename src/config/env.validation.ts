@@ -67,7 +67,7 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_TOOL_PARK_SECONDS = 300;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) CODEX_MAX_PARKED_TURNS = 256;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) CODEX_IDLE_THREAD_SECONDS = 300;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) CODEX_MAX_IDLE_THREADS = 32;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) CODEX_MAX_IDLE_THREADS = 16;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) RESPONSES_MAX_RECORD_BYTES = 16 * 1024 * 1024;
   @IsOptional() @Transform(blankToUndefined) @IsString() CODEX_MODEL?: string;
 }

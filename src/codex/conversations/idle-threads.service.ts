@@ -66,17 +66,8 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
     const stored = 'stored' in how;
     const timer = setTimeout(() => this.release(idle, 'expired'), this.config.idleThreadMs);
     timer.unref();
-    const idle: IdleThread = {
-      conn,
-      threadId,
-      stored,
-      scope: stored ? null : how.scope,
-      key: stored ? null : conversationKey(how.scope, how.items),
-      length: stored ? 0 : how.items.length,
-      last,
-      timer,
-      stopExit: () => undefined,
-    };
+    const chat = stored ? null : { scope: how.scope, key: conversationKey(how.scope, how.items), length: how.items.length };
+    const idle: IdleThread = { conn, threadId, stored, scope: null, key: null, length: 0, ...chat, last, timer, stopExit: () => undefined };
     // The process took its threads with it: nothing is left to unload.
     idle.stopExit = conn.onExit(() => this.drop(idle));
     this.byThread.set(threadId, idle);
