@@ -51,7 +51,7 @@ describe('Responses input items: every type a client sends back', () => {
     expect(types.indexOf('response.output_item.done')).toBeLessThan(types.lastIndexOf('response.output_item.added'));
   });
 
-  it('on a continued stored thread, where Codex sends no raw items, still closes the reasoning item in order', async () => {
+  it('on a continued stored thread that is still loaded, closes the reasoning item in order with its encrypted content', async () => {
     const first = (await post({ input: 'SCENARIO=reasoning' })).body as Body;
     const res = await rawPost(
       `${gw.url}/v1/responses`,
@@ -63,8 +63,7 @@ describe('Responses input items: every type a client sends back', () => {
     expect(types.filter((t) => t === 'response.output_item.done')).toHaveLength(2);
     expect(types.indexOf('response.output_item.done')).toBeLessThan(types.lastIndexOf('response.output_item.added'));
     const done = events.find((e) => e.type === 'response.completed')?.response as Body;
-    expect(done.output?.[0]).toMatchObject({ type: 'reasoning', summary: [{ text: 'Thinking about the greeting carefully.' }] });
-    expect(done.output?.[0]).not.toHaveProperty('encrypted_content');
+    expect(done.output?.[0]).toMatchObject({ type: 'reasoning', summary: [{ text: 'Thinking about the greeting carefully.' }], encrypted_content: encryptedReasoningFor('again SCENARIO=reasoning') });
   });
 
   it('accepts response.output fed back as input: messages as the API returns them, and reasoning', async () => {
@@ -175,5 +174,27 @@ describe('Responses input items: every type a client sends back', () => {
     ['a tool output item without its call', req({ input: [{ type: 'function_call_output', call_id: 'c', output: 'x' }, { role: 'user', content: 'q' }] }), bad('input[0].call_id', 'unknown_tool_call_id')],
   ] as Case[])('refuses %s before any turn', async (_name, body, expected) => {
     await expectRefused(gw, body, expected, { authorization: `Bearer ${KEYS.one}` }, '/v1/responses');
+  });
+});
+
+// A thread resumed from disk (thread/resume) sends no raw items; idle threads off makes every continuation resume.
+describe('Responses input items on a resumed stored thread', () => {
+  const gw = suiteGateway({ env: { PROXY_API_KEY: `${KEYS.one},${KEYS.two}`, CODEX_MAX_IDLE_THREADS: '0' } });
+  const post = async (body: Record<string, unknown>, key = KEYS.one) => postJson(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, ...body }, { authorization: `Bearer ${key}` });
+
+  it('on a continued stored thread, where Codex sends no raw items, still closes the reasoning item in order', async () => {
+    const first = (await post({ input: 'SCENARIO=reasoning' })).body as Body;
+    const res = await rawPost(
+      `${gw.url}/v1/responses`,
+      { model: TEST_MODELS.full, input: 'again SCENARIO=reasoning', previous_response_id: first.id, include: ['reasoning.encrypted_content'], stream: true },
+      { headers: { authorization: `Bearer ${KEYS.one}` } },
+    );
+    const events = (await readSse(res)).data as Record<string, unknown>[];
+    const types = events.map((e) => e.type);
+    expect(types.filter((t) => t === 'response.output_item.done')).toHaveLength(2);
+    expect(types.indexOf('response.output_item.done')).toBeLessThan(types.lastIndexOf('response.output_item.added'));
+    const done = events.find((e) => e.type === 'response.completed')?.response as Body;
+    expect(done.output?.[0]).toMatchObject({ type: 'reasoning', summary: [{ text: 'Thinking about the greeting carefully.' }] });
+    expect(done.output?.[0]).not.toHaveProperty('encrypted_content');
   });
 });
