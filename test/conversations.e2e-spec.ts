@@ -88,6 +88,21 @@ describe('chat conversation affinity', () => {
     expect(FakeProvider.texts(two.seen.body, 'assistant')).toEqual(wantAssistant);
   });
 
+  it('falls back to a fresh thread with the whole history when Codex no longer knows the idle thread', async () => {
+    const one = await turn(gw, [{ role: 'user', content: 'remember me' }]);
+    const idle = gw.app.get(IdleThreadsService);
+    const threadId = String(one.seen.promptCacheKey);
+    // Unloaded behind the gateway's back: the kept entry now names a thread Codex has closed.
+    await gw.app.get(CodexPoolService).acquire().unloadThread(threadId, false);
+    await new Promise((r) => setTimeout(r, 200));
+    const reused = idle.reused.conversations;
+    const two = await turn(gw, [...one.messages, { role: 'user', content: 'do you?' }]);
+    expect(idle.reused.conversations).toBe(reused + 1);
+    expect(two.seen.promptCacheKey).not.toBe(threadId);
+    expect(FakeProvider.texts(two.seen.body, 'user').filter((t) => !t.startsWith('<'))).toEqual(['remember me', 'do you?']);
+    expect(FakeProvider.texts(two.seen.body, 'assistant')).toEqual([String(one.messages[1]!.content)]);
+  });
+
   it('continues after a tool loop once the parked turn has completed', async () => {
     const tools = [chatTool('get_weather')];
     const one = await turn(gw, [{ role: 'user', content: 'SCENARIO=tools get_weather' }], { model, tools });

@@ -78,6 +78,8 @@ export class TurnRun {
   private answered = false;
   /** The assistant's messages of the current segment, by item id (what a chat client sends back). */
   private readonly answer = new Map<string, string>();
+  /** The idle thread this turn was to continue was gone: it runs on a fresh thread with the whole history. */
+  private idleLost = false;
   /** The request of the current segment (a parked turn's follow-up replaces it). */
   private segmentSpec: TurnSpec;
   /** thread/start additions of a client-tool thread (dynamic tools, built-ins off), once known. */
@@ -177,11 +179,15 @@ export class TurnRun {
     try {
       turn = await this.startTurn(conn, this.threadId);
     } catch (err) {
-      if (!this.onSpare || this.stopping || !(err instanceof CodexError) || err.code !== CodexErrorCode.ProtocolError) throw err;
-      // A spare that Codex no longer knows must not fail the request: start a thread of its own.
+      const idle = target.kind === 'loaded' && !this.idleLost;
+      if (!(this.onSpare || idle) || this.stopping || !(err instanceof CodexError) || err.code !== CodexErrorCode.ProtocolError) throw err;
+      // A spare or idle thread that Codex no longer knows must not fail the request: start a thread of its own
+      // (an idle one's conversation then gets its whole history, like any request without affinity).
       this.stopListening?.();
       void conn.unloadThread(this.threadId, false);
       this.onSpare = false;
+      this.idleLost = idle;
+      if (idle && this.spec.tools) this.toolParams = { config: clientToolsThreadConfig(await this.deps.catalog.path), dynamicTools: this.spec.tools.dynamicTools };
       this.threadId = (await conn.request('thread/start', { ...this.ownEphemeralParams(), ...this.toolParams })).thread.id;
       // A stored spare's lock goes with it; the thread of its own is the one to hold.
       if (this.threadLease) {
@@ -292,8 +298,8 @@ export class TurnRun {
   private historyToInject(): JsonValue[] {
     const { thread, developerInstructions, history } = this.spec;
     // The thread has the instructions and the first `seen` items already.
-    if (thread.kind === 'loaded') return history.slice(thread.seen);
-    const ephemeral = this.spec.tools || (thread.kind === 'new' && thread.ephemeral);
+    if (thread.kind === 'loaded' && !this.idleLost) return history.slice(thread.seen);
+    const ephemeral = this.spec.tools || thread.kind === 'loaded' || (thread.kind === 'new' && thread.ephemeral);
     if (!ephemeral || !developerInstructions) return history;
     return [{ type: 'message', role: 'developer', content: [{ type: 'input_text', text: developerInstructions }] }, ...history];
   }
