@@ -8,13 +8,13 @@ import { ConcurrencyLimiter } from './concurrency-limiter';
 import type { Notification } from './protocol/app-server.protocol';
 import type { Turn } from './protocol/generated/v2/Turn';
 import type { JsonValue } from './protocol/generated/serde_json/JsonValue';
-import { retryWhileClosing, SandboxTmp, toSandboxPolicy } from './turn-protocol.mapper';
-import { SpareThreadsService, type SpareVariant } from './spare-threads.service';
+import { SandboxTmp, toSandboxPolicy } from './turn-protocol.mapper';
+import { SpareThreadsService } from './spare-threads.service';
+import { openTurnThread } from './turn-thread.opener';
 import { ThreadLockService } from './thread-lock.service';
 import { TurnSpec } from './turn-spec.types';
 import { ParkedTurnsService } from './tools/parked-turns.service';
 import { ToolCatalogService } from './tools/tool-catalog.service';
-import { clientToolsThreadConfig } from './tools/tool-thread.config';
 import { inputItems } from './tools/conversation-key';
 import { toolCallAnswer } from './tools/tool-outputs';
 import { ToolSession } from './tools/tool-session';
@@ -71,8 +71,6 @@ export class TurnRun {
   private onSpare = false;
   private stopListening: (() => void) | null = null;
   private readonly tools: ToolSession | null;
-  /** thread/start additions of a client-tool thread (dynamic tools, built-ins off), once known. */
-  private toolParams: SpareVariant['params'] = {};
 
   constructor(
     private readonly spec: TurnSpec,
@@ -158,7 +156,11 @@ export class TurnRun {
     conn.activeTurns++;
     this.cleanups.push(conn.onExit((err) => this.fail(err)));
     this.timer = setTimeout(() => this.onTimeout(), this.deps.timeoutMs);
-    this.threadId = await this.openThread(conn);
+    const opened = await openTurnThread(conn, this.spec, this.deps, this.sourceLease);
+    this.onSpare = opened.onSpare;
+    this.threadLease = opened.threadLease;
+    this.sourceLease = opened.sourceLease;
+    this.threadId = opened.threadId;
     let turn: Turn;
     try {
       turn = await this.startTurn(conn, this.threadId);
@@ -168,7 +170,7 @@ export class TurnRun {
       this.stopListening?.();
       void conn.unloadThread(this.threadId, false);
       this.onSpare = false;
-      this.threadId = (await conn.request('thread/start', { ...this.ownEphemeralParams(), ...this.toolParams })).thread.id;
+      this.threadId = (await conn.request('thread/start', opened.freshParams)).thread.id;
       turn = await this.startTurn(conn, this.threadId);
     }
     this.turnId = turn.id;
@@ -200,60 +202,9 @@ export class TurnRun {
     return turn;
   }
 
-  private ownEphemeralParams(): ReturnType<SpareThreadsService['ephemeralThreadParams']> {
-    return { ...this.deps.spares.ephemeralThreadParams(this.spec.model), sandbox: this.spec.sandbox };
-  }
-
   private finish(): void {
     if (this.turnId !== null && !this.settled) void this.interruptAndDispose();
     else this.dispose();
-  }
-
-  private async openThread(conn: AppServerConnection): Promise<string> {
-    const { spec } = this;
-    if (spec.tools) {
-      // Client tools only: every built-in off, the client's tools as dynamic tools; a spare started with the same tools will do.
-      this.toolParams = { config: clientToolsThreadConfig(await this.deps.catalog.path), dynamicTools: spec.tools.dynamicTools };
-      const spare = this.deps.spares.take(conn, spec.model, spec.sandbox, { key: spec.tools.threadKey, params: this.toolParams });
-      this.onSpare = spare !== null;
-      return spare ?? (await conn.request('thread/start', { ...this.ownEphemeralParams(), ...this.toolParams })).thread.id;
-    }
-    const common = {
-      model: spec.model,
-      cwd: this.deps.cwd,
-      sandbox: spec.sandbox,
-      approvalPolicy: 'never' as const,
-      developerInstructions: spec.developerInstructions,
-      experimentalRawEvents: true,
-    };
-    const target = spec.thread;
-    switch (target.kind) {
-      case 'new': {
-        if (target.ephemeral) {
-          const spare = this.deps.spares.take(conn, spec.model, spec.sandbox);
-          this.onSpare = spare !== null;
-          return spare ?? (await conn.request('thread/start', this.ownEphemeralParams())).thread.id;
-        }
-        const id = (await conn.request('thread/start', { ...common, ephemeral: false })).thread.id;
-        this.threadLease = this.deps.locks.claimNew(id);
-        return id;
-      }
-      case 'resume': {
-        const { thread } = await retryWhileClosing(() => conn.request('thread/resume', { ...common, threadId: target.threadId, excludeTurns: true }));
-        this.threadLease = this.sourceLease;
-        this.sourceLease = null;
-        return thread.id;
-      }
-      case 'fork': {
-        const { thread } = await retryWhileClosing(() =>
-          conn.request('thread/fork', { ...common, threadId: target.threadId, lastTurnId: target.lastTurnId, ephemeral: target.ephemeral, excludeTurns: true }),
-        );
-        this.sourceLease?.();
-        this.sourceLease = null;
-        if (!target.ephemeral) this.threadLease = this.deps.locks.claimNew(thread.id);
-        return thread.id;
-      }
-    }
   }
 
   /**
