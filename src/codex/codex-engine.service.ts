@@ -12,6 +12,7 @@ import { TurnSpec } from './turn-spec.types';
 import { conversationKey } from './tools/conversation-key';
 import { ParkedTurnsService } from './tools/parked-turns.service';
 import { ToolCatalogService } from './tools/tool-catalog.service';
+import { ToolReasoningCache } from './tools/tool-reasoning.cache';
 import { batchStart, callIdsOf, trailingOutputs } from './tools/tool-outputs';
 
 /** Runs Codex turns on the pool, behind the concurrency limit. */
@@ -30,9 +31,10 @@ export class CodexEngineService {
     spares: SpareThreadsService,
     readonly parked: ParkedTurnsService,
     catalog: ToolCatalogService,
+    private readonly reasoning: ToolReasoningCache,
   ) {
     this.limiter = new ConcurrencyLimiter(config.maxParallel, config.maxQueue, config.queueTimeoutMs, (ms) => registry.queueWaited(ms));
-    this.deps = { limiter: this.limiter, pool, locks, spares, parked, catalog, cwd: config.workdir, timeoutMs: config.timeoutMs, sandboxTmp: config.sandboxTmp };
+    this.deps = { limiter: this.limiter, pool, locks, spares, parked, catalog, reasoning, cwd: config.workdir, timeoutMs: config.timeoutMs, sandboxTmp: config.sandboxTmp };
   }
 
   /**
@@ -42,7 +44,8 @@ export class CodexEngineService {
    */
   runTurn(spec: TurnSpec): Observable<CodexEvent> {
     const turn$ = new Observable<CodexEvent>((subscriber) => {
-      const run = this.continueParked(spec, subscriber) ?? this.startNew(spec, subscriber);
+      // A rebuilt tool conversation gets back the reasoning chat clients do not send.
+      const run = this.continueParked(spec, subscriber) ?? this.startNew(spec.tools ? { ...spec, history: this.reasoning.restore(spec.history) } : spec, subscriber);
       return () => run.teardown();
     });
     return this.registry.track(spec.model, turn$);

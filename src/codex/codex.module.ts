@@ -9,10 +9,11 @@ import { SpareThreadsService } from './spare-threads.service';
 import { ThreadLockService } from './thread-lock.service';
 import { ParkedTurnsService } from './tools/parked-turns.service';
 import { ToolCatalogService } from './tools/tool-catalog.service';
+import { ToolReasoningCache } from './tools/tool-reasoning.cache';
 
 /** The only module that talks to the Codex CLI. */
 @Module({
-  providers: [CodexProcessRunner, CodexPoolService, CodexEngineService, CodexConfigFileService, SandboxPolicyService, ThreadLockService, SpareThreadsService, CodexTurnRegistry, ParkedTurnsService, ToolCatalogService],
+  providers: [CodexProcessRunner, CodexPoolService, CodexEngineService, CodexConfigFileService, SandboxPolicyService, ThreadLockService, SpareThreadsService, CodexTurnRegistry, ParkedTurnsService, ToolCatalogService, ToolReasoningCache],
   exports: [CodexPoolService, CodexEngineService, SandboxPolicyService, CodexConfigFileService, ThreadLockService, CodexTurnRegistry],
 })
 export class CodexModule {}

@@ -7,6 +7,7 @@ import type { SpareThreadsService } from './spare-threads.service';
 import { ThreadLockService } from './thread-lock.service';
 import { ParkedTurnsService } from './tools/parked-turns.service';
 import { ToolCatalogService } from './tools/tool-catalog.service';
+import { ToolReasoningCache } from './tools/tool-reasoning.cache';
 import { TurnRun } from './turn-run';
 import type { TurnSpec } from './turn-spec.types';
 
@@ -39,6 +40,7 @@ describe('TurnRun', () => {
       spares: { take: () => null, ephemeralThreadParams: () => ({}) } as unknown as SpareThreadsService,
       parked: { drop: () => undefined } as unknown as ParkedTurnsService,
       catalog: { path: Promise.resolve(null) } as unknown as ToolCatalogService,
+      reasoning: { remember: () => undefined } as unknown as ToolReasoningCache,
       cwd: '/tmp',
       timeoutMs: 20,
     };

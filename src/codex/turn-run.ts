@@ -15,6 +15,7 @@ import { ThreadLockService } from './thread-lock.service';
 import { TurnSpec } from './turn-spec.types';
 import { ParkedTurnsService } from './tools/parked-turns.service';
 import { ToolCatalogService } from './tools/tool-catalog.service';
+import { ToolReasoningCache } from './tools/tool-reasoning.cache';
 import { inputItems } from './tools/conversation-key';
 import { toolCallAnswer } from './tools/tool-outputs';
 import { ToolSession } from './tools/tool-session';
@@ -26,6 +27,7 @@ export interface TurnRunDeps {
   spares: SpareThreadsService;
   parked: ParkedTurnsService;
   catalog: ToolCatalogService;
+  reasoning: ToolReasoningCache;
   cwd: string;
   timeoutMs: number;
   sandboxTmp?: SandboxTmp;
@@ -267,6 +269,7 @@ export class TurnRun {
     const out = this.out;
     this.out = null;
     out?.next({ type: 'tool_calls', calls, usage: tools.segmentUsage(emptyUsage()) });
+    this.deps.reasoning.remember(calls.map((c) => c.callId), tools.lastReasoning);
     // Parking is off (cap 0): the follow-up rebuilds the conversation, so this turn can go.
     if (!this.deps.parked.park(this, calls.map((c) => c.callId), expectKey)) this.stop();
     out?.complete();
