@@ -86,11 +86,6 @@ export class TurnRun {
     return this.phase === 'stopping' || this.phase === 'ended';
   }
 
-  /** The calls this run waits for while parked. */
-  get pendingCalls(): ReadonlySet<string> {
-    return new Set(this.tools?.pending.keys() ?? []);
-  }
-
   async start(): Promise<void> {
     try {
       await this.begin();
