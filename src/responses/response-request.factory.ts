@@ -16,6 +16,7 @@ import { appConfig, AppConfig } from '../config/app.config';
 import { ImageInputService } from '../images/image-input.service';
 import type { ImageScope } from '../images/image-scope';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
+import { storeUnavailable } from './store/store-unavailable';
 
 /** A request that passed every check that can fail with 4xx, ready to run. */
 export interface PreparedResponse {
@@ -60,12 +61,14 @@ export class ResponseRequestFactory {
     });
     const turn = toResponseTurn(dto.input);
     checkRequestLimits({ ...turn.size, textChars: turn.size.textChars + (dto.instructions?.length ?? 0) }, this.app.limits);
+    const store = dto.store ?? true;
+    // Refused before any turn: a conversation that could not be stored would be silently lost.
+    if (store && this.store.writable && !this.store.writable()) throw storeUnavailable();
     const previous = dto.previous_response_id ? await this.store.get(dto.previous_response_id) : null;
     if (dto.previous_response_id && (!previous || previous.owner !== owner)) {
       throw new OpenAIHttpException(400, `Previous response with id '${dto.previous_response_id}' not found.`, 'invalid_request_error', 'previous_response_id', 'previous_response_not_found');
     }
     const { instructions, outputSchema } = applyOutputFormat(dto.text?.format, dto.instructions ?? null, 'text.format.schema');
-    const store = dto.store ?? true;
     const { history, input, scope } = await this.images.resolveTurn(turn, client);
     return {
       base: responseBase(dto, resolved.requested, policy.effort, store),

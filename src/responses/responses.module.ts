@@ -3,7 +3,8 @@ import { CodexModule } from '../codex/codex.module';
 import { ImagesModule } from '../images/images.module';
 import { ModelsModule } from '../models/models.module';
 import { FileResponseStore } from './store/file-response.store';
-import { RESPONSE_STORE } from './store/response-store';
+import { RedisResponseStore } from './store/redis-response.store';
+import { responseStoreProvider } from './store/response-store.provider';
 import { ResponseRequestFactory } from './response-request.factory';
 import { ResponseThreadPlanner } from './response-thread.planner';
 import { ResponsesController } from './responses.controller';
@@ -17,7 +18,8 @@ import { ResponsesService } from './responses.service';
     ResponseRequestFactory,
     ResponseThreadPlanner,
     FileResponseStore,
-    { provide: RESPONSE_STORE, useExisting: FileResponseStore },
+    RedisResponseStore,
+    responseStoreProvider,
   ],
 })
 export class ResponsesModule {}
