@@ -37,9 +37,8 @@ export class MetricsService {
     this.queueWaitSeconds = new Histogram({ name: `${PREFIX}queue_wait_seconds`, help: 'Time a turn waited for a free Codex slot (granted or timed out).', buckets: [0, ...SECONDS], registers });
     this.keyTokens = new Counter({ name: `${PREFIX}key_tokens_total`, help: 'Tokens of completed turns per API key name (- when open), model and type (as tokens_total).', labelNames: ['key', 'model', 'type'], registers });
     this.keyRequests = new Counter({ name: `${PREFIX}key_requests_total`, help: 'Codex turns per API key name and model.', labelNames: ['key', 'model'], registers });
-    new Gauge({ name: `${PREFIX}redis_up`, help: 'Whether the shared store (REDIS_URL) answers: 1 or 0; absent without REDIS_URL.', registers, collect() {
-      this.reset();
-      if (redis.configured) this.set(redis.available ? 1 : 0);
+    if (redis.configured) new Gauge({ name: `${PREFIX}redis_up`, help: 'Whether the shared store (REDIS_URL) answers: 1 or 0.', registers, collect() {
+      this.set(redis.available ? 1 : 0);
     } });
     new Counter({ name: `${PREFIX}rate_limit_fail_open_total`, help: 'Rate-limit and quota checks let through because Redis did not answer.', registers, collect() {
       this.reset();
