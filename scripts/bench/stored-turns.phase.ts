@@ -1,0 +1,63 @@
+import { Agent, request } from 'node:http';
+import { failedRun, RunResult } from './bench.types';
+
+export type StoredRun = RunResult & { id: string | null };
+
+/** One non-streaming, stored `POST /v1/responses` (a new conversation, or the continuation of `previous`). */
+export function responseRequest(agent: Agent, baseUrl: string, model: string, previous: string | null): Promise<StoredRun> {
+  const startedAt = performance.now();
+  const body = JSON.stringify({ model, input: 'Say hello. SCENARIO=text', store: true, ...(previous ? { previous_response_id: previous } : {}) });
+  return new Promise<StoredRun>((resolve) => {
+    const req = request(`${baseUrl}/v1/responses`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => {
+        const endedAt = performance.now();
+        let parsed: { id?: unknown; status?: unknown } = {};
+        try {
+          parsed = JSON.parse(text) as typeof parsed;
+        } catch {
+          // Reported below as an error.
+        }
+        if (res.statusCode !== 200 || parsed.status !== 'completed' || typeof parsed.id !== 'string') {
+          return resolve({ ...failedRun(startedAt, `HTTP ${res.statusCode ?? '?'} ${text.slice(0, 200)}`), endedAt, id: null });
+        }
+        resolve({ ok: true, error: null, totalMs: endedAt - startedAt, firstTokenMs: null, startedAt, firstTokenAt: null, endedAt, id: parsed.id });
+      });
+      res.on('error', (err) => resolve({ ...failedRun(startedAt, err), id: null }));
+    });
+    req.on('error', (err) => resolve({ ...failedRun(startedAt, err), id: null }));
+    req.end(body);
+  });
+}
+
+export interface StoredPairs {
+  created: { file: StoredRun[]; redis: StoredRun[] };
+  continued: { file: StoredRun[]; redis: StoredRun[] };
+}
+
+/**
+ * Stored Responses turns on a file-store gateway and a Redis gateway, alternating request by request
+ * (and who goes first each pair): a new stored conversation, then its continuation on the same
+ * gateway, which reads the record, resumes its thread and stores the next one.
+ */
+export async function storedTurns(file: string, redis: string, model: string, pairs: number): Promise<StoredPairs> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+  const out: StoredPairs = { created: { file: [], redis: [] }, continued: { file: [], redis: [] } };
+  try {
+    for (let i = 0; i < pairs; i++) {
+      const order = i % 2 === 0 ? (['file', 'redis'] as const) : (['redis', 'file'] as const);
+      const first: Record<'file' | 'redis', StoredRun | null> = { file: null, redis: null };
+      for (const side of order) {
+        const run = await responseRequest(agent, side === 'file' ? file : redis, model, null);
+        out.created[side].push(run);
+        first[side] = run;
+      }
+      for (const side of order) out.continued[side].push(await responseRequest(agent, side === 'file' ? file : redis, model, first[side]?.id ?? null));
+    }
+  } finally {
+    agent.destroy();
+  }
+  return out;
+}
