@@ -13,8 +13,7 @@ import { concurrent, interleaved, maxStreamingOverlap, PROMPT, underMemoryLoad }
 import { errorsOf, Figure, formatFigures, median, okValues, paired, passes } from './bench/bench.report';
 import { BenchTarget } from './bench/bench.types';
 import { buildServer, GatewayProcess } from './bench/gateway.process';
-import { storedTurns } from './bench/stored-turns.phase';
-import { startRedis } from '../test/support/redis';
+import { storePhase } from './bench/stored-turns.phase';
 
 // Pool and queue settings default to the gateway's own defaults (1, 16, 64); flags override them.
 const { values: args } = parseArgs({
@@ -25,6 +24,8 @@ const { values: args } = parseArgs({
     parallel: { type: 'string' },
     queue: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    // Only the response-store variant (file store against Redis).
+    'store-only': { type: 'boolean', default: false },
   },
 });
 
@@ -47,6 +48,11 @@ async function main(): Promise<number> {
   if (args.queue) settings.CODEX_MAX_QUEUE = args.queue;
   const dataDir = mkdtempSync(join(tmpdir(), 'codex-wrapper-bench-data-'));
   const gatewayEnv = { ...base, ...settings, CODEX_CONFIG_DIR: dirs.home, CODEX_WORKDIR: dirs.workdir, CODEX_DATA_DIR: dataDir, CODEX_ENV_FILE: '/nonexistent/.env' };
+  const cleanUp = async (): Promise<void> => {
+    await provider.stop();
+    for (const d of [dirs.home, dirs.workdir, dataDir]) rmSync(d, { recursive: true, force: true });
+  };
+  if (args['store-only']) return storeOnly(gatewayEnv, dataDir, pairs).finally(cleanUp);
   // The same environment, flags and work directory the gateway gives its own app-server processes.
   const codexEnv = { ...gatewayEnv, CODEX_HOME: dirs.home, PATH: [binary.pathDir, base.PATH].filter(Boolean).join(delimiter) };
   const baseline = await BaselineClient.start({ bin: binary.bin, args: APP_SERVER_ARGS, env: codexEnv, cwd: dirs.workdir, model: TEST_MODELS.full, effort: 'medium' });
@@ -78,47 +84,37 @@ async function main(): Promise<number> {
     errors.push(...errorsOf(`${baseline.name} 64 slow`, memBase.results), ...errorsOf(`${gateway.name} 64 slow`, memGw.results));
     const total = (r: { totalMs: number }): number => r.totalMs;
     const first = (r: { firstTokenMs: number | null }): number | null => r.firstTokenMs;
-    // Stored Responses turns: the gateway above (JSONL file store) against a second one on a real redis-server.
-    const redis = await startRedis();
-    const shared = await GatewayProcess.start({ ...gatewayEnv, CODEX_DATA_DIR: join(dataDir, 'redis-side'), REDIS_URL: redis.url, REPLICA_ID: 'bench' }, TEST_MODELS.full);
-    let stored: Awaited<ReturnType<typeof storedTurns>>;
-    try {
-      await storedTurns(gateway.baseUrl, shared.baseUrl, TEST_MODELS.full, 5);
-      stored = await storedTurns(gateway.baseUrl, shared.baseUrl, TEST_MODELS.full, pairs);
-    } finally {
-      await shared.stop();
-      await redis.stop();
-    }
-    for (const [name, p] of [['stored new', stored.created], ['stored continued', stored.continued]] as const) {
-      errors.push(...errorsOf(`file store ${name}`, p.file), ...errorsOf(`Redis store ${name}`, p.redis));
-    }
     const figures: Figure[] = [
       { label: `non-stream latency (median of ${pairs})`, baseline: median(okValues(plain.baseline, total)), gateway: median(okValues(plain.gateway, total)), paired: paired(plain.baseline, plain.gateway, total), unit: 'ms', target: { kind: 'ratio', max: 1.1 } },
       { label: `time to first token (median of ${pairs})`, baseline: median(okValues(streamed.baseline, first)), gateway: median(okValues(streamed.gateway, first)), paired: paired(streamed.baseline, streamed.gateway, first), unit: 'ms', target: { kind: 'ratio', max: 1.1 } },
       { label: `32 concurrent streams, wall (median of ${rounds})`, baseline: median(walls.baseline), gateway: median(walls.gateway), unit: 'ms', target: { kind: 'ratio', max: 1.0 } },
       { label: 'peak RSS at 64 slow streams', baseline: memBase.peak.totalMb, gateway: memGw.peak.totalMb, unit: 'MB', target: { kind: 'absolute', max: 350 } },
     ];
-    // Here "baseline" is the gateway with its file store and "gateway" the same server on Redis.
-    const storeFigures: Figure[] = [
-      { label: `stored turn, file -> Redis (median of ${pairs})`, baseline: median(okValues(stored.created.file, total)), gateway: median(okValues(stored.created.redis, total)), paired: paired(stored.created.file, stored.created.redis, total), unit: 'ms', target: { kind: 'difference', max: 2 } },
-      { label: `continued stored turn, file -> Redis (median of ${pairs})`, baseline: median(okValues(stored.continued.file, total)), gateway: median(okValues(stored.continued.redis, total)), paired: paired(stored.continued.file, stored.continued.redis, total), unit: 'ms', target: { kind: 'difference', max: 2 } },
-    ];
     console.log(`\n${formatFigures(figures)}\n`);
-    console.log(`response store (baseline = file store, gateway = Redis):\n${formatFigures(storeFigures)}\n`);
+    // Last, on fresh gateways, so that it neither disturbs nor is disturbed by the figures above.
+    const store = await storePhase(gatewayEnv, dataDir, TEST_MODELS.full, pairs);
+    errors.push(...store.errors);
+    figures.push(...store.figures);
+    console.log(`response store (baseline = file store, gateway = Redis; load average ${load()}):\n${formatFigures(store.figures)}\n`);
     console.log(`32 concurrent walls (ms): baseline ${walls.baseline.map(Math.round).join(', ')}; gateway ${walls.gateway.map(Math.round).join(', ')}`);
     console.log(`64 slow streams: wall ${Math.round(memBase.wallMs)} / ${Math.round(memGw.wallMs)} ms; streaming at once: baseline ${maxStreamingOverlap(memBase.results)}, gateway ${maxStreamingOverlap(memGw.results)} of 64`);
     console.log(`peak RSS: baseline = app-server alone; gateway = Node ${memGw.peak.rootMb.toFixed(1)} MB + Codex ${(memGw.peak.totalMb - memGw.peak.rootMb).toFixed(1)} MB over ${memGw.peak.processes} processes (${memGw.peak.samples} samples, ${memGw.peak.forkShadowsSkipped} forked children skipped)`);
     console.log(`load average at the end: ${load()}`);
     console.log(`errors: ${errors.length}${errors.length > 0 ? `\n  ${[...new Set(errors)].slice(0, 20).join('\n  ')}` : ''}`);
-    const all = [...figures, ...storeFigures];
-    console.log(`targets met: ${all.filter(passes).length}/${all.length}; no errors: ${errors.length === 0 ? 'PASS' : 'MISS'}`);
+    console.log(`targets met: ${figures.filter(passes).length}/${figures.length}; no errors: ${errors.length === 0 ? 'PASS' : 'MISS'}`);
   } finally {
     await Promise.all([baseline.stop(), gateway.stop()]);
-    await provider.stop();
-    rmSync(dirs.home, { recursive: true, force: true });
-    rmSync(dirs.workdir, { recursive: true, force: true });
-    rmSync(dataDir, { recursive: true, force: true });
+    await cleanUp();
   }
+  return errors.length === 0 ? 0 : 1;
+}
+
+async function storeOnly(env: Record<string, string>, dataDir: string, pairs: number): Promise<number> {
+  console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${load()}`);
+  const { figures, errors } = await storePhase(env, dataDir, TEST_MODELS.full, pairs);
+  console.log(`\nresponse store (baseline = file store, gateway = Redis):\n${formatFigures(figures)}\n`);
+  console.log(`load average at the end: ${load()}`);
+  console.log(`errors: ${errors.length}${errors.length > 0 ? `\n  ${[...new Set(errors)].slice(0, 20).join('\n  ')}` : ''}`);
   return errors.length === 0 ? 0 : 1;
 }
 

@@ -1,5 +1,9 @@
 import { Agent, request } from 'node:http';
+import { join } from 'node:path';
+import { startRedis } from '../../test/support/redis';
+import { errorsOf, Figure, median, okValues, paired } from './bench.report';
 import { failedRun, RunResult } from './bench.types';
+import { GatewayProcess } from './gateway.process';
 
 export type StoredRun = RunResult & { id: string | null };
 
@@ -60,4 +64,35 @@ export async function storedTurns(file: string, redis: string, model: string, pa
     agent.destroy();
   }
   return out;
+}
+
+/**
+ * The response-store variant: two fresh gateways from the same build and settings, one with the
+ * JSONL file store and one on a real redis-server, warmed up alike, then paired stored turns.
+ */
+export async function storePhase(env: Record<string, string>, dataDir: string, model: string, pairs: number): Promise<{ figures: Figure[]; errors: string[] }> {
+  const redis = await startRedis();
+  const file = await GatewayProcess.start({ ...env, CODEX_DATA_DIR: join(dataDir, 'file-store') }, model);
+  const shared = await GatewayProcess.start({ ...env, CODEX_DATA_DIR: join(dataDir, 'redis-store'), REDIS_URL: redis.url, REPLICA_ID: 'bench' }, model);
+  try {
+    const warm = await storedTurns(file.baseUrl, shared.baseUrl, model, 20);
+    const runs = await storedTurns(file.baseUrl, shared.baseUrl, model, pairs);
+    const errors: string[] = [];
+    for (const [name, p] of [['warm-up', warm.created], ['warm-up', warm.continued], ['stored new', runs.created], ['stored continued', runs.continued]] as const) {
+      errors.push(...errorsOf(`file store ${name}`, p.file), ...errorsOf(`Redis store ${name}`, p.redis));
+    }
+    const total = (r: RunResult): number => r.totalMs;
+    const figure = (label: string, p: { file: StoredRun[]; redis: StoredRun[] }): Figure => ({
+      label: `${label}, file -> Redis (median of ${pairs})`,
+      baseline: median(okValues(p.file, total)),
+      gateway: median(okValues(p.redis, total)),
+      paired: paired(p.file, p.redis, total),
+      unit: 'ms',
+      target: { kind: 'difference', max: 2 },
+    });
+    return { figures: [figure('stored turn', runs.created), figure('continued stored turn', runs.continued)], errors };
+  } finally {
+    await Promise.all([file.stop(), shared.stop()]);
+    await redis.stop();
+  }
 }
