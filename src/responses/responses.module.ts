@@ -2,8 +2,6 @@ import { Module } from '@nestjs/common';
 import { CodexModule } from '../codex/codex.module';
 import { ImagesModule } from '../images/images.module';
 import { ModelsModule } from '../models/models.module';
-import { FileResponseStore } from './store/file-response.store';
-import { RedisResponseStore } from './store/redis-response.store';
 import { responseStoreProvider } from './store/response-store.provider';
 import { ResponseRequestFactory } from './response-request.factory';
 import { ResponseThreadPlanner } from './response-thread.planner';
@@ -17,8 +15,6 @@ import { ResponsesService } from './responses.service';
     ResponsesService,
     ResponseRequestFactory,
     ResponseThreadPlanner,
-    FileResponseStore,
-    RedisResponseStore,
     responseStoreProvider,
   ],
 })

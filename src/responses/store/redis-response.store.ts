@@ -18,18 +18,12 @@ export class RedisResponseStore implements ResponseStore {
   private readonly prefix: string;
 
   constructor(
-    @Inject(REDIS_CLIENT) private readonly client: Redis | null,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
     @Inject(codexConfig.KEY) private readonly codex: CodexConfig,
     @Inject(redisConfig.KEY) private readonly config: RedisConfig,
     private readonly health: RedisHealth,
   ) {
     this.prefix = config.keyPrefix;
-  }
-
-  /** Built in every process (see response-store.provider.ts) but only used with REDIS_URL. */
-  private get redis(): Redis {
-    if (!this.client) throw new Error('RedisResponseStore used without REDIS_URL');
-    return this.client;
   }
 
   writable(): boolean {
