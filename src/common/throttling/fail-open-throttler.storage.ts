@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { ThrottlerStorageRecord } from '@nestjs/throttler/dist/throttler-storage-record.interface';
 import type { RedisHealth } from '../../redis/redis-health.service';
+
+/** The package does not export its record type from its root. */
+type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
 /**
  * Shared rate-limit counters that let a request through when Redis does not answer: an outage
