@@ -45,7 +45,8 @@ describe('QuotaGuard', () => {
   });
 
   it('lets the request through, counted, when the totals cannot be read', async () => {
-    const broken: UsageStore = { ...new MemoryUsageStore(), spent: () => Promise.reject(new Error('Connection is closed.')) } as UsageStore;
+    const memory = new MemoryUsageStore();
+    const broken: UsageStore = { add: (...a) => memory.add(...a), days: (d) => memory.days(d), spent: () => Promise.reject(new Error('Connection is closed.')) };
     const health = new RedisHealth(null);
     const guard = new QuotaGuard(new Reflector(), keys, health, broken);
     expect(await guard.canActivate(context('metered', 'capped').ctx)).toBe(true);
