@@ -95,7 +95,7 @@ async function main(): Promise<number> {
     const store = await storePhase(gatewayEnv, dataDir, TEST_MODELS.full, pairs);
     errors.push(...store.errors);
     figures.push(...store.figures);
-    console.log(`response store (baseline = file store, gateway = Redis; load average ${load()}):\n${formatFigures(store.figures)}\n`);
+    console.log(`response store (baseline = file store, gateway = Redis; load average ${load()}):\n${formatFigures(store.figures)}\n${store.ops}\n`);
     console.log(`32 concurrent walls (ms): baseline ${walls.baseline.map(Math.round).join(', ')}; gateway ${walls.gateway.map(Math.round).join(', ')}`);
     console.log(`64 slow streams: wall ${Math.round(memBase.wallMs)} / ${Math.round(memGw.wallMs)} ms; streaming at once: baseline ${maxStreamingOverlap(memBase.results)}, gateway ${maxStreamingOverlap(memGw.results)} of 64`);
     console.log(`peak RSS: baseline = app-server alone; gateway = Node ${memGw.peak.rootMb.toFixed(1)} MB + Codex ${(memGw.peak.totalMb - memGw.peak.rootMb).toFixed(1)} MB over ${memGw.peak.processes} processes (${memGw.peak.samples} samples, ${memGw.peak.forkShadowsSkipped} forked children skipped)`);
@@ -111,8 +111,8 @@ async function main(): Promise<number> {
 
 async function storeOnly(env: Record<string, string>, dataDir: string, pairs: number): Promise<number> {
   console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${load()}`);
-  const { figures, errors } = await storePhase(env, dataDir, TEST_MODELS.full, pairs);
-  console.log(`\nresponse store (baseline = file store, gateway = Redis):\n${formatFigures(figures)}\n`);
+  const { figures, errors, ops } = await storePhase(env, dataDir, TEST_MODELS.full, pairs);
+  console.log(`\nresponse store (baseline = file store, gateway = Redis):\n${formatFigures(figures)}\n${ops}\n`);
   console.log(`load average at the end: ${load()}`);
   console.log(`errors: ${errors.length}${errors.length > 0 ? `\n  ${[...new Set(errors)].slice(0, 20).join('\n  ')}` : ''}`);
   return errors.length === 0 ? 0 : 1;

@@ -4,6 +4,7 @@ import { startRedis } from '../../test/support/redis';
 import { errorsOf, Figure, median, okValues, paired } from './bench.report';
 import { failedRun, RunResult } from './bench.types';
 import { GatewayProcess } from './gateway.process';
+import { storeOps } from './store-ops.phase';
 
 export type StoredRun = RunResult & { id: string | null };
 
@@ -70,7 +71,7 @@ export async function storedTurns(file: string, redis: string, model: string, pa
  * The response-store variant: two fresh gateways from the same build and settings, one with the
  * JSONL file store and one on a real redis-server, warmed up alike, then paired stored turns.
  */
-export async function storePhase(env: Record<string, string>, dataDir: string, model: string, pairs: number): Promise<{ figures: Figure[]; errors: string[] }> {
+export async function storePhase(env: Record<string, string>, dataDir: string, model: string, pairs: number): Promise<{ figures: Figure[]; errors: string[]; ops: string }> {
   const redis = await startRedis();
   const file = await GatewayProcess.start({ ...env, CODEX_DATA_DIR: join(dataDir, 'file-store') }, model);
   const shared = await GatewayProcess.start({ ...env, CODEX_DATA_DIR: join(dataDir, 'redis-store'), REDIS_URL: redis.url, REPLICA_ID: 'bench' }, model);
@@ -90,7 +91,10 @@ export async function storePhase(env: Record<string, string>, dataDir: string, m
       unit: 'ms',
       target: { kind: 'difference', max: 2 },
     });
-    return { figures: [figure('stored turn', runs.created), figure('continued stored turn', runs.continued)], errors };
+    const ops = await storeOps(redis.socket, join(dataDir, 'ops'));
+    const ms = (v: number): string => `${v.toFixed(3)} ms`;
+    const line = `store calls alone (median of 500): put ${ms(ops.file.put)} file / ${ms(ops.redis.put)} Redis; get + head ${ms(ops.file.read)} file / ${ms(ops.redis.read)} Redis`;
+    return { figures: [figure('stored turn', runs.created), figure('continued stored turn', runs.continued)], errors, ops: line };
   } finally {
     await Promise.all([file.stop(), shared.stop()]);
     await redis.stop();
