@@ -1,3 +1,4 @@
+import { post, readSse } from '../support/http';
 import { auth, LIMIT, Replicas, startReplicas, until } from '../support/replicas';
 
 describe('two replicas: a replica restart and a Redis outage', () => {
@@ -27,7 +28,17 @@ describe('two replicas: a replica restart and a Redis outage', () => {
     // Use up the key's rate limit first: while Redis is away the limit cannot be checked and lets it through.
     for (let i = 0; i < LIMIT + 1; i++) await fetch(`${r2.url}/v1/models`, { headers: auth('down') });
     expect((await fetch(`${r2.url}/v1/models`, { headers: auth('down') })).status).toBe(429);
+    // Two stored turns in flight when Redis goes: they cannot be stored, and say so (a status, or response.failed in the stream).
+    const inFlight = s.respond(r1.url, 'conv', { input: 'SCENARIO=slow json' });
+    const streamed = post(`${r1.url}/v1/responses`, { model: 'fake-model', input: 'SCENARIO=slow stream', stream: true }, { headers: auth('conv') }).then((res) => readSse(res));
+    await until(async () => s.provider.requests.filter((r) => r.scenario === 'slow' && !r.finished).length, (n) => n === 2, 'both turns at the provider');
     await s.redis.kill();
+    const lost = await inFlight;
+    expect(lost.status).toBe(503);
+    expect(lost.body.error?.code).toBe('store_unavailable');
+    const events = (await streamed).data as { type?: string; response?: { status?: string; error?: { code?: string } } }[];
+    expect(events.map((e) => e.type)).not.toContain('response.completed');
+    expect(events[events.length - 1]).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'store_unavailable' } } });
     const ready = await until(async () => fetch(`${r1.url}/readyz`).then(async (r) => ({ status: r.status, body: (await r.json()) as { reasons: string[]; redis: unknown } })), (r) => r.status === 503, 'readiness to drop');
     expect(ready.body.redis).toEqual({ configured: true, up: false });
     expect(ready.body.reasons.join('\n')).toMatch(/^redis_down:/m);
