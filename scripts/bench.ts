@@ -26,6 +26,8 @@ const { values: args } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     // Only the response-store variant (file store against Redis).
     'store-only': { type: 'boolean', default: false },
+    // With --store-only: both gateways on the file store, to see the noise floor of that comparison.
+    'store-control': { type: 'boolean', default: false },
   },
 });
 
@@ -111,8 +113,8 @@ async function main(): Promise<number> {
 
 async function storeOnly(env: Record<string, string>, dataDir: string, pairs: number): Promise<number> {
   console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${load()}`);
-  const { figures, errors, ops } = await storePhase(env, dataDir, TEST_MODELS.full, pairs);
-  console.log(`\nresponse store (baseline = file store, gateway = Redis):\n${formatFigures(figures)}\n${ops}\n`);
+  const { figures, errors, ops } = await storePhase(env, dataDir, TEST_MODELS.full, pairs, args['store-control']);
+  console.log(`\nresponse store (baseline = file store, gateway = ${args['store-control'] ? 'file store too (control)' : 'Redis'}):\n${formatFigures(figures)}\n${ops}\n`);
   console.log(`load average at the end: ${load()}`);
   console.log(`errors: ${errors.length}${errors.length > 0 ? `\n  ${[...new Set(errors)].slice(0, 20).join('\n  ')}` : ''}`);
   return errors.length === 0 ? 0 : 1;

@@ -70,11 +70,13 @@ export async function storedTurns(file: string, redis: string, model: string, pa
 /**
  * The response-store variant: two fresh gateways from the same build and settings, one with the
  * JSONL file store and one on a real redis-server, warmed up alike, then paired stored turns.
+ * `control` gives the second gateway a file store too: the spread of that A/A run is the noise floor.
  */
-export async function storePhase(env: Record<string, string>, dataDir: string, model: string, pairs: number): Promise<{ figures: Figure[]; errors: string[]; ops: string }> {
+export async function storePhase(env: Record<string, string>, dataDir: string, model: string, pairs: number, control = false): Promise<{ figures: Figure[]; errors: string[]; ops: string }> {
   const redis = await startRedis();
   const file = await GatewayProcess.start({ ...env, CODEX_DATA_DIR: join(dataDir, 'file-store') }, model);
-  const shared = await GatewayProcess.start({ ...env, CODEX_DATA_DIR: join(dataDir, 'redis-store'), REDIS_URL: redis.url, REPLICA_ID: 'bench' }, model);
+  const second: Record<string, string> = control ? {} : { REDIS_URL: redis.url, REPLICA_ID: 'bench' };
+  const shared = await GatewayProcess.start({ ...env, CODEX_DATA_DIR: join(dataDir, 'second-store'), ...second }, model);
   try {
     const warm = await storedTurns(file.baseUrl, shared.baseUrl, model, 20);
     const runs = await storedTurns(file.baseUrl, shared.baseUrl, model, pairs);
@@ -84,7 +86,7 @@ export async function storePhase(env: Record<string, string>, dataDir: string, m
     }
     const total = (r: RunResult): number => r.totalMs;
     const figure = (label: string, p: { file: StoredRun[]; redis: StoredRun[] }): Figure => ({
-      label: `${label}, file -> Redis (median of ${pairs})`,
+      label: `${label}, file -> ${control ? 'file (control)' : 'Redis'} (median of ${pairs})`,
       baseline: median(okValues(p.file, total)),
       gateway: median(okValues(p.redis, total)),
       paired: paired(p.file, p.redis, total),
