@@ -1,4 +1,5 @@
-import { auth, LIMIT, Replicas, startReplicas, until } from '../support/replicas';
+import OpenAI from 'openai';
+import { auth, KEYS, LIMIT, Replicas, startReplicas, until } from '../support/replicas';
 import type { JsonResult } from '../support/http';
 
 describe('two gateway replicas on one real redis-server, behind nginx', () => {
@@ -52,6 +53,17 @@ describe('two gateway replicas on one real redis-server, behind nginx', () => {
       expect(s.lastUserTexts()).toEqual(said);
       previous = res.body.id;
     }
+  });
+
+  it('streams a continuation through nginx with the openai SDK, the stored id working on either replica', async () => {
+    const client = new OpenAI({ baseURL: `${s.nginx.url}/v1`, apiKey: KEYS.conv, maxRetries: 0 });
+    const first = await client.responses.create({ model: 'fake-model', input: 'Streamed start.' });
+    const stream = await client.responses.create({ model: 'fake-model', input: 'Streamed next.', previous_response_id: first.id, stream: true });
+    let completed: { id: string; status?: string } | null = null;
+    for await (const event of stream) if (event.type === 'response.completed') completed = event.response;
+    expect(completed?.status).toBe('completed');
+    expect(s.lastUserTexts()).toEqual(['Streamed start.', 'Streamed next.']);
+    for (const r of s.replicas) expect((await fetch(`${r.url}/v1/responses/${completed!.id}`, { headers: auth('conv') })).status).toBe(200);
   });
 
   it("holds a key's rate limit across both replicas", async () => {
