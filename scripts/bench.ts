@@ -1,8 +1,8 @@
 // `npm run bench`: the gateway against a bare `codex app-server` client, both driving the same
 // pinned Codex binary against the fake provider. Method and figures: docs/benchmarks.md.
-import { rmSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { delimiter } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveCodexBinary } from '../src/codex/codex-binary';
 import { APP_SERVER_ARGS } from '../src/codex/codex-launch';
@@ -15,6 +15,7 @@ import { BenchTarget } from './bench/bench.types';
 import { buildServer, GatewayProcess } from './bench/gateway.process';
 import { conversationRuns, fillIdleThreads, longHistoryRuns, memoryPerIdleThread } from './bench/conversation.phases';
 import { catalogWithoutApplyPatch, toolRoundTrips } from './bench/tool.phases';
+import { storePhase } from './bench/stored-turns.phase';
 
 // Pool and queue settings default to the gateway's own defaults (1, 16, 64); flags override them.
 const { values: args } = parseArgs({
@@ -30,6 +31,10 @@ const { values: args } = parseArgs({
     'idle-threads': { type: 'string', default: '16' },
     'max-idle': { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    // Only the response-store variant (file store against Redis).
+    'store-only': { type: 'boolean', default: false },
+    // With --store-only: both gateways on the file store, to see the noise floor of that comparison.
+    'store-control': { type: 'boolean', default: false },
   },
 });
 
@@ -51,7 +56,13 @@ async function main(): Promise<number> {
   if (args.parallel) settings.CODEX_MAX_PARALLEL_REQUESTS = args.parallel;
   if (args.queue) settings.CODEX_MAX_QUEUE = args.queue;
   if (args['max-idle']) settings.CODEX_MAX_IDLE_THREADS = args['max-idle'];
-  const gatewayEnv = { ...base, ...settings, CODEX_CONFIG_DIR: dirs.home, CODEX_WORKDIR: dirs.workdir, CODEX_ENV_FILE: '/nonexistent/.env' };
+  const dataDir = mkdtempSync(join(tmpdir(), 'codex-wrapper-bench-data-'));
+  const gatewayEnv = { ...base, ...settings, CODEX_CONFIG_DIR: dirs.home, CODEX_WORKDIR: dirs.workdir, CODEX_DATA_DIR: dataDir, CODEX_ENV_FILE: '/nonexistent/.env' };
+  const cleanUp = async (): Promise<void> => {
+    await provider.stop();
+    for (const d of [dirs.home, dirs.workdir, dataDir]) rmSync(d, { recursive: true, force: true });
+  };
+  if (args['store-only']) return storeOnly(gatewayEnv, dataDir, pairs).finally(cleanUp);
   // The same environment, flags and work directory the gateway gives its own app-server processes.
   const codexEnv = { ...gatewayEnv, CODEX_HOME: dirs.home, PATH: [binary.pathDir, base.PATH].filter(Boolean).join(delimiter) };
   const baseline = await BaselineClient.start({ bin: binary.bin, args: APP_SERVER_ARGS, env: codexEnv, cwd: dirs.workdir, model: TEST_MODELS.full, effort: 'medium' });
@@ -114,6 +125,11 @@ async function main(): Promise<number> {
       ...tools.figures,
     ];
     console.log(`\n${formatFigures(figures)}\n`);
+    // Last, on fresh gateways, so that it neither disturbs nor is disturbed by the figures above.
+    const store = await storePhase(gatewayEnv, dataDir, TEST_MODELS.full, pairs);
+    errors.push(...store.errors);
+    figures.push(...store.figures);
+    console.log(`response store (baseline = file store, gateway = Redis; load average ${load()}):\n${formatFigures(store.figures)}\n${store.ops}\n`);
     console.log(`32 concurrent walls (ms): baseline ${walls.baseline.map(Math.round).join(', ')}; gateway ${walls.gateway.map(Math.round).join(', ')}`);
     console.log(`64 slow streams: wall ${Math.round(memBase.wallMs)} / ${Math.round(memGw.wallMs)} ms; streaming at once: baseline ${maxStreamingOverlap(memBase.results)}, gateway ${maxStreamingOverlap(memGw.results)} of 64`);
     console.log(`peak RSS: baseline = app-server alone; gateway = Node ${memGw.peak.rootMb.toFixed(1)} MB + Codex ${(memGw.peak.totalMb - memGw.peak.rootMb).toFixed(1)} MB over ${memGw.peak.processes} processes (${memGw.peak.samples} samples, ${memGw.peak.forkShadowsSkipped} forked children skipped)`);
@@ -126,10 +142,17 @@ async function main(): Promise<number> {
     console.log(`targets met: ${figures.filter(passes).length}/${figures.length}; no errors: ${errors.length === 0 ? 'PASS' : 'MISS'}`);
   } finally {
     await Promise.all([baseline.stop(), gateway.stop()]);
-    await provider.stop();
-    rmSync(dirs.home, { recursive: true, force: true });
-    rmSync(dirs.workdir, { recursive: true, force: true });
+    await cleanUp();
   }
+  return errors.length === 0 ? 0 : 1;
+}
+
+async function storeOnly(env: Record<string, string>, dataDir: string, pairs: number): Promise<number> {
+  console.log(`node ${process.version}, ${cpus().length} CPUs, load average ${load()}`);
+  const { figures, errors, ops } = await storePhase(env, dataDir, TEST_MODELS.full, pairs, args['store-control']);
+  console.log(`\nresponse store (baseline = file store, gateway = ${args['store-control'] ? 'file store too (control)' : 'Redis'}):\n${formatFigures(figures)}\n${ops}\n`);
+  console.log(`load average at the end: ${load()}`);
+  console.log(`errors: ${errors.length}${errors.length > 0 ? `\n  ${[...new Set(errors)].slice(0, 20).join('\n  ')}` : ''}`);
   return errors.length === 0 ? 0 : 1;
 }
 

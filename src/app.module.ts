@@ -17,6 +17,13 @@ import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ModelsModule } from './models/models.module';
 import { ResponsesModule } from './responses/responses.module';
+import { redisConfig, RedisConfig } from './config/redis.config';
+import { REDIS_CLIENT } from './redis/redis-client.factory';
+import { RedisHealth } from './redis/redis-health.service';
+import { RedisModule } from './redis/redis.module';
+import { QuotaGuard } from './usage/quota.guard';
+import { UsageModule } from './usage/usage.module';
+import type Redis from 'ioredis';
 
 /**
  * The root module. A factory rather than a static module so each app instance (tests start
@@ -29,7 +36,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(configModuleOptions()),
-        ThrottlerModule.forRootAsync({ inject: [appConfig.KEY], useFactory: (app: AppConfig) => throttlerOptions(app) }),
+        RedisModule,
+        ThrottlerModule.forRootAsync({
+          inject: [appConfig.KEY, REDIS_CLIENT, redisConfig.KEY, RedisHealth],
+          useFactory: (app: AppConfig, redis: Redis | null, config: RedisConfig, health: RedisHealth) => throttlerOptions(app, { redis, config, health }),
+        }),
         LoggingModule,
         AuthModule,
         ModelsModule,
@@ -38,11 +49,14 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         LifecycleModule,
+        UsageModule,
       ],
       providers: [
         // Order matters: authenticate first, so the throttler counts per API key.
         { provide: APP_GUARD, useExisting: ApiKeyGuard },
         { provide: APP_GUARD, useClass: ApiKeyThrottlerGuard },
+        // Then the key's token quota, on the routes that run turns.
+        { provide: APP_GUARD, useExisting: QuotaGuard },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
         { provide: APP_PIPE, inject: [appConfig.KEY], useFactory: (app: AppConfig) => createValidationPipe(app.limits.maxMessages) },
       ],

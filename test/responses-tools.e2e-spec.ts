@@ -75,6 +75,15 @@ describe('Responses API with client tools', () => {
     expect(seenTail(last())).toEqual([`call:get_weather#${c1.call_id}`, `out:${c1.call_id}=w`, `call:get_time#${c2.call_id}`, `out:${c2.call_id}=t`]);
   });
 
+  it('streams through the openai SDK, whose final response holds the calls', async () => {
+    const stream = gw.client().responses.stream({ model, tools, input: 'SCENARIO=tools PARALLEL get_weather get_time' });
+    const deltas: string[] = [];
+    stream.on('response.function_call_arguments.delta', (e) => deltas.push(e.delta));
+    const final = await stream.finalResponse();
+    expect(deltas).toEqual(['{"city":"v_city"}', '{"city":"v_city"}']);
+    expect(final.output.map((i) => (i.type === 'function_call' ? i.name : i.type))).toEqual(['get_weather', 'get_time']);
+  });
+
   it('carries custom tools as one string argument and returns custom_tool_call items', async () => {
     const custom = [{ type: 'custom' as const, name: 'apply_patch', description: 'Apply a patch.', format: { type: 'grammar' as const, syntax: 'lark' as const, definition: 'start: "x"' } }];
     const r1 = await gw.client().responses.create({ model, tools: custom, input: 'SCENARIO=tools apply_patch ARGS={"input":"***_Begin_Patch"}' });

@@ -75,6 +75,13 @@ describe('parked tool turns and the rebuild path', () => {
     expect(engine().parked.size).toBe(0);
   });
 
+  it('puts the reasoning before a call back into a rebuilt conversation, where chat clients never send it', async () => {
+    const first = await step1(gw, 'REASON get_weather');
+    await gw.client().chat.completions.create({ model, tools, messages: [{ role: 'system', content: 'edited' }, ...first.messages, ...answers(first.ids)] });
+    expect(threadOf(lastBody(gw))).not.toBe(first.thread);
+    expect(seenTail(lastBody(gw))).toEqual([expect.stringMatching(/^reasoning:ENC_\d+$/), `call:get_weather#${first.ids[0]!}`, `out:${first.ids[0]!}=ok-${first.ids[0]!}`]);
+  });
+
   it('rebuilds a tool history this gateway never parked (another replica, a restart)', async () => {
     const messages: Msg[] = [
       { role: 'user', content: 'SCENARIO=tools get_weather' },

@@ -12,8 +12,8 @@ export interface Figure {
   baseline: number | null;
   gateway: number;
   unit: 'ms' | 'MB';
-  /** Upper bound, either on the ratio gateway/baseline or on the absolute gateway figure. */
-  target: { kind: 'ratio' | 'absolute'; max: number };
+  /** Upper bound on the ratio gateway/baseline, the absolute gateway figure, or the per-pair difference (ms). */
+  target: { kind: 'ratio' | 'absolute' | 'difference'; max: number };
 }
 
 export function median(values: number[]): number {
@@ -32,6 +32,7 @@ export function okValues(results: RunResult[], pick: (r: RunResult) => number | 
 
 export function passes(f: Figure): boolean {
   if (f.target.kind === 'absolute') return f.gateway <= f.target.max;
+  if (f.target.kind === 'difference') return (f.paired?.diffMs ?? Number.NaN) <= f.target.max;
   return f.baseline !== null && f.gateway / f.baseline <= f.target.max;
 }
 
@@ -44,7 +45,7 @@ export function formatFigures(figures: Figure[]): string {
   const rows = [['figure', 'baseline', 'gateway', 'ratio', 'per pair', 'target', 'result']];
   for (const f of figures) {
     const ratio = f.baseline === null ? '-' : `${(f.gateway / f.baseline).toFixed(2)}x`;
-    const target = f.target.kind === 'ratio' ? `<= ${f.target.max.toFixed(2)}x` : `<= ${f.target.max} ${f.unit}`;
+    const target = f.target.kind === 'ratio' ? `<= ${f.target.max.toFixed(2)}x` : f.target.kind === 'difference' ? `<= +${f.target.max} ${f.unit} per pair` : `<= ${f.target.max} ${f.unit}`;
     const base = f.baseline === null ? '-' : `${f.baseline.toFixed(1)} ${f.unit}`;
     const p = f.paired;
     const diff = p === undefined ? '-' : `${p.diffMs >= 0 ? '+' : ''}${p.diffMs.toFixed(1)} ms, ${p.ratio.toFixed(2)}x`;

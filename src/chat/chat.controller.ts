@@ -5,6 +5,7 @@ import { lastValueFrom } from 'rxjs';
 import { clientSignal } from '../common/http/client-signal';
 import { untilClosed } from '../common/http/until-closed';
 import { ChatRequestService } from './chat-request.service';
+import { Metered } from '../usage/metered.decorator';
 import { ChatService } from './chat.service';
 import { CreateChatCompletionDto } from './dto/create-chat-completion.dto';
 
@@ -18,6 +19,7 @@ export class ChatController {
   /** One route answers JSON or SSE depending on `stream`, which `@Sse()` cannot do. */
   @Post('completions')
   @HttpCode(200)
+  @Metered()
   async create(@Body() dto: CreateChatCompletionDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const prepared = await this.requests.prepare(dto, clientSignal(res), apiKeyNameOf(req));
     // From here the turn Observable owns the prepared images: nothing may throw before it is subscribed.

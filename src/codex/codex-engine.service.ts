@@ -12,6 +12,7 @@ import { TurnSpec } from './turn-spec.types';
 import { conversationKey } from './tools/conversation-key';
 import { ParkedTurnsService } from './tools/parked-turns.service';
 import { ToolCatalogService } from './tools/tool-catalog.service';
+import { ToolReasoningCache } from './tools/tool-reasoning.cache';
 import { batchStart, callIdsOf, trailingOutputs } from './tools/tool-outputs';
 import { IdleThreadsService } from './conversations/idle-threads.service';
 
@@ -35,10 +36,11 @@ export class CodexEngineService {
     readonly parked: ParkedTurnsService,
     catalog: ToolCatalogService,
     readonly idle: IdleThreadsService,
+    private readonly reasoning: ToolReasoningCache,
   ) {
     this.maxParallel = config.maxParallel;
     this.limiter = new ConcurrencyLimiter(config.maxParallel, config.maxQueue, config.queueTimeoutMs, (ms) => registry.queueWaited(ms));
-    this.deps = { limiter: this.limiter, pool, locks, spares, parked, catalog, idle, cwd: config.workdir, timeoutMs: config.timeoutMs, sandboxTmp: config.sandboxTmp };
+    this.deps = { limiter: this.limiter, pool, locks, spares, parked, catalog, reasoning, idle, cwd: config.workdir, timeoutMs: config.timeoutMs, sandboxTmp: config.sandboxTmp };
   }
 
   /**
@@ -50,7 +52,7 @@ export class CodexEngineService {
     const turn$ = new Observable<CodexEvent>((subscriber) => {
       // Turns queue: idle threads are the first thing given back.
       if (this.limiter.active >= this.maxParallel) this.idle.relieve();
-      const run = this.continueParked(spec, subscriber) ?? this.startNew(this.withAffinity(spec), subscriber);
+      const run = this.continueParked(spec, subscriber) ?? this.startNew(this.freshOrAffine(spec), subscriber);
       return () => run.teardown();
     });
     return this.registry.track(spec.model, turn$);
@@ -70,6 +72,13 @@ export class CodexEngineService {
     }
     this.affinity.continued++;
     return { ...spec, thread: { kind: 'loaded', conn: claimed.idle.conn, threadId: claimed.idle.threadId, seen: claimed.seen } };
+  }
+
+  /** The conversation's idle thread when it has one; otherwise a fresh thread, a rebuilt tool conversation getting back the reasoning chat clients do not send. */
+  private freshOrAffine(spec: TurnSpec): TurnSpec {
+    const affine = this.withAffinity(spec);
+    if (affine !== spec) return affine;
+    return spec.tools ? { ...spec, history: this.reasoning.restore(spec.history) } : spec;
   }
 
   private startNew(spec: TurnSpec, subscriber: Subscriber<CodexEvent>): TurnRun {

@@ -10,10 +10,11 @@ import { ThreadLockService } from './thread-lock.service';
 import { ParkedTurnsService } from './tools/parked-turns.service';
 import { ToolCatalogService } from './tools/tool-catalog.service';
 import { IdleThreadsService } from './conversations/idle-threads.service';
+import { ToolReasoningCache } from './tools/tool-reasoning.cache';
 
 /** The only module that talks to the Codex CLI. */
 @Module({
-  providers: [CodexProcessRunner, CodexPoolService, CodexEngineService, CodexConfigFileService, SandboxPolicyService, ThreadLockService, SpareThreadsService, CodexTurnRegistry, ParkedTurnsService, ToolCatalogService, IdleThreadsService],
+  providers: [CodexProcessRunner, CodexPoolService, CodexEngineService, CodexConfigFileService, SandboxPolicyService, ThreadLockService, SpareThreadsService, CodexTurnRegistry, ParkedTurnsService, ToolCatalogService, ToolReasoningCache, IdleThreadsService],
   exports: [IdleThreadsService, CodexPoolService, CodexEngineService, SandboxPolicyService, CodexConfigFileService, ThreadLockService, CodexTurnRegistry],
 })
 export class CodexModule {}

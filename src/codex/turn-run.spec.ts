@@ -7,6 +7,7 @@ import type { SpareThreadsService } from './spare-threads.service';
 import { ThreadLockService } from './thread-lock.service';
 import { ParkedTurnsService } from './tools/parked-turns.service';
 import { ToolCatalogService } from './tools/tool-catalog.service';
+import { ToolReasoningCache } from './tools/tool-reasoning.cache';
 import { TurnRun } from './turn-run';
 import type { IdleThreadsService } from './conversations/idle-threads.service';
 import type { TurnSpec } from './turn-spec.types';
@@ -41,6 +42,7 @@ describe('TurnRun', () => {
       parked: { drop: () => undefined } as unknown as ParkedTurnsService,
       catalog: { path: Promise.resolve(null) } as unknown as ToolCatalogService,
       idle: { keep: () => false } as unknown as IdleThreadsService,
+      reasoning: { remember: () => undefined } as unknown as ToolReasoningCache,
       cwd: '/tmp',
       timeoutMs: 20,
     };

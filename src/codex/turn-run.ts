@@ -8,18 +8,19 @@ import { ConcurrencyLimiter } from './concurrency-limiter';
 import type { Notification } from './protocol/app-server.protocol';
 import type { Turn } from './protocol/generated/v2/Turn';
 import type { JsonValue } from './protocol/generated/serde_json/JsonValue';
-import { retryWhileClosing, SandboxTmp, toSandboxPolicy } from './turn-protocol.mapper';
-import { SpareThreadsService, STORED_SPARE, type SpareVariant } from './spare-threads.service';
+import { SandboxTmp, toSandboxPolicy } from './turn-protocol.mapper';
+import { SpareThreadsService } from './spare-threads.service';
+import { openTurnThread } from './turn-thread.opener';
+import { keepAs } from './conversations/idle-keep';
+import { IdleThreadsService } from './conversations/idle-threads.service';
 import { ThreadLockService } from './thread-lock.service';
 import { TurnSpec } from './turn-spec.types';
 import { ParkedTurnsService } from './tools/parked-turns.service';
 import { ToolCatalogService } from './tools/tool-catalog.service';
-import { clientToolsThreadConfig } from './tools/tool-thread.config';
+import { ToolReasoningCache } from './tools/tool-reasoning.cache';
 import { inputItems } from './tools/conversation-key';
 import { toolCallAnswer } from './tools/tool-outputs';
 import { ToolSession } from './tools/tool-session';
-import { keepAs } from './conversations/idle-keep';
-import { IdleThreadsService } from './conversations/idle-threads.service';
 
 export interface TurnRunDeps {
   limiter: ConcurrencyLimiter;
@@ -28,6 +29,7 @@ export interface TurnRunDeps {
   spares: SpareThreadsService;
   parked: ParkedTurnsService;
   catalog: ToolCatalogService;
+  reasoning: ToolReasoningCache;
   idle: IdleThreadsService;
   cwd: string;
   timeoutMs: number;
@@ -82,8 +84,6 @@ export class TurnRun {
   private idleLost = false;
   /** The request of the current segment (a parked turn's follow-up replaces it). */
   private segmentSpec: TurnSpec;
-  /** thread/start additions of a client-tool thread (dynamic tools, built-ins off), once known. */
-  private toolParams: SpareVariant['params'] = {};
 
   constructor(
     private readonly spec: TurnSpec,
@@ -96,11 +96,6 @@ export class TurnRun {
 
   private get stopping(): boolean {
     return this.phase === 'stopping' || this.phase === 'ended';
-  }
-
-  /** The calls this run waits for while parked. */
-  get pendingCalls(): ReadonlySet<string> {
-    return new Set(this.tools?.pending.keys() ?? []);
   }
 
   async start(): Promise<void> {
@@ -174,7 +169,11 @@ export class TurnRun {
     conn.activeTurns++;
     this.cleanups.push(conn.onExit((err) => this.fail(err)));
     this.timer = setTimeout(() => this.onTimeout(), this.deps.timeoutMs);
-    this.threadId = await this.openThread(conn);
+    const opened = await openTurnThread(conn, this.spec, this.deps, this.sourceLease);
+    this.onSpare = opened.onSpare;
+    this.threadLease = opened.threadLease;
+    this.sourceLease = opened.sourceLease;
+    this.threadId = opened.threadId;
     let turn: Turn;
     try {
       turn = await this.startTurn(conn, this.threadId);
@@ -187,8 +186,7 @@ export class TurnRun {
       void conn.unloadThread(this.threadId, false);
       this.onSpare = false;
       this.idleLost = idle;
-      if (idle && this.spec.tools) this.toolParams = { config: clientToolsThreadConfig(await this.deps.catalog.path), dynamicTools: this.spec.tools.dynamicTools };
-      this.threadId = (await conn.request('thread/start', { ...this.ownEphemeralParams(), ...this.toolParams })).thread.id;
+      this.threadId = (await conn.request('thread/start', opened.freshParams)).thread.id;
       // A stored spare's lock goes with it; the thread of its own is the one to hold.
       if (this.threadLease) {
         this.threadLease();
@@ -225,70 +223,9 @@ export class TurnRun {
     return turn;
   }
 
-  private ownEphemeralParams(): ReturnType<SpareThreadsService['ephemeralThreadParams']> {
-    return { ...this.deps.spares.ephemeralThreadParams(this.spec.model), sandbox: this.spec.sandbox };
-  }
-
   private finish(): void {
     if (this.turnId !== null && !this.settled) void this.interruptAndDispose();
     else this.dispose();
-  }
-
-  private async openThread(conn: AppServerConnection): Promise<string> {
-    const { spec } = this;
-    if (spec.thread.kind === 'loaded') return spec.thread.threadId;
-    if (spec.tools) {
-      // Client tools only: every built-in off, the client's tools as dynamic tools; a spare started with the same tools will do.
-      this.toolParams = { config: clientToolsThreadConfig(await this.deps.catalog.path), dynamicTools: spec.tools.dynamicTools };
-      const spare = this.deps.spares.take(conn, spec.model, spec.sandbox, { key: spec.tools.threadKey, params: this.toolParams });
-      this.onSpare = spare !== null;
-      return spare ?? (await conn.request('thread/start', { ...this.ownEphemeralParams(), ...this.toolParams })).thread.id;
-    }
-    const common = {
-      model: spec.model,
-      cwd: this.deps.cwd,
-      sandbox: spec.sandbox,
-      approvalPolicy: 'never' as const,
-      developerInstructions: spec.developerInstructions,
-      experimentalRawEvents: true,
-    };
-    const target = spec.thread;
-    switch (target.kind) {
-      case 'new': {
-        if (target.ephemeral) {
-          const spare = this.deps.spares.take(conn, spec.model, spec.sandbox);
-          this.onSpare = spare !== null;
-          return spare ?? (await conn.request('thread/start', this.ownEphemeralParams())).thread.id;
-        }
-        // A pre-started stored thread has no developer instructions, so it serves requests without them.
-        const spare = spec.developerInstructions === null ? this.deps.spares.take(conn, spec.model, spec.sandbox, STORED_SPARE) : null;
-        this.onSpare = spare !== null;
-        if (spare) this.toolParams = STORED_SPARE.params;
-        const id = spare ?? (await conn.request('thread/start', { ...common, ephemeral: false })).thread.id;
-        this.threadLease = this.deps.locks.claimNew(id);
-        return id;
-      }
-      case 'resume': {
-        if (target.loaded) {
-          this.threadLease = this.sourceLease;
-          this.sourceLease = null;
-          return target.threadId;
-        }
-        const { thread } = await retryWhileClosing(() => conn.request('thread/resume', { ...common, threadId: target.threadId, excludeTurns: true }));
-        this.threadLease = this.sourceLease;
-        this.sourceLease = null;
-        return thread.id;
-      }
-      case 'fork': {
-        const { thread } = await retryWhileClosing(() =>
-          conn.request('thread/fork', { ...common, threadId: target.threadId, lastTurnId: target.lastTurnId, ephemeral: target.ephemeral, excludeTurns: true }),
-        );
-        this.sourceLease?.();
-        this.sourceLease = null;
-        if (!target.ephemeral) this.threadLease = this.deps.locks.claimNew(thread.id);
-        return thread.id;
-      }
-    }
   }
 
   /**
@@ -355,6 +292,7 @@ export class TurnRun {
     const out = this.out;
     this.out = null;
     out?.next({ type: 'tool_calls', calls, usage: tools.segmentUsage(emptyUsage()) });
+    this.deps.reasoning.remember(calls.map((c) => c.callId), tools.lastReasoning);
     // Parking is off (cap 0): the follow-up rebuilds the conversation, so this turn can go.
     if (!this.deps.parked.park(this, calls.map((c) => c.callId), expectKey)) this.stop();
     out?.complete();

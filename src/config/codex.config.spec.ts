@@ -17,9 +17,12 @@ describe('server-side gates in the configuration', () => {
   it('never hands the gateway keys to Codex', () => {
     process.env.PROXY_API_KEY = 'sk-secret';
     process.env.PROXY_API_KEYS_FILE = '/etc/keys';
+    process.env.REDIS_URL = 'redis://:secret@redis:6379';
     const env = codexConfig().childEnv;
     expect(env.PROXY_API_KEY).toBeUndefined();
     expect(env.PROXY_API_KEYS_FILE).toBeUndefined();
+    // It may hold the Redis password, and Redis holds every stored conversation.
+    expect(env.REDIS_URL).toBeUndefined();
   });
 
   it('listens on loopback only when no key is configured and HOST is not set', () => {

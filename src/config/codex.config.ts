@@ -5,7 +5,7 @@ import { validateEnv } from './env.validation';
 import { dataDirOf, sandboxTmpExclusions, workdirOf } from './paths';
 
 // The gateway's own secrets never reach Codex or the commands it runs.
-const PRIVATE_VARS = new Set(['PROXY_API_KEY', 'PROXY_API_KEYS_FILE']);
+const PRIVATE_VARS = new Set(['PROXY_API_KEY', 'PROXY_API_KEYS_FILE', 'REDIS_URL']);
 
 function childEnv(): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { blankToUndefined, toBool, toInt } from './env-parsing';
 import { IsTrustProxy, toTrustProxy, TrustProxy } from './trust-proxy';
 
@@ -70,13 +70,20 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) CODEX_MAX_IDLE_THREADS = 16;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) RESPONSES_MAX_RECORD_BYTES = 16 * 1024 * 1024;
   @IsOptional() @Transform(blankToUndefined) @IsString() CODEX_MODEL?: string;
+
+  @IsOptional() @Transform(blankToUndefined) @IsString() REDIS_URL?: string;
+  @IsOptional() @Transform(blankToUndefined) @IsString() REDIS_TLS_CA_FILE?: string;
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9:_.-]{1,32}$/) REDIS_KEY_PREFIX = 'cw:';
+  @IsOptional() @Transform(blankToUndefined) @IsString() @Matches(/^[A-Za-z0-9_.-]{1,64}$/) REPLICA_ID?: string;
+  @IsOptional() @Transform(blankToUndefined) @IsString() USAGE_ADMIN_KEYS?: string;
 }
 
 /** Validates `env` against {@link EnvVars}; throws one error listing every bad variable. */
 export function validateEnv(env: Record<string, string | undefined>): EnvVars {
   const known = Object.fromEntries(
     Object.keys(new EnvVars()).concat(['PROXY_API_KEY', 'PROXY_API_KEYS_FILE', 'CORS_ORIGINS', 'HOST', 'CODEX_PATH',
-      'CODEX_WORKDIR', 'CODEX_CONFIG_DIR', 'CODEX_HOME', 'CODEX_DATA_DIR', 'CODEX_MODEL', 'IMAGE_FETCH_ALLOW_CIDRS', 'IMAGE_TEMP_DIR'])
+      'CODEX_WORKDIR', 'CODEX_CONFIG_DIR', 'CODEX_HOME', 'CODEX_DATA_DIR', 'CODEX_MODEL', 'IMAGE_FETCH_ALLOW_CIDRS', 'IMAGE_TEMP_DIR',
+      'REDIS_URL', 'REDIS_TLS_CA_FILE', 'REPLICA_ID', 'USAGE_ADMIN_KEYS'])
       .filter((k) => env[k] !== undefined)
       .map((k) => [k, env[k]]),
   );

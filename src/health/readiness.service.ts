@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CodexPoolService } from '../codex/codex-pool.service';
 import { GracefulShutdownService } from '../lifecycle/graceful-shutdown.service';
 import { ModelsService } from '../models/models.service';
+import { RedisHealth } from '../redis/redis-health.service';
 import { CodexAuthService, CodexAuthState } from './codex-auth.service';
 
 export interface Readiness {
@@ -13,6 +14,8 @@ export interface Readiness {
   codex: { version: string | null; auth: CodexAuthState; account: string | null };
   models: { loaded: boolean };
   draining: boolean;
+  /** The shared store (REDIS_URL); `up` is null when none is configured. */
+  redis: { configured: boolean; up: boolean | null };
 }
 
 /** Readiness from state the services already keep; computing it never calls Codex. */
@@ -23,6 +26,7 @@ export class ReadinessService {
     private readonly auth: CodexAuthService,
     private readonly models: ModelsService,
     private readonly shutdown: GracefulShutdownService,
+    private readonly redis: RedisHealth,
   ) {}
 
   check(): Readiness {
@@ -34,6 +38,8 @@ export class ReadinessService {
     if (this.auth.state === 'signed_out') reasons.push('codex_signed_out: Codex is not signed in; run `codex login --device-auth` (docker compose run --rm login)');
     if (this.auth.state === 'unknown') reasons.push('codex_auth_unknown: the Codex sign-in state is not known yet');
     if (!this.models.isLoaded) reasons.push('models_not_loaded: the model catalog has not loaded yet');
+    // Stored responses would answer 503 here: let the load balancer prefer a replica that can store.
+    if (this.redis.configured && !this.redis.available) reasons.push('redis_down: the shared store (REDIS_URL) does not answer; the client reconnects by itself');
     return {
       ready: reasons.length === 0,
       reasons,
@@ -41,6 +47,7 @@ export class ReadinessService {
       codex: { version: this.pool.version, auth: this.auth.state, account: this.auth.account },
       models: { loaded: this.models.isLoaded },
       draining: this.shutdown.draining,
+      redis: { configured: this.redis.configured, up: this.redis.configured ? this.redis.available : null },
     };
   }
 }

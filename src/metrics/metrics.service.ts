@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { CodexEngineService } from '../codex/codex-engine.service';
 import { CodexPoolService } from '../codex/codex-pool.service';
+import { RedisHealth } from '../redis/redis-health.service';
 
 const PREFIX = 'codex_wrapper_';
 // Codex turns run from tens of milliseconds to minutes.
@@ -21,8 +22,10 @@ export class MetricsService {
   readonly tokens: Counter<'model' | 'type'>;
   readonly turns: Counter<'model' | 'outcome'>;
   readonly queueWaitSeconds: Histogram;
+  readonly keyTokens: Counter<'key' | 'model' | 'type'>;
+  readonly keyRequests: Counter<'key' | 'model'>;
 
-  constructor(engine: CodexEngineService, pool: CodexPoolService) {
+  constructor(engine: CodexEngineService, pool: CodexPoolService, redis: RedisHealth) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     this.requests = new Counter({ name: `${PREFIX}http_requests_total`, help: 'HTTP requests by route, method, status and model.', labelNames: ['route', 'method', 'status', 'model'], registers });
@@ -32,6 +35,19 @@ export class MetricsService {
     this.tokens = new Counter({ name: `${PREFIX}tokens_total`, help: 'Tokens used by completed turns, by type: input, cached (part of input), output, reasoning (part of output).', labelNames: ['model', 'type'], registers });
     this.turns = new Counter({ name: `${PREFIX}turns_total`, help: 'Codex turns by outcome: completed, failed, cancelled (client gone), aborted (shutdown).', labelNames: ['model', 'outcome'], registers });
     this.queueWaitSeconds = new Histogram({ name: `${PREFIX}queue_wait_seconds`, help: 'Time a turn waited for a free Codex slot (granted or timed out).', buckets: [0, ...SECONDS], registers });
+    this.keyTokens = new Counter({ name: `${PREFIX}key_tokens_total`, help: 'Tokens of completed turns per API key name (- when open), model and type (as tokens_total).', labelNames: ['key', 'model', 'type'], registers });
+    this.keyRequests = new Counter({ name: `${PREFIX}key_requests_total`, help: 'Codex turns per API key name and model.', labelNames: ['key', 'model'], registers });
+    if (redis.configured) new Gauge({ name: `${PREFIX}redis_up`, help: 'Whether the shared store (REDIS_URL) answers: 1 or 0.', registers, collect() {
+      this.set(redis.available ? 1 : 0);
+    } });
+    new Counter({ name: `${PREFIX}rate_limit_fail_open_total`, help: 'Rate-limit and quota checks let through because Redis did not answer.', registers, collect() {
+      this.reset();
+      this.inc(redis.failOpen);
+    } });
+    new Counter({ name: `${PREFIX}usage_records_lost_total`, help: 'Turns whose usage could not be recorded (Redis did not answer).', registers, collect() {
+      this.reset();
+      this.inc(redis.usageLost);
+    } });
     new Gauge({ name: `${PREFIX}queue_depth`, help: 'Turns waiting for a free Codex slot.', registers, collect() { this.set(engine.limiter.queued); } });
     new Gauge({ name: `${PREFIX}active_turns`, help: 'Turns holding a Codex slot.', registers, collect() { this.set(engine.limiter.active); } });
     new Gauge({ name: `${PREFIX}engine_processes`, help: 'Codex app-server processes by state.', labelNames: ['state'], registers, collect() {

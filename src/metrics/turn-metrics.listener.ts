@@ -1,6 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { CodexEvent } from '../codex/codex-event.types';
 import { CodexTurnRegistry, TurnListener, TurnWatcher } from '../codex/codex-turn-registry.service';
+import { currentRequestStats } from '../common/http/request-stats';
+import { OPEN_KEY } from '../usage/usage.types';
 import { MetricsService } from './metrics.service';
 
 /** Feeds turn-level instruments (first token, tokens, outcomes, queue wait) from the turn registry. */
@@ -21,6 +23,8 @@ export class TurnMetricsListener implements TurnListener, OnModuleInit {
 
   turnStarted(model: string): TurnWatcher {
     const started = performance.now();
+    const key = currentRequestStats()?.keyName ?? OPEN_KEY;
+    this.metrics.keyRequests.inc({ key, model });
     let firstToken = true;
     return {
       event: (event: CodexEvent) => {
@@ -34,6 +38,10 @@ export class TurnMetricsListener implements TurnListener, OnModuleInit {
         this.metrics.tokens.inc({ model, type: 'cached' }, usage.cachedInputTokens);
         this.metrics.tokens.inc({ model, type: 'output' }, usage.outputTokens);
         this.metrics.tokens.inc({ model, type: 'reasoning' }, usage.reasoningOutputTokens);
+        this.metrics.keyTokens.inc({ key, model, type: 'input' }, usage.inputTokens);
+        this.metrics.keyTokens.inc({ key, model, type: 'cached' }, usage.cachedInputTokens);
+        this.metrics.keyTokens.inc({ key, model, type: 'output' }, usage.outputTokens);
+        this.metrics.keyTokens.inc({ key, model, type: 'reasoning' }, usage.reasoningOutputTokens);
       },
       end: (outcome) => this.metrics.turns.inc({ model, outcome }),
     };

@@ -25,6 +25,7 @@ import { resolveItemReferences } from './response-item-references';
 
 /** The one `include` value the gateway acts on; others are accepted and listed as ignored. */
 const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
+import { storeUnavailable } from './store/store-unavailable';
 
 /** A request that passed every check that can fail with 4xx, ready to run. */
 export interface PreparedResponse {
@@ -78,6 +79,8 @@ export class ResponseRequestFactory {
       supportedEfforts: resolved.supportedEfforts,
     });
     const store = dto.store ?? true;
+    // Refused before any turn: a conversation that could not be stored would be silently lost.
+    if (store && this.store.writable && !this.store.writable()) throw storeUnavailable();
     const base = responseBase(dto, resolved.requested, policy.effort, store);
     const turn = toResponseTurn(await resolveItemReferences(dto.input, owner, (id) => this.store.get(id)), base.id);
     checkRequestLimits({ ...turn.size, textChars: turn.size.textChars + (dto.instructions?.length ?? 0) }, this.app.limits);

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ThreadLockService } from '../codex/thread-lock.service';
+import { redisConfig, RedisConfig } from '../config/redis.config';
 import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
 import type { ThreadTarget } from '../codex/turn-spec.types';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
@@ -15,7 +16,8 @@ export interface ThreadPlan {
  * Decides where a continued response runs, holding the stored thread's lock while deciding:
  * the newest response of a thread resumes it, an older one forks it at its turn, and a request
  * whose instructions differ from the thread's rebuilds the conversation on a new thread (Codex
- * keeps a thread's first developer instructions; OpenAI applies each request's own).
+ * keeps a thread's first developer instructions; OpenAI applies each request's own). So does a
+ * response whose thread is held by another replica's Codex home: the new record names this one.
  */
 @Injectable()
 export class ResponseThreadPlanner {
@@ -23,12 +25,13 @@ export class ResponseThreadPlanner {
     @Inject(RESPONSE_STORE) private readonly store: ResponseStore,
     private readonly locks: ThreadLockService,
     private readonly idle: IdleThreadsService,
+    @Inject(redisConfig.KEY) private readonly redis: RedisConfig,
   ) {}
 
   async plan(previous: StoredResponse | null, instructions: string | null, store: boolean, signal: AbortSignal, tools = false): Promise<ThreadPlan> {
     if (!previous) return { thread: { kind: 'new', ephemeral: !store }, history: [] };
     // Client-tool turns run on throwaway threads with the client's tools fixed at start: rebuild.
-    if (previous.threadInstructions !== instructions || tools || previous.toolThread === true) {
+    if (previous.threadInstructions !== instructions || !this.holdsThread(previous) || tools || previous.toolThread === true) {
       return { thread: { kind: 'new', ephemeral: !store }, history: await this.conversation(previous) };
     }
     const lease = await this.locks.acquire(previous.threadId, signal);
@@ -44,6 +47,11 @@ export class ResponseThreadPlanner {
       lease();
       throw err;
     }
+  }
+
+  /** Records from before replicas existed carry no replica: they were written by this very store. */
+  private holdsThread(record: StoredResponse): boolean {
+    return record.replica === undefined || record.replica === this.redis.replicaId;
   }
 
   /** Every stored item from the first response of the chain up to `last`. */

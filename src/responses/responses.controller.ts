@@ -6,6 +6,7 @@ import { lastValueFrom } from 'rxjs';
 import { untilClosed } from '../common/http/until-closed';
 import { CreateResponseDto } from './dto/create-response.dto';
 import { ResponsesService } from './responses.service';
+import { Metered } from '../usage/metered.decorator';
 import type { ResponseObject } from './responses.types';
 import type { InputItemsPage } from './response-input-items.page';
 
@@ -15,6 +16,7 @@ export class ResponsesController {
 
   @Post()
   @HttpCode(200)
+  @Metered()
   async create(@Body() dto: CreateResponseDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const prepared = await this.responses.requests.prepare(dto, apiKeyNameOf(req), clientSignal(res));
     // From here the turn Observable owns the prepared images: nothing may throw before it is subscribed.

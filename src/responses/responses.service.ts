@@ -5,6 +5,7 @@ import { notFound } from '../common/errors/openai-error';
 import { toOpenAIError } from '../common/errors/to-openai-error';
 import { writeSse } from '../common/sse/sse-writer';
 import { appConfig, AppConfig } from '../config/app.config';
+import { redisConfig, RedisConfig } from '../config/redis.config';
 import { CodexEngineService } from '../codex/codex-engine.service';
 import type { CodexEvent } from '../codex/codex-event.types';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
@@ -25,6 +26,7 @@ export class ResponsesService {
   constructor(
     @Inject(appConfig.KEY) private readonly app: AppConfig,
     @Inject(RESPONSE_STORE) private readonly store: ResponseStore,
+    @Inject(redisConfig.KEY) private readonly redis: RedisConfig,
     private readonly engine: CodexEngineService,
     private readonly planner: ResponseThreadPlanner,
     readonly requests: ResponseRequestFactory,
@@ -139,6 +141,7 @@ export class ResponsesService {
       inputItems: prepared.inputItems,
       encryptedReasoning: mapper.encrypted,
       response: structuredClone({ ...response, status: 'completed' }),
+      replica: this.redis.replicaId,
       ...(prepared.tools ? { toolThread: true } : {}),
     });
   }

@@ -38,12 +38,30 @@ export function renderSite(upstreamPort: number, listenPort: number): string {
   return site.replace(upstream, `server 127.0.0.1:${upstreamPort};`).replace(listen, `$1listen 127.0.0.1:${listenPort};`);
 }
 
-/** Runs Debian's nginx as a single foreground process on a loopback port, in front of `upstreamPort`. */
-export async function startNginx(upstreamPort: number): Promise<Nginx> {
+const REPLICAS_SITE = join(__dirname, '..', '..', 'deploy', 'nginx.replicas.conf');
+
+/** deploy/nginx.replicas.conf as shipped, with its two upstream servers and listen line moved to loopback test ports. */
+export function renderReplicasSite(upstreamPorts: [number, number], listenPort: number): string {
+  let site = readFileSync(REPLICAS_SITE, 'utf8');
+  const listen = /^(\s*)listen 80;$/m;
+  for (const [i, port] of upstreamPorts.entries()) {
+    const line = `server gateway-${i + 1}:8000 `;
+    if (!site.includes(line)) throw new Error(`deploy/nginx.replicas.conf no longer has the line '${line}' the test rewrites`);
+    site = site.replace(line, `server 127.0.0.1:${port} `);
+  }
+  if (!listen.test(site)) throw new Error('deploy/nginx.replicas.conf no longer has the listen line the test rewrites');
+  return site.replace(listen, `$1listen 127.0.0.1:${listenPort};`);
+}
+
+/**
+ * Runs Debian's nginx as a single foreground process on a loopback port, in front of `upstreamPort`
+ * (deploy/nginx.conf), or of two replicas (deploy/nginx.replicas.conf).
+ */
+export async function startNginx(upstream: number | [number, number]): Promise<Nginx> {
   const dir = mkdtempSync(join(tmpdir(), 'codex-wrapper-nginx-'));
   for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, sub));
   const port = await freePort();
-  writeFileSync(join(dir, 'site.conf'), renderSite(upstreamPort, port));
+  writeFileSync(join(dir, 'site.conf'), typeof upstream === 'number' ? renderSite(upstream, port) : renderReplicasSite(upstream, port));
   writeFileSync(
     join(dir, 'nginx.conf'),
     [

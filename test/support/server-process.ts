@@ -11,6 +11,8 @@ export interface ServerProcess {
   url: string;
   /** Its CODEX_HOME: every Codex process it starts carries CODEX_HOME=<home> in its environment. */
   home: string;
+  /** Its Codex home and work dir, to start it again on the same ones (restart tests). */
+  dirs: { home: string; workdir: string };
   /** Every stdout line so far (JSON log records). */
   lines: string[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -18,8 +20,11 @@ export interface ServerProcess {
   stop: (signal?: NodeJS.Signals) => Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function startServerProcess(provider: FakeProvider, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const dirs = makeCodexHome(provider.baseUrl);
+export async function startServerProcess(
+  provider: FakeProvider,
+  env: Record<string, string> = {},
+  dirs: { home: string; workdir: string } = makeCodexHome(provider.baseUrl),
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'main.ts')], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -69,6 +74,7 @@ export async function startServerProcess(provider: FakeProvider, env: Record<str
     child,
     url,
     home: dirs.home,
+    dirs,
     lines,
     exited,
     stop: async (signal = 'SIGTERM') => {

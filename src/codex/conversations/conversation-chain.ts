@@ -11,6 +11,8 @@ import type { JsonValue } from '../protocol/generated/serde_json/JsonValue';
  */
 export function canonOf(item: JsonValue): string | null {
   if (!isRecord(item)) return JSON.stringify(item);
+  // Chat clients never send reasoning back; a rebuilt tool conversation may have it restored.
+  if (item.type === 'reasoning') return null;
   if (item.type === 'message' && typeof item.role === 'string') {
     const parts = Array.isArray(item.content) ? item.content : [];
     const texts = parts.map((p) => (isRecord(p) ? (typeof p.text === 'string' ? p.text : `[image ${String(p.image_url ?? '')}]`) : ''));

@@ -28,6 +28,9 @@ export class ToolSession {
   private readonly texts = new Map<string, string>();
   /** Requests of the parked batch still waiting for the client's results, by call id. */
   pending = new Map<string, number | string>();
+  /** Reasoning raw items of the model response in progress, and of the last one that ended. */
+  private reasoning: JsonValue[] = [];
+  lastReasoning: JsonValue[] = [];
 
   constructor(
     readonly spec: ClientToolsSpec,
@@ -40,7 +43,11 @@ export class ToolSession {
 
   /** Follows one event of the current segment. */
   observe(event: CodexEvent): void {
-    if (event.type === 'raw_item') this.batch.rawItem(event.item);
+    if (event.type === 'raw_item') {
+      this.batch.rawItem(event.item);
+      // A raw item is JSON exactly as the provider sent it; kept to restore on a rebuilt conversation.
+      if (event.item.type === 'reasoning') this.reasoning.push(event.item as unknown as JsonValue);
+    }
     else if (event.type === 'text_delta') this.texts.set(event.itemId, (this.texts.get(event.itemId) ?? '') + event.delta);
     else if (event.type === 'item_completed' && event.item.type === 'agentMessage') this.texts.set(event.item.id, event.item.text);
     else if (event.type === 'raw_response_completed') {
@@ -49,6 +56,8 @@ export class ToolSession {
         this.sawUsage = true;
       }
       this.batch.responseCompleted();
+      this.lastReasoning = this.reasoning;
+      this.reasoning = [];
     }
   }
 

@@ -5,12 +5,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { OpenAIHttpException } from '../errors/openai-error';
+import { KeyQuota, NO_QUOTA, parseKeyQuota } from './key-quota';
 import { setApiKeyName } from './api-key.types';
 import { Public } from './public.decorator';
 
 interface KeyEntry {
   name: string;
   hash: Buffer;
+  quota: KeyQuota;
 }
 
 function sha256(value: string): Buffer {
@@ -18,18 +20,19 @@ function sha256(value: string): Buffer {
 }
 
 /**
- * Keys file format: one `<sha256 hex> <name>` per line; `#` starts a comment. Only hashes are
- * stored, so the file can be read by operators without exposing the keys.
+ * Keys file format: one `<sha256 hex> <name> [daily_tokens=<n>] [monthly_tokens=<n>]` per line;
+ * `#` starts a comment. Only hashes are stored, so the file can be read by operators without
+ * exposing the keys.
  */
 export function parseKeysFile(text: string): KeyEntry[] {
   const entries: KeyEntry[] = [];
   for (const [i, raw] of text.split('\n').entries()) {
     const line = raw.replace(/#.*/, '').trim();
     if (!line) continue;
-    const [hex, name] = line.split(/\s+/, 2);
+    const [hex, name, ...fields] = line.split(/\s+/);
     if (!hex || !/^[0-9a-fA-F]{64}$/.test(hex)) throw new Error(`PROXY_API_KEYS_FILE line ${i + 1}: expected a SHA-256 hex digest`);
     // `key-<n>` belongs to PROXY_API_KEY; an unnamed file entry is named by its line, apart from those.
-    entries.push({ name: name ?? `file-key-${i + 1}`, hash: Buffer.from(hex, 'hex') });
+    entries.push({ name: name ?? `file-key-${i + 1}`, hash: Buffer.from(hex, 'hex'), quota: parseKeyQuota(fields, i + 1) });
   }
   return entries;
 }
@@ -64,7 +67,7 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.keys = this.config.apiKeys.map((key, i) => ({ name: `key-${i + 1}`, hash: sha256(key) }));
+    this.keys = this.config.apiKeys.map((key, i) => ({ name: `key-${i + 1}`, hash: sha256(key), quota: NO_QUOTA }));
     if (this.config.apiKeysFile) {
       const fromFile = parseKeysFile(readFileSync(this.config.apiKeysFile, 'utf8'));
       // An empty file would silently open the API (and it listens on every interface by then).
@@ -79,6 +82,11 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit {
 
   get enabled(): boolean {
     return this.keys.length > 0;
+  }
+
+  /** The token budgets of the key with this name (none for PROXY_API_KEY keys). */
+  quotaOf(name: string): KeyQuota {
+    return this.keys.find((k) => k.name === name)?.quota ?? NO_QUOTA;
   }
 
   canActivate(context: ExecutionContext): boolean {

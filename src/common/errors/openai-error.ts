@@ -6,6 +6,7 @@ export type OpenAIErrorType =
   | 'permission_error'
   | 'not_found_error'
   | 'rate_limit_error'
+  | 'insufficient_quota'
   | 'server_error';
 
 /** The body OpenAI returns for every error: `{"error":{message,type,param,code}}`. */

@@ -12,6 +12,8 @@ export interface RequestStats {
   output: string;
   /** The error the response reports, if any. */
   error: unknown;
+  /** Name of the API key the request's usage is filed under (set by the quota guard), null when open. */
+  keyName: string | null;
 }
 
 const STATS = Symbol('requestStats');
@@ -20,7 +22,7 @@ const storage = new AsyncLocalStorage<RequestStats>();
 
 export function requestStatsOf(req: Request): RequestStats {
   const r = req as WithStats;
-  r[STATS] ??= { model: null, usage: null, ttftMs: null, output: '', error: undefined };
+  r[STATS] ??= { model: null, usage: null, ttftMs: null, output: '', error: undefined, keyName: null };
   return r[STATS];
 }
 

@@ -1,3 +1,4 @@
+import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { OpenAIHttpException } from '../../common/errors/openai-error';
 import type { ResponseStore, StoredResponse } from './response-store';
 
@@ -20,11 +21,24 @@ export function recordTooLarge(bytes: number, max: number, param: string | null)
  * The size cap in front of whichever store is configured (file, Redis, …), so each enforces it
  * the same way: one huge record would otherwise cost its size in every read of it.
  */
-export class SizeCappedResponseStore implements ResponseStore {
+export class SizeCappedResponseStore implements ResponseStore, OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly inner: ResponseStore,
     private readonly maxBytes: number,
   ) {}
+
+  // Nest sees only this wrapper: the inner store's boot read and its close after the drain run through it.
+  async onModuleInit(): Promise<void> {
+    await (this.inner as Partial<OnModuleInit>).onModuleInit?.();
+  }
+
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    await (this.inner as Partial<OnApplicationShutdown>).onApplicationShutdown?.(signal);
+  }
+
+  writable(): boolean {
+    return this.inner.writable?.() ?? true;
+  }
 
   get(id: string): Promise<StoredResponse | null> {
     return this.inner.get(id);

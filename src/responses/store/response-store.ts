@@ -25,6 +25,11 @@ export interface StoredResponse {
   encryptedReasoning?: Record<string, string>;
   response: ResponseObject;
   /**
+   * REPLICA_ID of the gateway whose Codex home holds `threadId`. Another replica rebuilds the
+   * conversation from `items` instead; absent in records written before replicas existed (local).
+   */
+  replica?: string;
+  /**
    * Produced by a client-tool turn, on a throwaway thread: a continuation rebuilds the
    * conversation from `items` rather than resuming the thread.
    */
@@ -32,8 +37,8 @@ export interface StoredResponse {
 }
 
 /**
- * Storage of response → (thread, turn). The default keeps a file under CODEX_DATA_DIR; several
- * replicas would provide a shared implementation under the same token.
+ * Storage of response → (thread, turn). The default keeps a file under CODEX_DATA_DIR; with
+ * REDIS_URL every replica shares RedisResponseStore under the same token.
  */
 export interface ResponseStore {
   get(id: string): Promise<StoredResponse | null>;
@@ -41,6 +46,8 @@ export interface ResponseStore {
   delete(id: string): Promise<boolean>;
   /** The id of the newest stored response on a Codex thread. */
   latestOnThread(threadId: string): Promise<string | null>;
+  /** False while a shared store cannot be reached, so `store: true` is refused before a turn runs; absent = always. */
+  writable?(): boolean;
 }
 
 export const RESPONSE_STORE = Symbol('RESPONSE_STORE');

@@ -1,0 +1,89 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { codexConfig, CodexConfig } from '../../config/codex.config';
+import { redisConfig, RedisConfig } from '../../config/redis.config';
+import { REDIS_CLIENT } from '../../redis/redis-client.factory';
+import { RedisHealth } from '../../redis/redis-health.service';
+import type { ResponseStore, StoredResponse } from './response-store';
+import { storeUnavailable } from './store-unavailable';
+
+/**
+ * The response store shared by every replica: one JSON string per response (`<prefix>resp:<id>`)
+ * and the newest response per thread (`<prefix>head:<replica>:<thread>`), both expiring after
+ * RESPONSES_TTL_DAYS. Heads are per replica: a thread id means something only in its Codex home.
+ * Whole-key TTLs, because per-field hash TTLs need Redis 7.4.
+ */
+@Injectable()
+export class RedisResponseStore implements ResponseStore {
+  private readonly prefix: string;
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(codexConfig.KEY) private readonly codex: CodexConfig,
+    @Inject(redisConfig.KEY) private readonly config: RedisConfig,
+    private readonly health: RedisHealth,
+  ) {
+    this.prefix = config.keyPrefix;
+  }
+
+  writable(): boolean {
+    return this.health.available;
+  }
+
+  async get(id: string): Promise<StoredResponse | null> {
+    const raw = await this.call(() => this.redis.get(this.recordKey(id)));
+    return raw === null ? null : (JSON.parse(raw) as StoredResponse);
+  }
+
+  async put(record: StoredResponse): Promise<void> {
+    const ttl = this.ttlMs(record);
+    const results = await this.call(() => {
+      const tx = this.redis.multi();
+      if (ttl === null) {
+        tx.set(this.recordKey(record.id), JSON.stringify(record));
+        tx.set(this.headKey(record.threadId, record.replica), record.id);
+      } else {
+        tx.set(this.recordKey(record.id), JSON.stringify(record), 'PX', ttl);
+        tx.set(this.headKey(record.threadId, record.replica), record.id, 'PX', ttl);
+      }
+      return tx.exec();
+    });
+    const failed = results?.find(([err]) => err !== null);
+    if (!results || failed) throw this.unavailable(failed?.[0] ?? new Error('transaction discarded'));
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return (await this.call(() => this.redis.del(this.recordKey(id)))) > 0;
+  }
+
+  latestOnThread(threadId: string): Promise<string | null> {
+    return this.call(() => this.redis.get(this.headKey(threadId, this.config.replicaId)));
+  }
+
+  private recordKey(id: string): string {
+    return `${this.prefix}resp:${id}`;
+  }
+
+  private headKey(threadId: string, replica = this.config.replicaId): string {
+    return `${this.prefix}head:${replica}:${threadId}`;
+  }
+
+  /** Milliseconds left of the record's life, at least 1; null when responses never expire. */
+  private ttlMs(record: StoredResponse): number | null {
+    if (this.codex.responsesTtlMs <= 0) return null;
+    return Math.max(1, this.codex.responsesTtlMs - (Date.now() - record.createdAt * 1000));
+  }
+
+  private async call<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      throw this.unavailable(err);
+    }
+  }
+
+  private unavailable(err: unknown): Error {
+    this.health.reportFailure(err);
+    return storeUnavailable();
+  }
+}
