@@ -128,6 +128,9 @@ describe('chat conversation affinity: keys, expiry, cap', () => {
       expect(a1.seen.promptCacheKey).not.toBe(b1.seen.promptCacheKey);
       expect(a2.seen.promptCacheKey).toBe(a1.seen.promptCacheKey);
       expect(b2.seen.promptCacheKey).toBe(b1.seen.promptCacheKey);
+      const metrics = await (await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer sk-one' } })).text();
+      expect(metrics).toContain('codex_wrapper_idle_thread_reuses_total{kind="chat"} 2');
+      expect(metrics).toContain('codex_wrapper_idle_threads 2');
     } finally {
       await gw.close();
     }
