@@ -136,6 +136,30 @@ describe('chat conversation affinity: keys, expiry, cap', () => {
     }
   });
 
+  it('releases every idle thread when requests queue for a slot, and the queued request gets a fresh thread', async () => {
+    const gw = await startGateway({ env: { CODEX_MAX_PARALLEL_REQUESTS: '1', CODEX_QUEUE_TIMEOUT: '10' } });
+    try {
+      const idle = gw.app.get(IdleThreadsService);
+      const one = await turn(gw, [{ role: 'user', content: 'hello' }]);
+      const threadId = String(one.seen.promptCacheKey);
+      const conn = gw.app.get(CodexPoolService).acquire();
+      const loaded = async () => (await conn.request('thread/loaded/list', {})).data;
+      expect(await loaded()).toContain(threadId);
+      const busy = gw.client().chat.completions.create({ model, messages: [{ role: 'user', content: 'SCENARIO=pause' }] });
+      await new Promise((r) => setTimeout(r, 200));
+      const two = turn(gw, [...one.messages, { role: 'user', content: 'more' }]);
+      expect(await waitFor(() => idle.released.pressure === 1, 2_000)).toBe(true);
+      expect(idle.size).toBe(0);
+      await busy;
+      const { seen } = await two;
+      expect(seen.promptCacheKey).not.toBe(threadId);
+      expect(FakeProvider.texts(seen.body, 'user').filter((t) => !t.startsWith('<'))).toEqual(['hello', 'more']);
+      expect(await loaded()).not.toContain(threadId);
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('releases an idle thread when its TTL ends, and the next turn gets a fresh thread', async () => {
     const gw = await startGateway({ env: { CODEX_IDLE_THREAD_SECONDS: '1' } });
     try {
