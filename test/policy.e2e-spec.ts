@@ -2,8 +2,8 @@ import { makeCodexHome, TEST_MODELS } from './support/codex-home';
 import { FakeProvider } from './support/fake-provider';
 import { startGateway, suiteGateway } from './support/gateway';
 import { postJson } from './support/http';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const msg = [{ role: 'user', content: 'hi' }];
@@ -154,7 +154,7 @@ describe('server switches', () => {
     }
   });
 
-  it('keeps /tmp out of workspace-write when the image directory is there; by default it stays writable', async () => {
+  it('keeps /tmp out of workspace-write when the image directory is there; elsewhere it stays writable', async () => {
     const writableRoots = async (env: Record<string, string>): Promise<string> => {
       const gw = await startGateway({ env });
       try {
@@ -166,7 +166,13 @@ describe('server switches', () => {
         await gw.close();
       }
     };
-    expect(await writableRoots({})).toContain('`/tmp`');
+    // Not the default (CODEX_DATA_DIR/images): the test's data dir lies under /tmp when the checkout does.
+    const outsideTmp = mkdtempSync(join(homedir(), '.cw-images-'));
+    try {
+      expect(await writableRoots({ IMAGE_TEMP_DIR: outsideTmp })).toContain('`/tmp`');
+    } finally {
+      rmSync(outsideTmp, { recursive: true, force: true });
+    }
     expect(await writableRoots({ IMAGE_TEMP_DIR: mkdtempSync(join(tmpdir(), 'cw-images-')) })).not.toContain('`/tmp`');
   });
 });
