@@ -32,6 +32,7 @@ export class FakeAppServer {
   /** Answers the gateway gave to this server's requests, by request id. */
   readonly answers = new Map<number | string, unknown>();
   private readonly scripts = new Map<string, Script>();
+  private readonly answerWaiters = new Map<number | string, (answer: unknown) => void>();
   private readonly waiters: { match: (c: FakeCall) => boolean; resolve: (c: FakeCall) => void }[] = [];
   private nextThread = 1;
   private nextTurn = 1;
@@ -82,11 +83,9 @@ export class FakeAppServer {
 
   /** A server→client request; resolves with the gateway's answer. */
   request(id: number | string, method: string, params: unknown): Promise<unknown> {
+    const answered = new Promise<unknown>((resolve) => this.answerWaiters.set(id, resolve));
     this.line(JSON.stringify({ id, method, params }));
-    return new Promise((resolve) => {
-      const check = (): void => (this.answers.has(id) ? resolve(this.answers.get(id)) : void setImmediate(check));
-      check();
-    });
+    return answered;
   }
 
   /** Streams a short answer and ends the turn, as Codex does for a plain text turn. */
@@ -126,7 +125,10 @@ export class FakeAppServer {
 
   private onMessage(msg: Record<string, unknown>): void {
     if (typeof msg.method !== 'string') {
-      if (typeof msg.id === 'number' || typeof msg.id === 'string') this.answers.set(msg.id, msg.result);
+      if (typeof msg.id !== 'number' && typeof msg.id !== 'string') return;
+      this.answers.set(msg.id, msg.result);
+      this.answerWaiters.get(msg.id)?.(msg.result);
+      this.answerWaiters.delete(msg.id);
       return;
     }
     const params = (msg.params ?? {}) as Record<string, unknown>;
