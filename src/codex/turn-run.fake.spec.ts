@@ -22,7 +22,7 @@ const baseSpec: TurnSpec = {
 };
 
 const tools: ClientToolsSpec = {
-  dynamicTools: [{ name: 'get_weather', description: 'weather', inputSchema: { type: 'object' } }] as ClientToolsSpec['dynamicTools'],
+  dynamicTools: [{ type: 'function', name: 'get_weather', description: 'weather', inputSchema: { type: 'object' } }],
   clientNames: {},
   key: 'tools-key',
   threadKey: 'thread-key',
