@@ -5,7 +5,7 @@ import { STORED_SPARE, SpareThreadsService } from './spare-threads.service';
 const config = (spareThreads: number) => ({ spareThreads, sandboxMode: 'read-only', workdir: '/tmp/work' }) as CodexConfig;
 
 describe('SpareThreadsService against a scripted app-server', () => {
-  it('tops up to CODEX_SPARE_THREADS with a request's own thread parameters, and hands them out oldest first', async () => {
+  it('tops up to CODEX_SPARE_THREADS with the parameters of a request\'s own thread, and hands them out oldest first', async () => {
     const { fake, conn } = fakeConnection();
     const spares = new SpareThreadsService(config(2));
     expect(spares.take(conn, 'm', 'read-only')).toBeNull();
