@@ -7,6 +7,7 @@ import { chat, expectRefused, illFormedChat, illFormedResponses, user } from './
 import { TEST_MODELS } from './support/codex-home';
 import { startGateway, suiteGateway } from './support/gateway';
 import { post, postJson, readSse, sleep, waitFor } from './support/http';
+import { sseData } from './support/sse';
 
 describe('no request can wedge the engine', () => {
   // Two slots and no queue: one leaked slot would already show as 429s below.
@@ -33,18 +34,25 @@ describe('the liveness watchdog', () => {
   it('replaces an app-server stopped with SIGSTOP within its deadline; its stream fails in-band and later requests succeed', async () => {
     const pool = gw.app.get(CodexPoolService);
     const [pid] = pool.pids;
-    const calls = gw.providerCalls();
-    const stream = post(`${gw.url}/v1/chat/completions`, chat({ stream: true, messages: [user('SCENARIO=stall')] }));
-    expect(await waitFor(() => gw.providerCalls() > calls, 10_000)).toBe(true);
+    const res = await post(`${gw.url}/v1/chat/completions`, chat({ stream: true, messages: [user('SCENARIO=stall')] }));
+    // Stop the process only once its first tokens are out (a stall scenario then says nothing more).
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let body = '';
+    while (!body.includes('"content":"')) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`stream ended early: ${body}`);
+      body += decoder.decode(value, { stream: true });
+    }
     process.kill(pid!, 'SIGSTOP');
     const stoppedAt = Date.now();
     const readyz = async () => (await (await fetch(`${gw.url}/readyz`)).json()) as { reasons: string[]; engine: { watchdogKills: number } };
     // While the hung process is being replaced, readiness says so.
     const reported = waitForAsync(async () => (await readyz()).reasons.some((r) => r.startsWith('engine_unresponsive')), 10_000);
     try {
-      const res = await stream;
       expect(res.status).toBe(200);
-      const { data } = await readSse(res);
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) body += decoder.decode(chunk.value, { stream: true });
+      const data = sseData(body);
       const failedAfter = Date.now() - stoppedAt;
       // One probe interval plus its deadline, with room for a loaded machine.
       expect(failedAfter).toBeLessThan(1_000 + 2_000 + 3_000);
