@@ -7,7 +7,7 @@ import { chat, expectRefused, illFormedChat, illFormedResponses, user } from './
 import { TEST_MODELS } from './support/codex-home';
 import { startGateway, suiteGateway } from './support/gateway';
 import { post, postJson, readSse, sleep, waitFor } from './support/http';
-import { sseData } from './support/sse';
+import { sseData, untilFirstContent } from './support/sse';
 
 describe('no request can wedge the engine', () => {
   // Two slots and no queue: one leaked slot would already show as 429s below.
@@ -36,14 +36,7 @@ describe('the liveness watchdog', () => {
     const [pid] = pool.pids;
     const res = await post(`${gw.url}/v1/chat/completions`, chat({ stream: true, messages: [user('SCENARIO=stall')] }));
     // Stop the process only once its first tokens are out (a stall scenario then says nothing more).
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let body = '';
-    while (!body.includes('"content":"')) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`stream ended early: ${body}`);
-      body += decoder.decode(value, { stream: true });
-    }
+    const { rest } = await untilFirstContent(res);
     process.kill(pid!, 'SIGSTOP');
     const stoppedAt = Date.now();
     const readyz = async () => (await (await fetch(`${gw.url}/readyz`)).json()) as { reasons: string[]; engine: { watchdogKills: number } };
@@ -51,8 +44,7 @@ describe('the liveness watchdog', () => {
     const reported = waitForAsync(async () => (await readyz()).reasons.some((r) => r.startsWith('engine_unresponsive')), 10_000);
     try {
       expect(res.status).toBe(200);
-      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) body += decoder.decode(chunk.value, { stream: true });
-      const data = sseData(body);
+      const data = sseData(await rest);
       const failedAfter = Date.now() - stoppedAt;
       // One probe interval plus its deadline, with room for a loaded machine.
       expect(failedAfter).toBeLessThan(1_000 + 2_000 + 3_000);
