@@ -14,7 +14,7 @@ function activeTurns(gw: Gateway): number {
   return gw.app.get(CodexEngineService).limiter.active;
 }
 
-describe('engine: cancellation, timeout, concurrency', () => {
+describe('engine: cancellation and concurrency', () => {
   const gw = suiteGateway({ env: { CODEX_TIMEOUT: '2', CODEX_MAX_PARALLEL_REQUESTS: '16', CODEX_MAX_QUEUE: '4', CODEX_QUEUE_TIMEOUT: '5' } });
 
   it('interrupts the turn when a streaming client disconnects', async () => {
@@ -39,31 +39,6 @@ describe('engine: cancellation, timeout, concurrency', () => {
     await pending;
     expect(await waitFor(() => gw.provider.requests[before]?.aborted === true, 5000)).toBe(true);
     expect(await waitFor(() => activeTurns(gw) === 0, 5000)).toBe(true);
-  });
-
-  it('answers 504 when a turn exceeds CODEX_TIMEOUT, and stops the turn', async () => {
-    const before = gw.providerCalls();
-    const started = Date.now();
-    const r = await postJson(`${gw.url}/v1/chat/completions`, body('SCENARIO=hang'));
-    expect(r.status).toBe(504);
-    expect(r.body.error).toMatchObject({ type: 'server_error', code: 'timeout' });
-    expect(Date.now() - started).toBeLessThan(6000);
-    expect(await waitFor(() => gw.provider.requests[before]?.aborted === true, 5000)).toBe(true);
-  });
-
-  it('answers a streaming request that times out before any token with 504', async () => {
-    const res = await post(`${gw.url}/v1/chat/completions`, body('SCENARIO=hang', { stream: true }));
-    // No token ever came, so the status is still free to tell the truth.
-    expect(res.status).toBe(504);
-    await res.text();
-  });
-
-  it('ends a stream that times out after tokens with a timeout error frame and [DONE]', async () => {
-    const res = await post(`${gw.url}/v1/chat/completions`, body('SCENARIO=stall', { stream: true }));
-    expect(res.status).toBe(200);
-    const { data } = await readSse(res);
-    expect(data[data.length - 1]).toBe('[DONE]');
-    expect(data[data.length - 2]).toMatchObject({ error: { type: 'server_error', code: 'timeout' } });
   });
 
   it('runs 16 concurrent streams without crossing their outputs', async () => {
@@ -91,6 +66,36 @@ describe('engine: cancellation, timeout, concurrency', () => {
     expect(rejected.headers.get('retry-after')).toBeTruthy();
     const statuses = (await Promise.all(slow)).map((r) => r.status);
     expect(statuses.every((s) => s === 200)).toBe(true);
+  });
+});
+
+describe('engine: timeout', () => {
+  // The shortest CODEX_TIMEOUT: each test below waits it out.
+  const gw = suiteGateway({ env: { CODEX_TIMEOUT: '1' } });
+
+  it('answers 504 when a turn exceeds CODEX_TIMEOUT, and stops the turn', async () => {
+    const before = gw.providerCalls();
+    const started = Date.now();
+    const r = await postJson(`${gw.url}/v1/chat/completions`, body('SCENARIO=hang'));
+    expect(r.status).toBe(504);
+    expect(r.body.error).toMatchObject({ type: 'server_error', code: 'timeout' });
+    expect(Date.now() - started).toBeLessThan(6000);
+    expect(await waitFor(() => gw.provider.requests[before]?.aborted === true, 5000)).toBe(true);
+  });
+
+  it('answers a streaming request that times out before any token with 504', async () => {
+    const res = await post(`${gw.url}/v1/chat/completions`, body('SCENARIO=hang', { stream: true }));
+    // No token ever came, so the status is still free to tell the truth.
+    expect(res.status).toBe(504);
+    await res.text();
+  });
+
+  it('ends a stream that times out after tokens with a timeout error frame and [DONE]', async () => {
+    const res = await post(`${gw.url}/v1/chat/completions`, body('SCENARIO=stall', { stream: true }));
+    expect(res.status).toBe(200);
+    const { data } = await readSse(res);
+    expect(data[data.length - 1]).toBe('[DONE]');
+    expect(data[data.length - 2]).toMatchObject({ error: { type: 'server_error', code: 'timeout' } });
   });
 });
 

@@ -6,6 +6,7 @@ import { GracefulShutdownService } from '../src/lifecycle/graceful-shutdown.serv
 import { makeCodexHome } from './support/codex-home';
 import { FakeProvider } from './support/fake-provider';
 import { Gateway, startGateway } from './support/gateway';
+import { waitForValue } from './support/http';
 
 interface ReadyBody {
   status: string;
@@ -17,15 +18,6 @@ interface ReadyBody {
 async function readyz(gw: Gateway): Promise<{ status: number; body: ReadyBody }> {
   const res = await fetch(`${gw.url}/readyz`);
   return { status: res.status, body: (await res.json()) as ReadyBody };
-}
-
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > deadline) return v;
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('health and readiness', () => {
@@ -57,11 +49,11 @@ describe('health and readiness', () => {
       const pool = gw.app.get(CodexPoolService);
       const [pid] = pool.pids;
       process.kill(pid!, 'SIGKILL');
-      const down = await waitFor(() => readyz(gw), (r) => r.status === 503);
+      const down = await waitForValue(() => readyz(gw), (r) => r.status === 503);
       expect(down.status).toBe(503);
       expect(down.body.reasons.join('\n')).toContain('engine_down');
       expect(down.body.engine.live).toBe(0);
-      const up = await waitFor(() => readyz(gw), (r) => r.status === 200);
+      const up = await waitForValue(() => readyz(gw), (r) => r.status === 200);
       expect(up.body.engine).toMatchObject({ live: 1, restarts: 1 });
       expect(pool.pids[0]).not.toBe(pid);
       const metrics = await (await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer secret-key' } })).text();
@@ -91,7 +83,7 @@ describe('health and readiness', () => {
   it('is not ready when the Codex binary is missing, and says why without leaking paths', async () => {
     const gw = await startGateway({ env: { CODEX_PATH: '/nonexistent/bin/codex' }, noWait: true });
     try {
-      const res = await waitFor(() => readyz(gw), (r) => r.body.engine.restarts > 0);
+      const res = await waitForValue(() => readyz(gw), (r) => r.body.engine.restarts > 0);
       expect(res.status).toBe(503);
       expect(res.body.status).toBe('not_ready');
       expect(res.body.reasons.join('\n')).toContain('engine_down');
@@ -110,7 +102,7 @@ describe('health and readiness', () => {
     writeFileSync(config, `${readFileSync(config, 'utf8')}requires_openai_auth = true\n`);
     const gw = await startGateway({ provider, home: dirs });
     try {
-      const before = await waitFor(() => readyz(gw), (r) => r.body.codex.auth !== 'unknown');
+      const before = await waitForValue(() => readyz(gw), (r) => r.body.codex.auth !== 'unknown');
       expect(before.status).toBe(503);
       expect(before.body.codex.auth).toBe('signed_out');
       expect(before.body.reasons.join('\n')).toContain('codex_signed_out');
@@ -119,8 +111,8 @@ describe('health and readiness', () => {
       writeFileSync(join(dirs.home, 'auth.json'), JSON.stringify({ OPENAI_API_KEY: 'sk-test' }));
       const pool = gw.app.get(CodexPoolService);
       process.kill(pool.pids[0]!, 'SIGKILL');
-      await waitFor(async () => pool.restarts === 1 && pool.liveCount === 1, (ok) => ok);
-      await waitFor(async () => (await readyz(gw)).body.engine.live, (live) => live === 1);
+      await waitForValue(async () => pool.restarts === 1 && pool.liveCount === 1, (ok) => ok);
+      await waitForValue(async () => (await readyz(gw)).body.engine.live, (live) => live === 1);
       await gw.app.get(CodexAuthService).refresh();
       const after = await readyz(gw);
       expect(after.status).toBe(200);

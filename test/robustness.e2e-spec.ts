@@ -7,6 +7,7 @@ import { chat, expectRefused, illFormedChat, illFormedResponses, user } from './
 import { TEST_MODELS } from './support/codex-home';
 import { startGateway, suiteGateway } from './support/gateway';
 import { post, postJson, readSse, sleep, waitFor } from './support/http';
+import { sseData, untilFirstContent } from './support/sse';
 
 describe('no request can wedge the engine', () => {
   // Two slots and no queue: one leaked slot would already show as 429s below.
@@ -33,18 +34,17 @@ describe('the liveness watchdog', () => {
   it('replaces an app-server stopped with SIGSTOP within its deadline; its stream fails in-band and later requests succeed', async () => {
     const pool = gw.app.get(CodexPoolService);
     const [pid] = pool.pids;
-    const calls = gw.providerCalls();
-    const stream = post(`${gw.url}/v1/chat/completions`, chat({ stream: true, messages: [user('SCENARIO=stall')] }));
-    expect(await waitFor(() => gw.providerCalls() > calls, 10_000)).toBe(true);
+    const res = await post(`${gw.url}/v1/chat/completions`, chat({ stream: true, messages: [user('SCENARIO=stall')] }));
+    // Stop the process only once its first tokens are out (a stall scenario then says nothing more).
+    const { rest } = await untilFirstContent(res);
     process.kill(pid!, 'SIGSTOP');
     const stoppedAt = Date.now();
     const readyz = async () => (await (await fetch(`${gw.url}/readyz`)).json()) as { reasons: string[]; engine: { watchdogKills: number } };
     // While the hung process is being replaced, readiness says so.
-    const reported = waitForAsync(async () => (await readyz()).reasons.some((r) => r.startsWith('engine_unresponsive')), 10_000);
+    const reported = waitFor(async () => (await readyz()).reasons.some((r) => r.startsWith('engine_unresponsive')), 10_000);
     try {
-      const res = await stream;
       expect(res.status).toBe(200);
-      const { data } = await readSse(res);
+      const data = sseData(await rest);
       const failedAfter = Date.now() - stoppedAt;
       // One probe interval plus its deadline, with room for a loaded machine.
       expect(failedAfter).toBeLessThan(1_000 + 2_000 + 3_000);
@@ -55,7 +55,7 @@ describe('the liveness watchdog', () => {
       expect(await waitFor(() => pool.liveCount === 1, 10_000)).toBe(true);
       expect(pool.pids[0]).not.toBe(pid);
       expect(await waitFor(() => !alive(pid!), 5_000)).toBe(true);
-      const readyAgain = await waitForAsync(async () => (await fetch(`${gw.url}/readyz`)).status === 200, 10_000);
+      const readyAgain = await waitFor(async () => (await fetch(`${gw.url}/readyz`)).status === 200, 10_000);
       expect(readyAgain).toBe(true);
       const metrics = await (await fetch(`${gw.url}/metrics`)).text();
       expect(metrics).toMatch(/^codex_wrapper_engine_unresponsive_total 1$/m);
@@ -85,15 +85,6 @@ function alive(pid: number): boolean {
   }
 }
 
-async function waitForAsync(predicate: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await predicate()) return true;
-    await sleep(50);
-  }
-  return predicate();
-}
-
 describe('first run', () => {
   it('creates a missing Codex home and says once, in the log and in /readyz, that Codex is not signed in and how to sign in', async () => {
     const root = mkdtempSync(join(tmpdir(), 'codex-wrapper-first-run-'));
@@ -102,7 +93,7 @@ describe('first run', () => {
     // No config.toml: Codex falls back to its built-in provider, pointed at a closed loopback port.
     const gw = await startGateway({ home: { home, workdir: join(root, 'workdir') }, env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }, noWait: true });
     try {
-      const ready = await waitForAsync(async () => ((await (await fetch(`${gw.url}/readyz`)).json()) as { codex: { auth: string } }).codex.auth === 'signed_out', 20_000);
+      const ready = await waitFor(async () => ((await (await fetch(`${gw.url}/readyz`)).json()) as { codex: { auth: string } }).codex.auth === 'signed_out', 20_000);
       expect(ready).toBe(true);
       expect(existsSync(home)).toBe(true);
       const res = await fetch(`${gw.url}/readyz`);

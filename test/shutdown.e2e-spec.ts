@@ -2,7 +2,7 @@ import { TEST_MODELS } from './support/codex-home';
 import { DEFAULT_TEXT, FakeProvider } from './support/fake-provider';
 import { pidsWithEnv } from './support/proc';
 import { ServerProcess, startServerProcess } from './support/server-process';
-import { sseData } from './support/sse';
+import { sseData, untilFirstContent } from './support/sse';
 
 /** Starts a streamed chat and resolves once its first content chunk arrived; `rest` is the whole body. */
 async function openStream(url: string, prompt: string): Promise<{ rest: Promise<string> }> {
@@ -12,22 +12,7 @@ async function openStream(url: string, prompt: string): Promise<{ rest: Promise<
     body: JSON.stringify({ model: TEST_MODELS.full, messages: [{ role: 'user', content: prompt }], stream: true }),
   });
   expect(res.status).toBe(200);
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let body = '';
-  while (!body.includes('"content":"')) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`stream ended early: ${body}`);
-    body += decoder.decode(value, { stream: true });
-  }
-  const rest = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return body;
-      body += decoder.decode(value, { stream: true });
-    }
-  })();
-  return { rest };
+  return untilFirstContent(res);
 }
 
 function postChat(url: string, prompt: string): Promise<Response> {

@@ -26,7 +26,8 @@ describe('SSE keepalive comments', () => {
   });
 
   it('leaves the stream readable by the official client', async () => {
-    const stream = await gw.client().chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'SCENARIO=pause' }], stream: true });
+    // 1.3 s of silence: one keepalive comment (at 1 s) comes before the first token.
+    const stream = await gw.client().chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'SCENARIO=pause:1300' }], stream: true });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe(DEFAULT_TEXT);
@@ -35,7 +36,8 @@ describe('SSE keepalive comments', () => {
   it('sends none when SSE_KEEPALIVE_SECONDS=0', async () => {
     const quiet = await startGateway({ env: { SSE_KEEPALIVE_SECONDS: '0' } });
     try {
-      const { body } = await streamRaw(quiet.url, 'SCENARIO=pause');
+      // Longer than the 1 s interval of the other gateway, which would have sent one by then.
+      const { body } = await streamRaw(quiet.url, 'SCENARIO=pause:1300');
       expect(body).not.toContain(': keepalive');
       expect(body).toContain(DEFAULT_TEXT.slice(0, 5));
     } finally {

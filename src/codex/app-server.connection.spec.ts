@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { AppServerConnection } from './app-server.connection';
 import { CodexError, CodexErrorCode } from './codex.errors';
+import { fakeConnection, settle } from './fake-app-server.testing';
 
 function fakeChild(): { child: ChildProcessWithoutNullStreams; written: () => string[] } {
   const stdin = new PassThrough();
@@ -72,5 +73,78 @@ describe('AppServerConnection', () => {
     await tick();
     expect(taken).toHaveLength(1);
     expect(written().slice(2).map((l) => (JSON.parse(l) as { id: number }).id)).toEqual([7, 10]);
+  });
+});
+
+describe('AppServerConnection against a scripted app-server', () => {
+  it('fails every pending call and exit listener when the process exits mid-call, and refuses new calls at once', async () => {
+    const { fake, conn } = fakeConnection();
+    fake.script('turn/start', () => 'silent');
+    const call = conn.request('turn/start', { threadId: 't', input: [] });
+    const exits: string[] = [];
+    conn.onExit((err) => exits.push(err.code));
+    await fake.waitForCall('turn/start');
+    fake.exit(null, 'SIGKILL');
+    await expect(call).rejects.toMatchObject({ code: CodexErrorCode.EngineDied, message: expect.stringContaining('SIGKILL') });
+    expect(exits).toEqual([CodexErrorCode.EngineDied]);
+    await expect(conn.request('thread/loaded/list', {})).rejects.toMatchObject({ code: CodexErrorCode.EngineDied });
+    // A listener added after the exit hears of it at once instead of waiting for ever.
+    const late = jest.fn();
+    conn.onExit(late);
+    expect(late).toHaveBeenCalledTimes(1);
+  });
+
+  it('skips a malformed line and goes on answering', async () => {
+    const { fake, conn } = fakeConnection();
+    fake.script('thread/loaded/list', () => {
+      fake.line('{"id": 1, "result": {"data": [');
+      fake.line('not json at all');
+      fake.line('[1, 2, 3]');
+      return { result: { data: ['thr_x'], nextCursor: null } };
+    });
+    await expect(conn.request('thread/loaded/list', {})).resolves.toEqual({ data: ['thr_x'], nextCursor: null });
+    expect(conn.alive).toBe(true);
+  });
+
+  it('turns a JSON-RPC error into a ProtocolError naming the method', async () => {
+    const { fake, conn } = fakeConnection();
+    fake.script('thread/resume', () => ({ error: 'thread not found' }));
+    await expect(conn.request('thread/resume', { threadId: 'gone' } as never)).rejects.toMatchObject({
+      code: CodexErrorCode.ProtocolError,
+      message: 'thread/resume: thread not found',
+    });
+  });
+
+  it('routes notifications by thread id until the listener unsubscribes', async () => {
+    const { fake, conn } = fakeConnection();
+    const a: string[] = [];
+    const b: string[] = [];
+    const stopA = conn.subscribeThread('A', (n) => a.push(n.method));
+    conn.subscribeThread('B', (n) => b.push(n.method));
+    fake.notify('item/agentMessage/delta', { threadId: 'A', turnId: 't', itemId: 'i', delta: 'x' });
+    fake.notify('item/agentMessage/delta', { threadId: 'B', turnId: 't', itemId: 'i', delta: 'y' });
+    fake.notify('account/updated', { authMode: null });
+    await settle();
+    stopA();
+    fake.notify('turn/completed', { threadId: 'A', turn: { id: 't' } });
+    await settle();
+    expect({ a, b }).toEqual({ a: ['item/agentMessage/delta'], b: ['item/agentMessage/delta'] });
+  });
+
+  it('answers a server→client request that names no thread at once, so nothing waits for it', async () => {
+    const { fake } = fakeConnection();
+    await expect(fake.request(41, 'mcpServer/elicitation/request', { serverName: 'x' })).resolves.toEqual({ action: 'decline', content: null });
+    await expect(fake.request(42, 'item/commandExecution/requestApproval', { threadId: 'nobody' })).resolves.toEqual({ decision: 'decline' });
+  });
+
+  it('unloads a thread by waiting for thread/closed, and stops waiting when the process dies', async () => {
+    const { fake, conn } = fakeConnection();
+    await conn.unloadThread('thr_1', true);
+    expect(fake.callsOf('thread/unsubscribe').map((c) => c.params)).toEqual([{ threadId: 'thr_1' }]);
+    fake.script('thread/unsubscribe', () => 'silent');
+    const unloading = conn.unloadThread('thr_2', true);
+    await fake.waitForCall('thread/unsubscribe', 1);
+    fake.exit(1);
+    await expect(unloading).resolves.toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@ import { answerWithTools, offeredTools } from './fake-tools';
  * by a `SCENARIO=<name>` keyword in the last user message:
  * text (default), reasoning (a summary and `encrypted_content`, see encryptedReasoningFor), slow, hang, stall (two deltas, then silence), e400, e400text (a non-JSON
  * body naming a server path), e429, e500, failed, midfail, long, minimal (one whole message, no
- * deltas, no usage), pause (2.5 s of silence before anything, then deltas paced like slow),
+ * deltas, no usage), pause (2.5 s of silence before anything, or `pause:<ms>`, then deltas paced like slow),
  * tools (client tool calls, see fake-tools.ts).
  */
 export interface RecordedRequest {
@@ -99,7 +99,9 @@ export class FakeProvider {
       const body = JSON.parse(raw) as ProviderRequestBody;
       const users = FakeProvider.texts(body, 'user');
       const last = users[users.length - 1] ?? '';
-      const scenario = /SCENARIO=(\w+)/.exec(last)?.[1] ?? 'text';
+      const keyword = /SCENARIO=(\w+)(?::(\d+))?/.exec(last);
+      const scenario = keyword?.[1] ?? 'text';
+      const pauseMs = keyword?.[2] === undefined ? PAUSE_MS : Number(keyword[2]);
       const promptCacheKey = typeof body.prompt_cache_key === 'string' ? body.prompt_cache_key : null;
       const record: RecordedRequest = { body, scenario, promptCacheKey, aborted: false, finished: false };
       this.requests.push(record);
@@ -108,14 +110,14 @@ export class FakeProvider {
         this.open.delete(res);
         if (!record.finished) record.aborted = true;
       });
-      void this.answer(scenario, body, res).then(() => {
+      void this.answer(scenario, body, res, pauseMs).then(() => {
         record.finished = true;
         res.end();
       });
     });
   }
 
-  private async answer(scenario: string, body: ProviderRequestBody, res: ServerResponse): Promise<void> {
+  private async answer(scenario: string, body: ProviderRequestBody, res: ServerResponse, pauseMs = PAUSE_MS): Promise<void> {
     if (scenario === 'e400') return json(res, 400, { error: { message: 'Invalid request: fake bad request', type: 'invalid_request_error', param: null, code: null } });
     if (scenario === 'e400text') return void res.writeHead(400, { 'content-type': 'text/plain' }).write('upstream failed at /srv/secret/provider.py:42');
     if (scenario === 'e429') return json(res, 429, { error: { message: 'slow down', type: 'rate_limit_error' } }, { 'retry-after': '1' });
@@ -124,7 +126,7 @@ export class FakeProvider {
     const id = `resp_${Math.random().toString(36).slice(2)}`;
     send(res, { type: 'response.created', response: { id } });
     if (scenario === 'hang') return new Promise<void>((resolve) => res.on('close', resolve));
-    if (scenario === 'pause') await sleep(PAUSE_MS);
+    if (scenario === 'pause') await sleep(pauseMs);
     if (scenario === 'failed') {
       send(res, { type: 'response.failed', response: { id, error: { code: 'server_error', message: 'fake response.failed' } } });
       return;

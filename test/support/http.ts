@@ -50,12 +50,17 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Polls `predicate` until true or the deadline passes. */
-export async function waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<boolean> {
+/** Polls `predicate` (which may be async) until true or the deadline passes; resolves with its last answer. */
+export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<boolean> {
+  return waitForValue(predicate, (ok) => ok, timeoutMs);
+}
+
+/** Polls `fn` until `ok` accepts its value or the deadline passes; resolves with the last value. */
+export async function waitForValue<T>(fn: () => T | Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (predicate()) return true;
+  for (;;) {
+    const value = await fn();
+    if (ok(value) || Date.now() >= end) return value;
     await sleep(25);
   }
-  return predicate();
 }

@@ -26,3 +26,26 @@ export function sseData(body: string): unknown[] {
     .map((l) => l.slice(6))
     .map((d) => (d === '[DONE]' ? d : (JSON.parse(d) as unknown)));
 }
+
+/**
+ * Reads a streamed chat response until its first content chunk has arrived (so a test can act
+ * mid-stream on an event rather than after a fixed wait); `rest` reads on and resolves with the whole body.
+ */
+export async function untilFirstContent(res: Response): Promise<{ rest: Promise<string> }> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let body = '';
+  while (!body.includes('"content":"')) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`stream ended early: ${body}`);
+    body += decoder.decode(value, { stream: true });
+  }
+  const rest = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return body;
+      body += decoder.decode(value, { stream: true });
+    }
+  })();
+  return { rest };
+}
