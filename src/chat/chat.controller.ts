@@ -5,7 +5,7 @@ import { lastValueFrom } from 'rxjs';
 import { clientSignal } from '../common/http/client-signal';
 import { untilClosed } from '../common/http/until-closed';
 import { ChatRequestService } from './chat-request.service';
-import { Metered } from '../usage/metered.decorator';
+import { Metered } from '../common/http/metered.decorator';
 import { ChatService } from './chat.service';
 import { CreateChatCompletionDto } from './dto/create-chat-completion.dto';
 

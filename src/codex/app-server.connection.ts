@@ -3,8 +3,8 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { CodexError, CodexErrorCode } from './codex.errors';
 import type { Method, Notification, ParamsOf, ResultByMethod } from './protocol/app-server.protocol';
-import { isRecord } from '../common/json/is-record';
-import { isWellFormedText, toWellFormedText } from '../common/text/well-formed';
+import { isRecord } from '../util/is-record';
+import { isWellFormedText, toWellFormedText } from '../util/well-formed';
 
 interface Pending {
   method: string;

@@ -4,7 +4,6 @@ import { CodexEngineService } from './codex-engine.service';
 import { CodexPoolService } from './codex-pool.service';
 import { CodexProcessRunner } from './codex-process.runner';
 import { CodexTurnRegistry } from './codex-turn-registry.service';
-import { SandboxPolicyService } from './sandbox-policy.service';
 import { SpareThreadsService } from './spare-threads.service';
 import { ThreadLockService } from './thread-lock.service';
 import { ParkedTurnsService } from './tools/parked-turns.service';
@@ -14,7 +13,7 @@ import { ToolReasoningCache } from './tools/tool-reasoning.cache';
 
 /** The only module that talks to the Codex CLI. */
 @Module({
-  providers: [CodexProcessRunner, CodexPoolService, CodexEngineService, CodexConfigFileService, SandboxPolicyService, ThreadLockService, SpareThreadsService, CodexTurnRegistry, ParkedTurnsService, ToolCatalogService, ToolReasoningCache, IdleThreadsService],
-  exports: [IdleThreadsService, CodexPoolService, CodexEngineService, SandboxPolicyService, CodexConfigFileService, ThreadLockService, CodexTurnRegistry],
+  providers: [CodexProcessRunner, CodexPoolService, CodexEngineService, CodexConfigFileService, ThreadLockService, SpareThreadsService, CodexTurnRegistry, ParkedTurnsService, ToolCatalogService, ToolReasoningCache, IdleThreadsService],
+  exports: [IdleThreadsService, CodexPoolService, CodexEngineService, CodexConfigFileService, ThreadLockService, CodexTurnRegistry],
 })
 export class CodexModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CodexPoolService } from '../codex/codex-pool.service';
 import { GracefulShutdownService } from '../lifecycle/graceful-shutdown.service';
-import { ModelsService } from '../models/models.service';
+import { ModelsService } from '../catalog/models.service';
 import { RedisHealth } from '../redis/redis-health.service';
 import { CodexAuthService, CodexAuthState } from './codex-auth.service';
 

@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { invalidRequest, OpenAIHttpException } from '../common/errors/openai-error';
-import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
-import { SandboxPolicyService, TurnPolicy } from '../codex/sandbox-policy.service';
-import { toTurnSpec } from '../codex/turn-spec.factory';
+import type { JsonValue } from '../codex/protocol/app-server.protocol';
+import { SandboxPolicyService, TurnPolicy } from '../policy/sandbox-policy.service';
+import { toTurnSpec } from '../policy/turn-spec.factory';
 import type { TurnSpec } from '../codex/turn-spec.types';
 import { applyOutputFormat } from '../openai/output-format';
 import { parseResponseTools } from '../openai/client-tool.parser';
 import { parseToolChoice, toolTurn, type ToolTurn } from '../openai/client-tools.factory';
 import { checkToolPairs, withCodexName, withCodexNames } from '../openai/tool-history';
 import { openCallsOf } from './response-tool-items';
-import { ModelsService } from '../models/models.service';
+import { ModelsService } from '../catalog/models.service';
 import { CreateResponseDto, IGNORED_RESPONSE_PARAMS } from './dto/create-response.dto';
 import { toResponseTurn } from './response-input.mapper';
 import { responseBase } from './response-base.factory';
@@ -25,7 +25,7 @@ import { resolveItemReferences } from './response-item-references';
 
 /** The one `include` value the gateway acts on; others are accepted and listed as ignored. */
 const ENCRYPTED_REASONING = 'reasoning.encrypted_content';
-import { storeUnavailable } from './store/store-unavailable';
+import { storeUnavailable } from '../common/errors/store-unavailable';
 
 /** A request that passed every check that can fail with 4xx, ready to run. */
 export interface PreparedResponse {

@@ -6,7 +6,7 @@ import { lastValueFrom } from 'rxjs';
 import { untilClosed } from '../common/http/until-closed';
 import { CreateResponseDto } from './dto/create-response.dto';
 import { ResponsesService } from './responses.service';
-import { Metered } from '../usage/metered.decorator';
+import { Metered } from '../common/http/metered.decorator';
 import type { ResponseObject } from './responses.types';
 import type { InputItemsPage } from './response-input-items.page';
 

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CodexModule } from '../codex/codex.module';
 import { ImagesModule } from '../images/images.module';
-import { ModelsModule } from '../models/models.module';
+import { CatalogModule } from '../catalog/catalog.module';
+import { PolicyModule } from '../policy/policy.module';
 import { responseStoreProvider } from './store/response-store.provider';
 import { ResponseRequestFactory } from './response-request.factory';
 import { ResponseThreadPlanner } from './response-thread.planner';
@@ -9,7 +10,7 @@ import { ResponsesController } from './responses.controller';
 import { ResponsesService } from './responses.service';
 
 @Module({
-  imports: [CodexModule, ModelsModule, ImagesModule],
+  imports: [CodexModule, CatalogModule, PolicyModule, ImagesModule],
   controllers: [ResponsesController],
   providers: [
     ResponsesService,

@@ -16,7 +16,7 @@ import { storedInputItemsOf } from './store/stored-input-items';
 import { ResponseThreadPlanner } from './response-thread.planner';
 import { PreparedResponse, ResponseRequestFactory } from './response-request.factory';
 import type { ResponseObject, ResponseStreamEvent } from './responses.types';
-import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
+import type { JsonValue } from '../codex/protocol/app-server.protocol';
 import { storedToolCall } from './response-tool-output';
 
 @Injectable()

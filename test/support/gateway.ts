@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import { createApp } from '../../src/bootstrap';
 import { CodexConfigFileService } from '../../src/codex/codex-config-file.service';
 import { CodexPoolService } from '../../src/codex/codex-pool.service';
-import { ModelsService } from '../../src/models/models.service';
+import { ModelsService } from '../../src/catalog/models.service';
 import { makeCodexHome } from './codex-home';
 import { FakeProvider } from './fake-provider';
 

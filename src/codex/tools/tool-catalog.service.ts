@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codexConfig, CodexConfig } from '../../config/codex.config';
-import { asRecord, isRecord } from '../../common/json/is-record';
+import { asRecord, isRecord } from '../../util/is-record';
 import { resolveCodexBinary } from '../codex-binary';
 import { CodexPoolService } from '../codex-pool.service';
 import { CodexProcessRunner } from '../codex-process.runner';
