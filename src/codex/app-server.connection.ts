@@ -58,7 +58,7 @@ function answerFor(method: string): unknown {
  * thread id; when the child exits every pending call and thread listener is failed, never left hanging.
  */
 export class AppServerConnection {
-  activeTurns = 0;
+  private turns = 0;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly threadListeners = new Map<string, Set<NotificationListener>>();
@@ -91,6 +91,23 @@ export class AppServerConnection {
     });
     child.stdin.on('error', () => undefined);
   }
+
+  /** Turns running on this process, which the pool balances on. */
+  get activeTurns(): number {
+    return this.turns;
+  }
+
+  /** Counts one turn on this process until the returned function is called (once). */
+  beginTurn(): () => void {
+    this.turns++;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.turns--;
+    };
+  }
+
 
   get alive(): boolean {
     return this.exitError === null;
