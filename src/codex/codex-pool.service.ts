@@ -61,28 +61,14 @@ export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicati
   }
 
   /** Processes that exited and were started again. */
-  get restarts(): number {
-    return this.restartCount;
-  }
-
+  get restarts(): number { return this.restartCount; }
   /** Processes killed by the watchdog because they stopped answering. */
-  get unresponsiveKills(): number {
-    return this.watchdogKills;
-  }
-
+  get unresponsiveKills(): number { return this.watchdogKills; }
   /** Slots whose hung process is being replaced (readiness reports them). */
-  get hungCount(): number {
-    return this.replacing.size;
-  }
-
-  get lastError(): string | null {
-    return this.lastFailure;
-  }
-
+  get hungCount(): number { return this.replacing.size; }
+  get lastError(): string | null { return this.lastFailure; }
   /** The Codex CLI version, once known. */
-  get version(): string | null {
-    return this.codexVersion;
-  }
+  get version(): string | null { return this.codexVersion; }
 
   get liveCount(): number {
     return this.slots.filter((c) => c?.alive).length;

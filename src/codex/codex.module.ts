@@ -3,6 +3,7 @@ import { CodexConfigFileService } from './codex-config-file.service';
 import { CodexEngineService } from './codex-engine.service';
 import { CodexPoolService } from './codex-pool.service';
 import { CodexProcessRunner } from './codex-process.runner';
+import { CodexReadsService } from './codex-reads.service';
 import { CodexTurnRegistry } from './codex-turn-registry.service';
 import { SpareThreadsService } from './spare-threads.service';
 import { ThreadLockService } from './thread-lock.service';
@@ -11,9 +12,9 @@ import { ToolCatalogService } from './tools/tool-catalog.service';
 import { IdleThreadsService } from './conversations/idle-threads.service';
 import { ToolReasoningCache } from './tools/tool-reasoning.cache';
 
-/** The only module that talks to the Codex CLI. */
+/** The only module that talks to the Codex CLI: turns through CodexEngineService, reads through CodexReadsService. */
 @Module({
-  providers: [CodexProcessRunner, CodexPoolService, CodexEngineService, CodexConfigFileService, ThreadLockService, SpareThreadsService, CodexTurnRegistry, ParkedTurnsService, ToolCatalogService, ToolReasoningCache, IdleThreadsService],
-  exports: [IdleThreadsService, CodexPoolService, CodexEngineService, CodexConfigFileService, ThreadLockService, CodexTurnRegistry],
+  providers: [CodexProcessRunner, CodexPoolService, CodexReadsService, CodexEngineService, CodexConfigFileService, ThreadLockService, SpareThreadsService, CodexTurnRegistry, ParkedTurnsService, ToolCatalogService, ToolReasoningCache, IdleThreadsService],
+  exports: [IdleThreadsService, CodexPoolService, CodexReadsService, CodexEngineService, CodexConfigFileService, ThreadLockService, CodexTurnRegistry],
 })
 export class CodexModule {}
