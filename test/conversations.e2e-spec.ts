@@ -128,6 +128,33 @@ describe('chat conversation affinity: keys, expiry, cap', () => {
       expect(a1.seen.promptCacheKey).not.toBe(b1.seen.promptCacheKey);
       expect(a2.seen.promptCacheKey).toBe(a1.seen.promptCacheKey);
       expect(b2.seen.promptCacheKey).toBe(b1.seen.promptCacheKey);
+      const metrics = await (await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer sk-one' } })).text();
+      expect(metrics).toContain('codex_wrapper_idle_thread_reuses_total{kind="chat"} 2');
+      expect(metrics).toContain('codex_wrapper_idle_threads 2');
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('releases every idle thread when requests queue for a slot, and the queued request gets a fresh thread', async () => {
+    const gw = await startGateway({ env: { CODEX_MAX_PARALLEL_REQUESTS: '1', CODEX_QUEUE_TIMEOUT: '10' } });
+    try {
+      const idle = gw.app.get(IdleThreadsService);
+      const one = await turn(gw, [{ role: 'user', content: 'hello' }]);
+      const threadId = String(one.seen.promptCacheKey);
+      const conn = gw.app.get(CodexPoolService).acquire();
+      const loaded = async () => (await conn.request('thread/loaded/list', {})).data;
+      expect(await loaded()).toContain(threadId);
+      const busy = gw.client().chat.completions.create({ model, messages: [{ role: 'user', content: 'SCENARIO=pause' }] });
+      await new Promise((r) => setTimeout(r, 200));
+      const two = turn(gw, [...one.messages, { role: 'user', content: 'more' }]);
+      expect(await waitFor(() => idle.released.pressure === 1, 2_000)).toBe(true);
+      expect(idle.size).toBe(0);
+      await busy;
+      const { seen } = await two;
+      expect(seen.promptCacheKey).not.toBe(threadId);
+      expect(FakeProvider.texts(seen.body, 'user').filter((t) => !t.startsWith('<'))).toEqual(['hello', 'more']);
+      expect(await loaded()).not.toContain(threadId);
     } finally {
       await gw.close();
     }

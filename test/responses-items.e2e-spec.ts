@@ -8,6 +8,24 @@ import { schemaErrors } from './support/open-responses-schema';
 const KEYS = { one: 'sk-items-one', two: 'sk-items-two' };
 type Body = Record<string, unknown> & { id?: string; output?: Record<string, unknown>[] };
 
+/**
+ * A stored reasoning response continued with a streamed one (encrypted reasoning included): checks
+ * that both output items close in order and returns the completed response.
+ */
+async function continuedReasoning(url: string): Promise<Body> {
+  const first = (await postJson(`${url}/v1/responses`, { model: TEST_MODELS.full, input: 'SCENARIO=reasoning' }, { authorization: `Bearer ${KEYS.one}` })).body as Body;
+  const res = await rawPost(
+    `${url}/v1/responses`,
+    { model: TEST_MODELS.full, input: 'again SCENARIO=reasoning', previous_response_id: first.id, include: ['reasoning.encrypted_content'], stream: true },
+    { headers: { authorization: `Bearer ${KEYS.one}` } },
+  );
+  const events = (await readSse(res)).data as Record<string, unknown>[];
+  const types = events.map((e) => e.type);
+  expect(types.filter((t) => t === 'response.output_item.done')).toHaveLength(2);
+  expect(types.indexOf('response.output_item.done')).toBeLessThan(types.lastIndexOf('response.output_item.added'));
+  return events.find((e) => e.type === 'response.completed')?.response as Body;
+}
+
 describe('Responses input items: every type a client sends back', () => {
   const gw = suiteGateway({ env: { PROXY_API_KEY: `${KEYS.one},${KEYS.two}` } });
   const post = async (body: Record<string, unknown>, key = KEYS.one) => postJson(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, ...body }, { authorization: `Bearer ${key}` });
@@ -52,17 +70,7 @@ describe('Responses input items: every type a client sends back', () => {
   });
 
   it('on a continued stored thread that is still loaded, closes the reasoning item in order with its encrypted content', async () => {
-    const first = (await post({ input: 'SCENARIO=reasoning' })).body as Body;
-    const res = await rawPost(
-      `${gw.url}/v1/responses`,
-      { model: TEST_MODELS.full, input: 'again SCENARIO=reasoning', previous_response_id: first.id, include: ['reasoning.encrypted_content'], stream: true },
-      { headers: { authorization: `Bearer ${KEYS.one}` } },
-    );
-    const events = (await readSse(res)).data as Record<string, unknown>[];
-    const types = events.map((e) => e.type);
-    expect(types.filter((t) => t === 'response.output_item.done')).toHaveLength(2);
-    expect(types.indexOf('response.output_item.done')).toBeLessThan(types.lastIndexOf('response.output_item.added'));
-    const done = events.find((e) => e.type === 'response.completed')?.response as Body;
+    const done = await continuedReasoning(gw.url);
     expect(done.output?.[0]).toMatchObject({ type: 'reasoning', summary: [{ text: 'Thinking about the greeting carefully.' }], encrypted_content: encryptedReasoningFor('again SCENARIO=reasoning') });
   });
 
@@ -180,20 +188,9 @@ describe('Responses input items: every type a client sends back', () => {
 // A thread resumed from disk (thread/resume) sends no raw items; idle threads off makes every continuation resume.
 describe('Responses input items on a resumed stored thread', () => {
   const gw = suiteGateway({ env: { PROXY_API_KEY: `${KEYS.one},${KEYS.two}`, CODEX_MAX_IDLE_THREADS: '0' } });
-  const post = async (body: Record<string, unknown>, key = KEYS.one) => postJson(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, ...body }, { authorization: `Bearer ${key}` });
 
   it('on a continued stored thread, where Codex sends no raw items, still closes the reasoning item in order', async () => {
-    const first = (await post({ input: 'SCENARIO=reasoning' })).body as Body;
-    const res = await rawPost(
-      `${gw.url}/v1/responses`,
-      { model: TEST_MODELS.full, input: 'again SCENARIO=reasoning', previous_response_id: first.id, include: ['reasoning.encrypted_content'], stream: true },
-      { headers: { authorization: `Bearer ${KEYS.one}` } },
-    );
-    const events = (await readSse(res)).data as Record<string, unknown>[];
-    const types = events.map((e) => e.type);
-    expect(types.filter((t) => t === 'response.output_item.done')).toHaveLength(2);
-    expect(types.indexOf('response.output_item.done')).toBeLessThan(types.lastIndexOf('response.output_item.added'));
-    const done = events.find((e) => e.type === 'response.completed')?.response as Body;
+    const done = await continuedReasoning(gw.url);
     expect(done.output?.[0]).toMatchObject({ type: 'reasoning', summary: [{ text: 'Thinking about the greeting carefully.' }] });
     expect(done.output?.[0]).not.toHaveProperty('encrypted_content');
   });

@@ -153,4 +153,19 @@ describe('parked turn limits', () => {
       await gw.close();
     }
   });
+
+  it('parks nothing with CODEX_MAX_PARKED_TURNS=0: the call still comes back and the follow-up is rebuilt', async () => {
+    const gw = await startGateway({ env: { CODEX_MAX_PARKED_TURNS: '0' } });
+    try {
+      const first = await step1(gw, 'get_weather');
+      expect(first.ids).toHaveLength(1);
+      const engine = gw.app.get(CodexEngineService);
+      expect(engine.parked.size).toBe(0);
+      const res = await gw.client().chat.completions.create({ model, tools, messages: [...first.messages, ...answers(first.ids)] });
+      expect(res.choices[0]?.message.content).toBe(`RESULT get_weather#${first.ids[0]!}=ok-${first.ids[0]!}`);
+      expect(engine.toolPaths).toEqual({ parked: 0, rebuilt: 1 });
+    } finally {
+      await gw.close();
+    }
+  });
 });

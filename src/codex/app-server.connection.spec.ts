@@ -50,4 +50,27 @@ describe('AppServerConnection', () => {
     expect(exits).toEqual([CodexErrorCode.EngineUnresponsive]);
     expect(conn.alive).toBe(false);
   });
+
+  it('hands a thread\'s server→client requests to its handler, and answers any other at once', async () => {
+    const { child, written } = fakeChild();
+    const conn = new AppServerConnection(child, '#t', new Logger('t'));
+    const taken: unknown[] = [];
+    const stop = conn.handleThreadRequests('th1', (r) => (r.method === 'item/tool/call' ? (taken.push(r), true) : false));
+    const out = child.stdout as PassThrough;
+    out.write('{"id":7,"method":"item/tool/call","params":{"threadId":"th1","turnId":"t","callId":"c1","tool":"f","arguments":{}}}\n');
+    out.write('{"id":8,"method":"item/tool/call","params":{"threadId":"other","turnId":"t","callId":"c2","tool":"f","arguments":{}}}\n');
+    out.write('{"id":9,"method":"execCommandApproval","params":{"threadId":"th1"}}\n');
+    await tick();
+    expect(taken).toEqual([{ id: 7, method: 'item/tool/call', params: expect.objectContaining({ callId: 'c1' }) }]);
+    expect(written().map((l) => JSON.parse(l) as unknown)).toEqual([
+      { id: 8, result: { contentItems: [{ type: 'inputText', text: 'No client is attached to run this tool.' }], success: false } },
+      { id: 9, result: { decision: 'denied' } },
+    ]);
+    conn.respond(7, { contentItems: [{ type: 'inputText', text: 'ok' }], success: true });
+    stop();
+    out.write('{"id":10,"method":"item/tool/call","params":{"threadId":"th1","turnId":"t","callId":"c3","tool":"f","arguments":{}}}\n');
+    await tick();
+    expect(taken).toHaveLength(1);
+    expect(written().slice(2).map((l) => (JSON.parse(l) as { id: number }).id)).toEqual([7, 10]);
+  });
 });

@@ -60,4 +60,35 @@ describe('TurnRun', () => {
     await new Promise((r) => setTimeout(r, 40));
     expect(limiter.active).toBe(0);
   });
+
+  it('unloads a claimed idle thread whose request left while waiting for a slot', async () => {
+    const limiter = new ConcurrencyLimiter(1, 1, 1000);
+    const held = await limiter.acquire();
+    const conn = silentConnection();
+    const unloaded: string[] = [];
+    conn.unloadThread = (threadId: string) => {
+      unloaded.push(threadId);
+      return Promise.resolve();
+    };
+    const deps = {
+      limiter,
+      pool: { acquire: () => conn } as unknown as CodexPoolService,
+      locks: new ThreadLockService(),
+      spares: { take: () => null, ephemeralThreadParams: () => ({}) } as unknown as SpareThreadsService,
+      parked: { drop: () => undefined } as unknown as ParkedTurnsService,
+      catalog: { path: Promise.resolve(null) } as unknown as ToolCatalogService,
+      idle: { keep: () => false } as unknown as IdleThreadsService,
+      reasoning: { remember: () => undefined } as unknown as ToolReasoningCache,
+      cwd: '/tmp',
+      timeoutMs: 1000,
+    };
+    const run = new TurnRun({ ...spec, thread: { kind: 'loaded', conn, threadId: 'idle-1', seen: 2 } }, new Subscriber<CodexEvent>(), deps);
+    void run.start();
+    await new Promise((r) => setImmediate(r));
+    expect(limiter.queued).toBe(1);
+    run.teardown();
+    await new Promise((r) => setImmediate(r));
+    expect(unloaded).toEqual(['idle-1']);
+    held();
+  });
 });

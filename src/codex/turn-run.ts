@@ -11,7 +11,7 @@ import type { JsonValue } from './protocol/app-server.protocol';
 import { SandboxTmp, toSandboxPolicy } from './turn-protocol.mapper';
 import { SpareThreadsService } from './spare-threads.service';
 import { openTurnThread } from './turn-thread.opener';
-import { keepAs } from './conversations/idle-keep';
+import { keepAs, releaseUnopened } from './conversations/idle-keep';
 import { IdleThreadsService } from './conversations/idle-threads.service';
 import { ThreadLockService } from './thread-lock.service';
 import { TurnSpec } from './turn-spec.types';
@@ -353,7 +353,8 @@ export class TurnRun {
     const { conn, threadId } = this;
     this.release?.();
     this.release = null;
-    this.sourceLease?.();
+    if (threadId === null) releaseUnopened(this.spec.thread, this.sourceLease);
+    else this.sourceLease?.();
     const lease = this.threadLease;
     // A completed turn's thread may stay loaded for its conversation's next turn, unless turns are queueing.
     const keep = this.answered && this.deps.limiter.queued === 0 ? keepAs(this.spec, this.segmentSpec, lease !== null, [...this.answer.values()].join('\n\n')) : null;

@@ -58,6 +58,17 @@ export class MetricsService {
       this.reset();
       this.inc(pool.unresponsiveKills);
     } });
+    const idle = engine.idle;
+    new Gauge({ name: `${PREFIX}idle_threads`, help: 'Conversation threads kept loaded for their next turn (CODEX_MAX_IDLE_THREADS).', registers, collect() { this.set(idle.size); } });
+    new Counter({ name: `${PREFIX}idle_thread_reuses_total`, help: 'Turns that continued an idle thread: chat (affinity) or stored (Responses).', labelNames: ['kind'], registers, collect() {
+      this.reset();
+      this.inc({ kind: 'chat' }, idle.reused.conversations);
+      this.inc({ kind: 'stored' }, idle.reused.stored);
+    } });
+    new Counter({ name: `${PREFIX}idle_threads_released_total`, help: 'Idle threads released: expired (TTL), evicted (cap), pressure (turns queueing).', labelNames: ['reason'], registers, collect() {
+      this.reset();
+      for (const [reason, n] of Object.entries(idle.released)) this.inc({ reason }, n);
+    } });
     new Counter({ name: `${PREFIX}engine_restarts_total`, help: 'Codex app-server processes restarted after dying.', registers, collect() {
       this.reset();
       this.inc(pool.restarts);

@@ -6,6 +6,7 @@ import { finalValue, type TurnReply } from '../common/http/turn-responder';
 import { disposingImages } from '../openai/turn-request.preparer';
 import { redisConfig, RedisConfig } from '../config/redis.config';
 import { CodexEngineService } from '../codex/codex-engine.service';
+import { releaseUnopened } from '../codex/conversations/idle-keep';
 import type { CodexEvent } from '../codex/codex-event.types';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
 import { ResponseEventMapper } from './response-event.mapper';
@@ -100,7 +101,8 @@ export class ResponsesService {
         .plan(prepared.previous, prepared.spec.developerInstructions, prepared.store, abort.signal, prepared.tools !== null)
         .then((plan) => {
           if (abort.signal.aborted) {
-            if (plan.thread.kind !== 'new') plan.thread.lease();
+            // The client left while the thread was being chosen: a claimed loaded thread is unloaded, the lock given back.
+            if (plan.thread.kind !== 'new') releaseUnopened(plan.thread, plan.thread.lease);
             return;
           }
           const spec = { ...prepared.spec, thread: plan.thread, history: [...plan.history, ...prepared.spec.history] };

@@ -1,5 +1,5 @@
 import type { JsonValue } from '../protocol/app-server.protocol';
-import type { TurnSpec } from '../turn-spec.types';
+import type { ThreadTarget, TurnSpec } from '../turn-spec.types';
 import { answeredItems } from './conversation-chain';
 
 /**
@@ -16,4 +16,14 @@ export function keepAs(first: TurnSpec, segment: TurnSpec, stored: boolean, answ
   const ephemeral = target.kind === 'loaded' || segment.tools || (target.kind === 'new' && target.ephemeral);
   if (!scope || !ephemeral || segment.input.some((i) => i.type !== 'text')) return null;
   return { scope, items: answeredItems(segment.history, segment.input, answer) };
+}
+
+/**
+ * Gives back an idle thread that a request claimed but never ran a turn on (it left, or its wait
+ * for a slot timed out): unloaded, a stored one before `lease` (its lock) is released.
+ */
+export function releaseUnopened(target: ThreadTarget, lease: (() => void) | null): void {
+  if (target.kind === 'loaded' && target.conn.alive) return void target.conn.unloadThread(target.threadId, false).finally(() => lease?.());
+  if (target.kind === 'resume' && target.loaded?.alive) return void target.loaded.unloadThread(target.threadId, true).finally(() => lease?.());
+  lease?.();
 }
