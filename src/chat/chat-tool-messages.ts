@@ -1,5 +1,5 @@
 import { invalidRequest } from '../common/errors/openai-error';
-import { isRecord } from '../common/json/is-record';
+import { isRecord } from '../util/is-record';
 import type { RawHistoryItem } from '../images/turn-images';
 import type { ToolHistoryRef } from '../openai/tool-history';
 import type { ChatMessageDto } from './dto/chat-message.dto';

@@ -1,11 +1,10 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { apiKeyNameOf } from '../common/auth/api-key.types';
-import { lastValueFrom } from 'rxjs';
 import { clientSignal } from '../common/http/client-signal';
-import { untilClosed } from '../common/http/until-closed';
+import { Metered } from '../common/http/metered.decorator';
+import { TurnResponder } from '../common/http/turn-responder';
 import { ChatRequestService } from './chat-request.service';
-import { Metered } from '../usage/metered.decorator';
 import { ChatService } from './chat.service';
 import { CreateChatCompletionDto } from './dto/create-chat-completion.dto';
 
@@ -14,6 +13,7 @@ export class ChatController {
   constructor(
     private readonly requests: ChatRequestService,
     private readonly chat: ChatService,
+    private readonly responder: TurnResponder,
   ) {}
 
   /** One route answers JSON or SSE depending on `stream`, which `@Sse()` cannot do. */
@@ -22,9 +22,6 @@ export class ChatController {
   @Metered()
   async create(@Body() dto: CreateChatCompletionDto, @Req() req: Request, @Res() res: Response): Promise<void> {
     const prepared = await this.requests.prepare(dto, clientSignal(res), apiKeyNameOf(req));
-    // From here the turn Observable owns the prepared images: nothing may throw before it is subscribed.
-    if (prepared.ignoredParams.length > 0) res.setHeader('X-Gateway-Ignored-Params', prepared.ignoredParams.join(', '));
-    if (dto.stream) return this.chat.streamTo(res, prepared);
-    res.json(await lastValueFrom(this.chat.complete(prepared).pipe(untilClosed(res))));
+    await this.responder.send(res, this.chat.reply(prepared, dto.stream === true));
   }
 }

@@ -3,8 +3,8 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { CodexError, CodexErrorCode } from './codex.errors';
 import type { Method, Notification, ParamsOf, ResultByMethod } from './protocol/app-server.protocol';
-import { isRecord } from '../common/json/is-record';
-import { isWellFormedText, toWellFormedText } from '../common/text/well-formed';
+import { isRecord } from '../util/is-record';
+import { isWellFormedText, toWellFormedText } from '../util/well-formed';
 
 interface Pending {
   method: string;
@@ -58,7 +58,7 @@ function answerFor(method: string): unknown {
  * thread id; when the child exits every pending call and thread listener is failed, never left hanging.
  */
 export class AppServerConnection {
-  activeTurns = 0;
+  private turns = 0;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly threadListeners = new Map<string, Set<NotificationListener>>();
@@ -91,6 +91,23 @@ export class AppServerConnection {
     });
     child.stdin.on('error', () => undefined);
   }
+
+  /** Turns running on this process, which the pool balances on. */
+  get activeTurns(): number {
+    return this.turns;
+  }
+
+  /** Counts one turn on this process until the returned function is called (once). */
+  beginTurn(): () => void {
+    this.turns++;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.turns--;
+    };
+  }
+
 
   get alive(): boolean {
     return this.exitError === null;

@@ -3,7 +3,7 @@ import * as TOML from '@iarna/toml';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codexConfig, CodexConfig } from '../config/codex.config';
-import { CodexPoolService } from './codex-pool.service';
+import { CodexReadsService } from './codex-reads.service';
 import { resolveProvider } from './provider-locality';
 
 export interface ProviderInfo {
@@ -22,13 +22,23 @@ export interface ProviderInfo {
 @Injectable()
 export class CodexConfigFileService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(CodexConfigFileService.name);
-  provider: ProviderInfo = { id: 'openai', baseUrl: null, local: false };
-  verified = false;
+  private current: ProviderInfo = { id: 'openai', baseUrl: null, local: false };
+  private confirmed = false;
 
   constructor(
     @Inject(codexConfig.KEY) private readonly config: CodexConfig,
-    private readonly pool: CodexPoolService,
+    private readonly codex: CodexReadsService,
   ) {}
+
+  /** The provider Codex uses: from config.toml at first, from Codex itself once verified. */
+  get provider(): ProviderInfo {
+    return this.current;
+  }
+
+  /** Codex itself has said which provider it uses. */
+  get verified(): boolean {
+    return this.confirmed;
+  }
 
   onModuleInit(): void {
     const path = join(this.config.home, 'config.toml');
@@ -40,25 +50,25 @@ export class CodexConfigFileService implements OnModuleInit, OnApplicationBootst
         this.logger.error(`cannot parse ${path}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    this.provider = resolveProvider(doc, this.config.providerEnv);
-    if (this.config.localOnly && !this.provider.local) {
-      this.logger.warn(`CODEX_LOCAL_ONLY=1 but provider '${this.provider.id}' (${this.provider.baseUrl ?? 'default'}) is not local: requests will be refused.`);
+    this.current = resolveProvider(doc, this.config.providerEnv);
+    if (this.config.localOnly && !this.current.local) {
+      this.logger.warn(`CODEX_LOCAL_ONLY=1 but provider '${this.current.id}' (${this.current.baseUrl ?? 'default'}) is not local: requests will be refused.`);
     }
   }
 
   onApplicationBootstrap(): void {
-    void this.pool.ready.then(() => this.readEffective());
+    void this.codex.ready.then(() => this.readEffective());
   }
 
   private async readEffective(): Promise<void> {
     try {
-      const { config } = await this.pool.acquire().request('config/read', { includeLayers: false, cwd: this.config.workdir });
+      const config = await this.codex.readEffectiveConfig();
       const effective = resolveProvider(config as Record<string, unknown>, this.config.providerEnv);
-      if (effective.id !== this.provider.id || effective.baseUrl !== this.provider.baseUrl) {
+      if (effective.id !== this.current.id || effective.baseUrl !== this.current.baseUrl) {
         this.logger.warn(`Codex's effective provider is '${effective.id}' (${effective.baseUrl ?? 'default'}), not what config.toml alone says.`);
       }
-      this.provider = effective;
-      this.verified = true;
+      this.current = effective;
+      this.confirmed = true;
       if (this.config.localOnly && !effective.local) this.logger.warn(`CODEX_LOCAL_ONLY=1: provider '${effective.id}' is not local; requests will be refused.`);
     } catch (err) {
       this.logger.error(`config/read failed; CODEX_LOCAL_ONLY requests stay refused: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,5 +1,4 @@
 import { CodexErrorCode } from './codex.errors';
-import { toOpenAIError } from '../common/errors/to-openai-error';
 import { classifyTurnError, TurnNotificationMapper } from './codex-notification.mapper';
 import type { Notification, TokenUsageBreakdown, TurnError } from './protocol/app-server.protocol';
 
@@ -75,16 +74,5 @@ describe('classifyTurnError', () => {
 
   it('recovers the provider message of a raw 400 body', () => {
     expect(classifyTurnError(err('{"error":{"message":"bad thing"}}', 'other')).message).toBe('bad thing');
-  });
-});
-
-describe('classifyTurnError and the provider’s own wait', () => {
-  it('passes on the wait the provider named instead of a default', () => {
-    const usage = classifyTurnError({ message: "You've hit your usage limit. Try again in 2 hours.", codexErrorInfo: 'usageLimitExceeded', additionalDetails: null } as TurnError);
-    expect(toOpenAIError(usage).headers['Retry-After']).toBe('7200');
-    const rate = classifyTurnError({ message: 'Rate limit reached. Please try again in 20s.', codexErrorInfo: { responseTooManyFailedAttempts: { httpStatusCode: 429 } }, additionalDetails: null } as TurnError);
-    expect(toOpenAIError(rate)).toMatchObject({ status: 429, headers: { 'Retry-After': '20' } });
-    const bare = classifyTurnError({ message: 'exceeded retry limit, last status: 429 Too Many Requests', codexErrorInfo: { responseTooManyFailedAttempts: { httpStatusCode: 429 } }, additionalDetails: null } as TurnError);
-    expect(toOpenAIError(bare).headers['Retry-After']).toBe('1');
   });
 });

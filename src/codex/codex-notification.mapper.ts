@@ -1,4 +1,4 @@
-import { asRecord } from '../common/json/is-record';
+import { asRecord } from '../util/is-record';
 import { CodexError, CodexErrorCode } from './codex.errors';
 import { retryAfterFromMessage } from './retry-after';
 import { CodexEvent, emptyUsage, TurnUsage } from './codex-event.types';

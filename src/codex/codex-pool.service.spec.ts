@@ -50,7 +50,7 @@ describe('CodexPoolService over the process seam', () => {
     }
     expect(pool.version).toBe('0.169.0');
     const first = pool.acquire();
-    first.activeTurns++;
+    first.beginTurn();
     expect(pool.acquire()).not.toBe(first);
   });
 
@@ -90,7 +90,7 @@ describe('CodexPoolService over the process seam', () => {
     const call = conn.request('turn/start', { threadId: 't', input: [] } as never);
     await expect(call).rejects.toMatchObject({ code: CodexErrorCode.EngineUnresponsive, message: expect.stringContaining('CODEX_WATCHDOG_TIMEOUT') });
     expect(pool.unresponsiveKills).toBe(1);
-    await until(() => pool.liveCount === 1 && pool.replacing.size === 0);
+    await until(() => pool.liveCount === 1 && pool.hungCount === 0);
     expect(pool.acquire()).not.toBe(conn);
   });
 

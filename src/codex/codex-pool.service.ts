@@ -24,13 +24,11 @@ export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicati
   private stopping = false;
   private readyResolve: (() => void) | null = null;
   readonly ready: Promise<void>;
-  restarts = 0;
-  /** Processes killed by the watchdog because they stopped answering. */
-  unresponsiveKills = 0;
-  /** Slots whose hung process is being replaced (readiness reports them). */
-  readonly replacing = new Set<number>();
-  lastError: string | null = null;
-  version: string | null = null;
+  private restartCount = 0;
+  private watchdogKills = 0;
+  private readonly replacing = new Set<number>();
+  private lastFailure: string | null = null;
+  private codexVersion: string | null = null;
 
   constructor(
     @Inject(codexConfig.KEY) private readonly config: CodexConfig,
@@ -45,10 +43,10 @@ export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicati
     prepareCodexDirs(this.config, this.logger);
     try {
       this.binary = resolveCodexBinary(this.config.binPath ?? undefined);
-      this.version = this.binary.version;
+      this.codexVersion = this.binary.version;
     } catch (err) {
-      this.lastError = err instanceof Error ? err.message : String(err);
-      this.logger.error(this.lastError);
+      this.lastFailure = err instanceof Error ? err.message : String(err);
+      this.logger.error(this.lastFailure);
       return;
     }
     for (let i = 0; i < this.slots.length; i++) void this.start(i);
@@ -58,9 +56,19 @@ export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicati
   acquire(): AppServerConnection {
     let best: AppServerConnection | null = null;
     for (const c of this.slots) if (c?.alive && (!best || c.activeTurns < best.activeTurns)) best = c;
-    if (!best) throw new CodexError(CodexErrorCode.EngineUnavailable, this.lastError ?? 'engine starting', { retryAfterSeconds: 1 });
+    if (!best) throw new CodexError(CodexErrorCode.EngineUnavailable, this.lastFailure ?? 'engine starting', { retryAfterSeconds: 1 });
     return best;
   }
+
+  /** Processes that exited and were started again. */
+  get restarts(): number { return this.restartCount; }
+  /** Processes killed by the watchdog because they stopped answering. */
+  get unresponsiveKills(): number { return this.watchdogKills; }
+  /** Slots whose hung process is being replaced (readiness reports them). */
+  get hungCount(): number { return this.replacing.size; }
+  get lastError(): string | null { return this.lastFailure; }
+  /** The Codex CLI version, once known. */
+  get version(): string | null { return this.codexVersion; }
 
   get liveCount(): number {
     return this.slots.filter((c) => c?.alive).length;
@@ -103,23 +111,23 @@ export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicati
       this.replacing.delete(index);
       conn.onExit(watchConnection(conn, this.config, () => this.onHung(index, conn)));
       // With CODEX_PATH there is no package layout file; the user agent names the version.
-      this.version ??= /^[^/\s]+\/(\S+)/.exec(init.userAgent)?.[1] ?? null;
-      this.lastError = null;
+      this.codexVersion ??= /^[^/\s]+\/(\S+)/.exec(init.userAgent)?.[1] ?? null;
+      this.lastFailure = null;
       this.logger.log(`app-server ${conn.name} ready in ${Date.now() - startedAt} ms (${init.userAgent})`);
       this.readyResolve?.();
       setTimeout(() => {
         if (conn.alive) this.failures[index] = 0;
       }, 30_000).unref();
     } catch (err) {
-      this.lastError = err instanceof Error ? err.message : String(err);
-      this.logger.error(`app-server ${conn.name} failed to initialize: ${this.lastError}`);
+      this.lastFailure = err instanceof Error ? err.message : String(err);
+      this.logger.error(`app-server ${conn.name} failed to initialize: ${this.lastFailure}`);
       this.runner.killGroup(child, 'SIGKILL');
     }
   }
 
   /** Its turns fail now with a clear error; the exit path then kills the group and restarts the slot. */
   private onHung(index: number, conn: AppServerConnection): void {
-    this.unresponsiveKills++;
+    this.watchdogKills++;
     this.replacing.add(index);
     const seconds = Math.ceil(this.config.watchdogTimeoutMs / 1000);
     conn.abandon(new CodexError(CodexErrorCode.EngineUnresponsive, `codex app-server ${conn.name} did not answer the liveness probe within ${seconds} s (CODEX_WATCHDOG_TIMEOUT); killed`));
@@ -128,13 +136,13 @@ export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicati
   private onExit(index: number, conn: AppServerConnection, err: CodexError): void {
     this.runner.killGroup(conn.child, 'SIGKILL');
     if (this.stopping || this.slots[index] !== conn) return;
-    this.lastError = err.message;
+    this.lastFailure = err.message;
     const failures = (this.failures[index] ?? 0) + 1;
     this.failures[index] = failures;
     const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** (failures - 1));
     const tail = conn.recentStderr;
     this.logger.error(`${err.message}; restarting in ${delay} ms${tail ? `\n${tail}` : ''}`);
-    this.restarts++;
+    this.restartCount++;
     setTimeout(() => void this.start(index), delay).unref();
   }
 

@@ -17,6 +17,8 @@ export enum CodexErrorCode {
   TurnFailed = 'turn_failed',
   ProtocolError = 'protocol_error',
   ShuttingDown = 'shutting_down',
+  /** CODEX_LOCAL_ONLY, and the provider Codex uses is not on this machine or network. */
+  NonLocalProvider = 'non_local_provider',
 }
 
 export class CodexError extends Error {

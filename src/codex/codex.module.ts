@@ -3,8 +3,8 @@ import { CodexConfigFileService } from './codex-config-file.service';
 import { CodexEngineService } from './codex-engine.service';
 import { CodexPoolService } from './codex-pool.service';
 import { CodexProcessRunner } from './codex-process.runner';
+import { CodexReadsService } from './codex-reads.service';
 import { CodexTurnRegistry } from './codex-turn-registry.service';
-import { SandboxPolicyService } from './sandbox-policy.service';
 import { SpareThreadsService } from './spare-threads.service';
 import { ThreadLockService } from './thread-lock.service';
 import { ParkedTurnsService } from './tools/parked-turns.service';
@@ -12,9 +12,9 @@ import { ToolCatalogService } from './tools/tool-catalog.service';
 import { IdleThreadsService } from './conversations/idle-threads.service';
 import { ToolReasoningCache } from './tools/tool-reasoning.cache';
 
-/** The only module that talks to the Codex CLI. */
+/** The only module that talks to the Codex CLI: turns through CodexEngineService, reads through CodexReadsService. */
 @Module({
-  providers: [CodexProcessRunner, CodexPoolService, CodexEngineService, CodexConfigFileService, SandboxPolicyService, ThreadLockService, SpareThreadsService, CodexTurnRegistry, ParkedTurnsService, ToolCatalogService, ToolReasoningCache, IdleThreadsService],
-  exports: [IdleThreadsService, CodexPoolService, CodexEngineService, SandboxPolicyService, CodexConfigFileService, ThreadLockService, CodexTurnRegistry],
+  providers: [CodexProcessRunner, CodexPoolService, CodexReadsService, CodexEngineService, CodexConfigFileService, ThreadLockService, SpareThreadsService, CodexTurnRegistry, ParkedTurnsService, ToolCatalogService, ToolReasoningCache, IdleThreadsService],
+  exports: [IdleThreadsService, CodexPoolService, CodexReadsService, CodexEngineService, CodexConfigFileService, ThreadLockService, CodexTurnRegistry],
 })
 export class CodexModule {}

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { asRecord } from '../common/json/is-record';
+import { asRecord } from '../util/is-record';
 
 const LOCAL_SCHEMES = new Set(['unix:', 'http+unix:', 'https+unix:']);
 

@@ -16,6 +16,7 @@ import type { TurnSpec } from './turn-spec.types';
 function silentConnection(): AppServerConnection {
   const conn = {
     activeTurns: 0,
+    beginTurn: () => () => undefined,
     alive: true,
     request: () => new Promise(() => undefined),
     onExit: () => () => undefined,

@@ -6,8 +6,8 @@ import { CodexEvent, emptyUsage } from './codex-event.types';
 import { TurnNotificationMapper } from './codex-notification.mapper';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import type { Notification } from './protocol/app-server.protocol';
-import type { Turn } from './protocol/generated/v2/Turn';
-import type { JsonValue } from './protocol/generated/serde_json/JsonValue';
+import type { Turn } from './protocol/app-server.protocol';
+import type { JsonValue } from './protocol/app-server.protocol';
 import { SandboxTmp, toSandboxPolicy } from './turn-protocol.mapper';
 import { SpareThreadsService } from './spare-threads.service';
 import { openTurnThread } from './turn-thread.opener';
@@ -54,7 +54,7 @@ const BATCH_GRACE_MS = 2_000;
  * timed out, client gone, parked turn expired) interrupt what still runs and give everything back.
  */
 export class TurnRun {
-  phase: TurnPhase = 'queued';
+  private current: TurnPhase = 'queued';
   private abort = new AbortController();
   private release: (() => void) | null = null;
   private conn: AppServerConnection | null = null;
@@ -94,8 +94,13 @@ export class TurnRun {
     this.segmentSpec = spec;
   }
 
+  /** Where the run is in its life (see {@link TurnPhase}); only the run itself moves it on. */
+  get phase(): TurnPhase {
+    return this.current;
+  }
+
   private get stopping(): boolean {
-    return this.phase === 'stopping' || this.phase === 'ended';
+    return this.current === 'stopping' || this.current === 'ended';
   }
 
   async start(): Promise<void> {
@@ -104,16 +109,16 @@ export class TurnRun {
     } catch (err) {
       this.fail(err);
     }
-    if (this.phase === 'stopping') this.finish();
+    if (this.current === 'stopping') this.finish();
   }
 
   /** Called by RxJS when the current subscriber completes, errors or goes away. */
   teardown(): void {
     // A segment that ended by parking leaves the turn alive for the follow-up.
-    if (this.phase === 'parked') return;
+    if (this.current === 'parked') return;
     if (this.stopping) return;
-    const owned = this.phase === 'queued' || this.phase === 'opening' || this.phase === 'resuming';
-    this.phase = 'stopping';
+    const owned = this.current === 'queued' || this.current === 'opening' || this.current === 'resuming';
+    this.current = 'stopping';
     this.abort.abort();
     // The slot belongs to the request and goes back when the request ends, even while start() still
     // awaits an answer from Codex (a call that is never answered once held it until the restart).
@@ -125,8 +130,8 @@ export class TurnRun {
 
   /** Interrupts a parked turn (TTL, eviction, mismatch, shutdown). */
   stop(): void {
-    if (this.phase !== 'parked') return;
-    this.phase = 'stopping';
+    if (this.current !== 'parked') return;
+    this.current = 'stopping';
     this.finish();
   }
 
@@ -138,7 +143,7 @@ export class TurnRun {
     this.out = out;
     this.segmentSpec = spec;
     this.answer.clear();
-    this.phase = 'resuming';
+    this.current = 'resuming';
     this.abort = new AbortController();
     try {
       this.release = await this.deps.limiter.acquire(this.abort.signal);
@@ -148,7 +153,7 @@ export class TurnRun {
     }
     if (this.stopping) return this.finish();
     if (!this.conn || !this.tools) return;
-    this.phase = 'running';
+    this.current = 'running';
     this.timer = setTimeout(() => this.onTimeout(), this.deps.timeoutMs);
     this.tools.nextSegment([...spec.history, ...inputItems(spec.input)]);
     const pending = this.tools.pending;
@@ -162,12 +167,11 @@ export class TurnRun {
     if (target.kind === 'resume' || target.kind === 'fork') this.sourceLease = target.lease;
     this.release = await this.deps.limiter.acquire(this.abort.signal);
     if (this.stopping) return;
-    this.phase = 'opening';
+    this.current = 'opening';
     // A conversation's idle thread lives on the process that ran its last turn.
     const conn = target.kind === 'loaded' ? target.conn : target.kind === 'resume' && target.loaded ? target.loaded : this.deps.pool.acquire();
     this.conn = conn;
-    conn.activeTurns++;
-    this.cleanups.push(conn.onExit((err) => this.fail(err)));
+    this.cleanups.push(conn.beginTurn(), conn.onExit((err) => this.fail(err)));
     this.timer = setTimeout(() => this.onTimeout(), this.deps.timeoutMs);
     const opened = await openTurnThread(conn, this.spec, this.deps, this.sourceLease);
     this.onSpare = opened.onSpare;
@@ -197,7 +201,7 @@ export class TurnRun {
     this.turnId = turn.id;
     this.mapper = new TurnNotificationMapper(turn.id);
     if (this.stopping) return;
-    this.phase = 'running';
+    this.current = 'running';
     this.out?.next({ type: 'started', threadId: this.threadId, turnId: turn.id });
     for (const n of this.buffered.splice(0)) this.onNotification(n);
   }
@@ -256,7 +260,7 @@ export class TurnRun {
     }
     for (const event of this.mapper.map(n)) {
       if (event.type === 'completed' || event.type === 'failed') this.markSettled();
-      if (this.stopping || this.phase === 'parked') {
+      if (this.stopping || this.current === 'parked') {
         if (event.type === 'completed' || event.type === 'failed') this.fail(event.type === 'failed' ? event.error : null);
         continue;
       }
@@ -276,7 +280,7 @@ export class TurnRun {
   /** Ends this HTTP answer with the model's client tool calls once their batch is complete. */
   private maybePark(grace: boolean): void {
     const tools = this.tools;
-    if (!tools || this.phase !== 'running' || !tools.batch.ready(!grace)) {
+    if (!tools || this.current !== 'running' || !tools.batch.ready(!grace)) {
       if (tools?.batch.waiting && !this.graceTimer) this.graceTimer = setTimeout(() => this.maybePark(true), BATCH_GRACE_MS);
       return;
     }
@@ -285,7 +289,7 @@ export class TurnRun {
     const taken = tools.batch.take();
     if (taken.calls.length === 0) return;
     const { calls, expectKey } = tools.park(taken);
-    this.phase = 'parked';
+    this.current = 'parked';
     if (this.timer) clearTimeout(this.timer);
     this.release?.();
     this.release = null;
@@ -304,10 +308,10 @@ export class TurnRun {
   }
 
   private fail(err: unknown): void {
-    if (this.phase === 'parked') {
+    if (this.current === 'parked') {
       // Nobody listens while parked (engine exit, turn ended): forget the turn and give it back.
       this.deps.parked.drop(this);
-      this.phase = 'stopping';
+      this.current = 'stopping';
       return this.finish();
     }
     if (this.stopping) {
@@ -339,15 +343,14 @@ export class TurnRun {
   }
 
   private dispose(): void {
-    if (this.phase === 'ended') return;
-    this.phase = 'ended';
+    if (this.current === 'ended') return;
+    this.current = 'ended';
     this.deps.parked.drop(this);
     if (this.timer) clearTimeout(this.timer);
     if (this.graceTimer) clearTimeout(this.graceTimer);
     for (const fn of this.cleanups.splice(0)) fn();
     this.stopListening?.();
     const { conn, threadId } = this;
-    if (conn) conn.activeTurns--;
     this.release?.();
     this.release = null;
     if (threadId === null) releaseUnopened(this.spec.thread, this.sourceLease);

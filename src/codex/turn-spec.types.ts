@@ -1,7 +1,7 @@
 import type { SandboxMode } from '../config/env.validation';
 import type { AppServerConnection } from './app-server.connection';
 import type { UserInput } from './protocol/app-server.protocol';
-import type { JsonValue } from './protocol/generated/serde_json/JsonValue';
+import type { JsonValue } from './protocol/app-server.protocol';
 import type { ClientToolsSpec } from './tools/client-tools.types';
 
 /**

@@ -1,6 +1,5 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { toSandboxPolicy } from '../codex/turn-protocol.mapper';
 import { validateEnv } from './env.validation';
 import { imageTempRootOf, isInside, sandboxTmpExclusions } from './paths';
 
@@ -16,13 +15,6 @@ describe('where request images live, and what the sandbox may write', () => {
     const env = validateEnv({ CODEX_DATA_DIR: '/srv/data', CODEX_WORKDIR: '/srv/work' });
     expect(imageTempRootOf(env)).toBe('/srv/data/images');
     expect(sandboxTmpExclusions(env)).toEqual({ excludeSlashTmp: false, excludeTmpdirEnvVar: isInside('/srv/data/images', tmpdir()) });
-  });
-
-  it('takes /tmp and $TMPDIR out of workspace-write when IMAGE_TEMP_DIR is inside them', () => {
-    const tmp = sandboxTmpExclusions(validateEnv({ IMAGE_TEMP_DIR: join(tmpdir(), 'images'), CODEX_WORKDIR: '/srv/work' }));
-    expect(tmp.excludeTmpdirEnvVar).toBe(true);
-    expect(toSandboxPolicy({ sandbox: 'workspace-write', networkAccess: false }, tmp)).toMatchObject({ type: 'workspaceWrite', excludeTmpdirEnvVar: true });
-    expect(sandboxTmpExclusions(validateEnv({ IMAGE_TEMP_DIR: '/tmp/x', CODEX_WORKDIR: '/srv/work' })).excludeSlashTmp).toBe(true);
   });
 
   it('refuses an image directory inside the agent workspace', () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { codexConfig, CodexConfig } from '../config/codex.config';
 import { startBackgroundRefresh } from '../codex/background-refresh';
-import { CodexPoolService } from '../codex/codex-pool.service';
+import { CodexReadsService } from '../codex/codex-reads.service';
 
 /** `signed_in`: an account is present; `not_required`: the provider needs no OpenAI sign-in. */
 export type CodexAuthState = 'signed_in' | 'not_required' | 'signed_out' | 'unknown';
@@ -17,17 +17,25 @@ const REFRESH_MS = 60_000;
 export class CodexAuthService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CodexAuthService.name);
   private stopRefresh: (() => void) | null = null;
-  state: CodexAuthState = 'unknown';
-  /** The kind of account signed in (apiKey, chatgpt, …), when there is one. */
-  account: string | null = null;
+  private current: CodexAuthState = 'unknown';
+  private accountType: string | null = null;
 
   constructor(
-    private readonly pool: CodexPoolService,
+    private readonly codex: CodexReadsService,
     @Inject(codexConfig.KEY) private readonly config: CodexConfig,
   ) {}
 
+  get state(): CodexAuthState {
+    return this.current;
+  }
+
+  /** The kind of account signed in (apiKey, chatgpt, …), when there is one. */
+  get account(): string | null {
+    return this.accountType;
+  }
+
   onApplicationBootstrap(): void {
-    this.stopRefresh = startBackgroundRefresh(this.pool.ready, REFRESH_MS, () => this.refresh());
+    this.stopRefresh = startBackgroundRefresh(this.codex.ready, REFRESH_MS, () => this.refresh());
   }
 
   onModuleDestroy(): void {
@@ -36,13 +44,13 @@ export class CodexAuthService implements OnApplicationBootstrap, OnModuleDestroy
 
   async refresh(): Promise<void> {
     try {
-      const { account, requiresOpenaiAuth } = await this.pool.acquire().request('account/read', {});
-      this.account = account?.type ?? null;
+      const { account, requiresOpenaiAuth } = await this.codex.readAccount();
+      this.accountType = account?.type ?? null;
       const state = account ? 'signed_in' : requiresOpenaiAuth ? 'signed_out' : 'not_required';
-      if (state === 'signed_out' && this.state !== 'signed_out') {
+      if (state === 'signed_out' && this.current !== 'signed_out') {
         this.logger.warn(`Codex is not signed in: run \`CODEX_HOME=${this.config.home} codex login --device-auth\` (or \`docker compose run --rm login\`), then restart the gateway.`);
       }
-      this.state = state;
+      this.current = state;
     } catch (err) {
       this.logger.warn(`account/read failed: ${err instanceof Error ? err.message : String(err)}`);
     }

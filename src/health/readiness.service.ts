@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CodexPoolService } from '../codex/codex-pool.service';
 import { GracefulShutdownService } from '../lifecycle/graceful-shutdown.service';
-import { ModelsService } from '../models/models.service';
+import { ModelsService } from '../catalog/models.service';
 import { RedisHealth } from '../redis/redis-health.service';
 import { CodexAuthService, CodexAuthState } from './codex-auth.service';
 
@@ -34,7 +34,7 @@ export class ReadinessService {
     const live = this.pool.liveCount;
     if (this.shutdown.draining) reasons.push('shutting_down: the server is draining');
     if (live === 0) reasons.push('engine_down: no Codex app-server process is running (see the log)');
-    if (this.pool.replacing.size > 0) reasons.push('engine_unresponsive: a Codex app-server stopped answering and is being replaced');
+    if (this.pool.hungCount > 0) reasons.push('engine_unresponsive: a Codex app-server stopped answering and is being replaced');
     if (this.auth.state === 'signed_out') reasons.push('codex_signed_out: Codex is not signed in; run `codex login --device-auth` (docker compose run --rm login)');
     if (this.auth.state === 'unknown') reasons.push('codex_auth_unknown: the Codex sign-in state is not known yet');
     if (!this.models.isLoaded) reasons.push('models_not_loaded: the model catalog has not loaded yet');
@@ -43,7 +43,7 @@ export class ReadinessService {
     return {
       ready: reasons.length === 0,
       reasons,
-      engine: { live, size: this.pool.size, restarts: this.pool.restarts, hung: this.pool.replacing.size, watchdogKills: this.pool.unresponsiveKills },
+      engine: { live, size: this.pool.size, restarts: this.pool.restarts, hung: this.pool.hungCount, watchdogKills: this.pool.unresponsiveKills },
       codex: { version: this.pool.version, auth: this.auth.state, account: this.auth.account },
       models: { loaded: this.models.isLoaded },
       draining: this.shutdown.draining,

@@ -1,6 +1,6 @@
 import type { RequestSize } from '../common/limits/request-limits';
 import type { UserInput } from '../codex/protocol/app-server.protocol';
-import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
+import type { JsonValue } from '../codex/protocol/app-server.protocol';
 import type { ImageScope } from './image-scope';
 
 /** An image part not loaded yet: the URL as sent and where it sits in the request. */

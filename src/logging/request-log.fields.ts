@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { apiKeyNameOf } from '../common/auth/api-key.types';
 import { errorReason } from '../common/errors/error-reason';
 import { requestStatsOf } from '../common/http/request-stats';
-import { asRecord } from '../common/json/is-record';
+import { asRecord } from '../util/is-record';
 
 /**
  * The fields of a request's one log line, from what the gateway learned serving it. Prompts and

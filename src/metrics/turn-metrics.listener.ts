@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { CodexEvent } from '../codex/codex-event.types';
 import { CodexTurnRegistry, TurnListener, TurnWatcher } from '../codex/codex-turn-registry.service';
 import { currentRequestStats } from '../common/http/request-stats';
-import { OPEN_KEY } from '../usage/usage.types';
+import { OPEN_KEY } from '../common/auth/api-key.types';
 import { MetricsService } from './metrics.service';
 
 /** Feeds turn-level instruments (first token, tokens, outcomes, queue wait) from the turn registry. */

@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ListResponse, ModelObject } from '../openai/openai.types';
-import { ModelsService } from './models.service';
+import { ModelsService } from '../catalog/models.service';
 
 @Controller('models')
 export class ModelsController {

@@ -1,12 +1,9 @@
 import { Module } from '@nestjs/common';
-import { CodexModule } from '../codex/codex.module';
 import { ModelsController } from './models.controller';
-import { ModelsService } from './models.service';
+import { CatalogModule } from '../catalog/catalog.module';
 
 @Module({
-  imports: [CodexModule],
+  imports: [CatalogModule],
   controllers: [ModelsController],
-  providers: [ModelsService],
-  exports: [ModelsService],
 })
 export class ModelsModule {}

@@ -1,6 +1,6 @@
 import { invalidRequest } from '../common/errors/openai-error';
-import { isRecord } from '../common/json/is-record';
-import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
+import { isRecord } from '../util/is-record';
+import type { JsonValue } from '../codex/protocol/app-server.protocol';
 import { TOOL_NAME_PATTERN } from '../codex/tools/tool-names';
 
 /** One tool the client offers, whatever API it came in. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { invalidRequest } from '../common/errors/openai-error';
-import { isRecord } from '../common/json/is-record';
+import { isRecord } from '../util/is-record';
 import type { ClientToolsSpec } from '../codex/tools/client-tools.types';
 import { codexToolNames } from '../codex/tools/tool-names';
 import type { ClientTool } from './client-tool.parser';

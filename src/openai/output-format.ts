@@ -1,5 +1,5 @@
 import { invalidRequest } from '../common/errors/openai-error';
-import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
+import type { JsonValue } from '../codex/protocol/app-server.protocol';
 
 export interface OutputFormat {
   type: 'text' | 'json_object' | 'json_schema';

@@ -1,6 +1,6 @@
 import { invalidRequest } from '../common/errors/openai-error';
-import { isRecord } from '../common/json/is-record';
-import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
+import { isRecord } from '../util/is-record';
+import type { JsonValue } from '../codex/protocol/app-server.protocol';
 import type { HistoryMessage, RawHistoryItem } from '../images/turn-images';
 
 /** A conversation item as the pairing check sees it, with where it came from in the request. */

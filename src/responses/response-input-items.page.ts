@@ -1,6 +1,6 @@
 import { invalidRequest } from '../common/errors/openai-error';
-import { isRecord } from '../common/json/is-record';
-import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
+import { isRecord } from '../util/is-record';
+import type { JsonValue } from '../codex/protocol/app-server.protocol';
 import type { ListResponse } from '../openai/openai.types';
 
 export interface InputItemsPage extends ListResponse<JsonValue> {

@@ -1,5 +1,5 @@
-import { isRecord } from '../common/json/is-record';
-import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
+import { isRecord } from '../util/is-record';
+import type { JsonValue } from '../codex/protocol/app-server.protocol';
 import { itemId } from './response-item-ids';
 
 const MAX_CLIENT_ID = 128;

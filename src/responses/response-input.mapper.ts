@@ -1,7 +1,7 @@
 import { invalidRequest } from '../common/errors/openai-error';
-import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
+import type { JsonValue } from '../codex/protocol/app-server.protocol';
 import { tallyParts, type HistoryContent, type HistoryItem, type HistoryMessage, type TurnContent, type TurnPart } from '../images/turn-images';
-import { isRecord } from '../common/json/is-record';
+import { isRecord } from '../util/is-record';
 import type { ToolHistoryRef } from '../openai/tool-history';
 import { itemId } from './response-item-ids';
 import { storedToolInputItem, toolInputItem, toolItemChars } from './response-tool-items';

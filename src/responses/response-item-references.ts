@@ -1,6 +1,6 @@
 import { invalidRequest } from '../common/errors/openai-error';
-import { isRecord } from '../common/json/is-record';
-import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
+import { isRecord } from '../util/is-record';
+import type { JsonValue } from '../codex/protocol/app-server.protocol';
 import { responseIdOfItem } from './response-item-ids';
 import type { StoredResponse } from './store/response-store';
 import { storedInputItemsOf } from './store/stored-input-items';

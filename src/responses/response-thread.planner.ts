@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ThreadLockService } from '../codex/thread-lock.service';
 import { redisConfig, RedisConfig } from '../config/redis.config';
-import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
+import type { JsonValue } from '../codex/protocol/app-server.protocol';
 import type { ThreadTarget } from '../codex/turn-spec.types';
 import { RESPONSE_STORE, ResponseStore, StoredResponse } from './store/response-store';
 import { IdleThreadsService } from '../codex/conversations/idle-threads.service';

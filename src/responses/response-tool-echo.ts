@@ -1,4 +1,4 @@
-import { isRecord } from '../common/json/is-record';
+import { isRecord } from '../util/is-record';
 
 /**
  * The request's tools as the response object echoes them: function tools with every field the

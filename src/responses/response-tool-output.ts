@@ -1,6 +1,6 @@
 import type { ClientToolCall } from '../codex/tools/client-tools.types';
-import { isRecord } from '../common/json/is-record';
-import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
+import { isRecord } from '../util/is-record';
+import type { JsonValue } from '../codex/protocol/app-server.protocol';
 import type { CustomToolCallItem, FunctionCallItem, OutputItem, ResponseStreamEvent } from './responses.types';
 
 type Emit = (type: string, fields: Record<string, unknown>) => ResponseStreamEvent;

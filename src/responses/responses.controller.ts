@@ -2,27 +2,28 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res }
 import type { Request, Response } from 'express';
 import { apiKeyNameOf } from '../common/auth/api-key.types';
 import { clientSignal } from '../common/http/client-signal';
-import { lastValueFrom } from 'rxjs';
-import { untilClosed } from '../common/http/until-closed';
+import { TurnResponder } from '../common/http/turn-responder';
 import { CreateResponseDto } from './dto/create-response.dto';
+import { ResponseRequestService } from './response-request.service';
 import { ResponsesService } from './responses.service';
-import { Metered } from '../usage/metered.decorator';
+import { Metered } from '../common/http/metered.decorator';
 import type { ResponseObject } from './responses.types';
 import type { InputItemsPage } from './response-input-items.page';
 
 @Controller('responses')
 export class ResponsesController {
-  constructor(private readonly responses: ResponsesService) {}
+  constructor(
+    private readonly requests: ResponseRequestService,
+    private readonly responses: ResponsesService,
+    private readonly responder: TurnResponder,
+  ) {}
 
   @Post()
   @HttpCode(200)
   @Metered()
   async create(@Body() dto: CreateResponseDto, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const prepared = await this.responses.requests.prepare(dto, apiKeyNameOf(req), clientSignal(res));
-    // From here the turn Observable owns the prepared images: nothing may throw before it is subscribed.
-    if (prepared.ignoredParams.length > 0) res.setHeader('X-Gateway-Ignored-Params', prepared.ignoredParams.join(', '));
-    if (dto.stream) return this.responses.streamTo(res, prepared);
-    res.json(await lastValueFrom(this.responses.complete(prepared).pipe(untilClosed(res))));
+    const prepared = await this.requests.prepare(dto, clientSignal(res), apiKeyNameOf(req));
+    await this.responder.send(res, this.responses.reply(prepared, dto.stream === true));
   }
 
   @Get(':id')

@@ -1,20 +1,25 @@
 import { Module } from '@nestjs/common';
+import { TurnResponder } from '../common/http/turn-responder';
+import { TurnRequestPreparer } from '../openai/turn-request.preparer';
 import { CodexModule } from '../codex/codex.module';
 import { ImagesModule } from '../images/images.module';
-import { ModelsModule } from '../models/models.module';
+import { CatalogModule } from '../catalog/catalog.module';
+import { PolicyModule } from '../policy/policy.module';
 import { responseStoreProvider } from './store/response-store.provider';
-import { ResponseRequestFactory } from './response-request.factory';
+import { ResponseRequestService } from './response-request.service';
 import { ResponseThreadPlanner } from './response-thread.planner';
 import { ResponsesController } from './responses.controller';
 import { ResponsesService } from './responses.service';
 
 @Module({
-  imports: [CodexModule, ModelsModule, ImagesModule],
+  imports: [CodexModule, CatalogModule, PolicyModule, ImagesModule],
   controllers: [ResponsesController],
   providers: [
     ResponsesService,
-    ResponseRequestFactory,
+    ResponseRequestService,
     ResponseThreadPlanner,
+    TurnRequestPreparer,
+    TurnResponder,
     responseStoreProvider,
   ],
 })

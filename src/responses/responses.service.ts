@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Response } from 'express';
-import { catchError, concatMap, finalize, from, map, Observable, of, throwError } from 'rxjs';
+import { catchError, concatMap, defer, from, map, Observable, of, throwError } from 'rxjs';
 import { notFound } from '../common/errors/openai-error';
 import { toOpenAIError } from '../common/errors/to-openai-error';
-import { writeSse } from '../common/sse/sse-writer';
-import { appConfig, AppConfig } from '../config/app.config';
+import { finalValue, type TurnReply } from '../common/http/turn-responder';
+import { disposingImages } from '../openai/turn-request.preparer';
 import { redisConfig, RedisConfig } from '../config/redis.config';
 import { CodexEngineService } from '../codex/codex-engine.service';
 import { releaseUnopened } from '../codex/conversations/idle-keep';
@@ -15,9 +14,9 @@ import { errorEvent } from './response-error.event';
 import { inputItemsPage, type InputItemsPage } from './response-input-items.page';
 import { storedInputItemsOf } from './store/stored-input-items';
 import { ResponseThreadPlanner } from './response-thread.planner';
-import { PreparedResponse, ResponseRequestFactory } from './response-request.factory';
+import type { PreparedResponse } from './response-request.service';
 import type { ResponseObject, ResponseStreamEvent } from './responses.types';
-import type { JsonValue } from '../codex/protocol/generated/serde_json/JsonValue';
+import type { JsonValue } from '../codex/protocol/app-server.protocol';
 import { storedToolCall } from './response-tool-output';
 
 @Injectable()
@@ -25,17 +24,24 @@ export class ResponsesService {
   private readonly logger = new Logger(ResponsesService.name);
 
   constructor(
-    @Inject(appConfig.KEY) private readonly app: AppConfig,
     @Inject(RESPONSE_STORE) private readonly store: ResponseStore,
     @Inject(redisConfig.KEY) private readonly redis: RedisConfig,
     private readonly engine: CodexEngineService,
     private readonly planner: ResponseThreadPlanner,
-    readonly requests: ResponseRequestFactory,
   ) {}
 
-  streamTo(res: Response, prepared: PreparedResponse): void {
-    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning, { encryptedReasoning: prepared.encryptedReasoning, customTools: prepared.customTools });
-    const frames = this.events(prepared, mapper).pipe(
+  /** The prepared turn as a Responses event stream or one response object; never touches the HTTP response. */
+  reply(prepared: PreparedResponse, stream: boolean): TurnReply<ResponseObject> {
+    const { ignoredParams } = prepared;
+    if (!stream) {
+      const body$ = defer(() => {
+        const mapper = this.mapper(prepared);
+        return finalValue(this.events(prepared, mapper), () => mapper.response);
+      });
+      return { ignoredParams, stream: false, body$ };
+    }
+    const mapper = this.mapper(prepared);
+    const frames$ = this.events(prepared, mapper).pipe(
       catchError((err: unknown) => {
         // Before anything was sent the status code can still tell; afterwards OpenAI's way is response.failed.
         if (!mapper.hasStarted) return throwError(() => err);
@@ -45,24 +51,11 @@ export class ResponsesService {
       }),
       map((event) => ({ event: event.type, data: event })),
     );
-    writeSse(res, frames, {
-      done: false,
-      keepaliveMs: this.app.sseKeepaliveMs,
-      errorFrame: ({ error }) => ({ event: 'error', data: errorEvent(error) }),
-    });
+    return { ignoredParams, stream: true, frames$, sse: { done: false, errorFrame: ({ error }) => ({ event: 'error', data: errorEvent(error) }) } };
   }
 
-  complete(prepared: PreparedResponse): Observable<ResponseObject> {
-    const mapper = new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning, { encryptedReasoning: prepared.encryptedReasoning, customTools: prepared.customTools });
-    return new Observable<ResponseObject>((subscriber) =>
-      this.events(prepared, mapper).subscribe({
-        error: (err: unknown) => subscriber.error(err),
-        complete: () => {
-          subscriber.next(mapper.response);
-          subscriber.complete();
-        },
-      }),
-    );
+  private mapper(prepared: PreparedResponse): ResponseEventMapper {
+    return new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning, { encryptedReasoning: prepared.encryptedReasoning, customTools: prepared.customTools });
   }
 
   async retrieve(id: string, owner: string | null): Promise<ResponseObject> {
@@ -101,7 +94,7 @@ export class ResponsesService {
   }
 
   private turn(prepared: PreparedResponse): Observable<CodexEvent> {
-    return new Observable<CodexEvent>((subscriber) => {
+    const turn$ = new Observable<CodexEvent>((subscriber) => {
       const abort = new AbortController();
       let inner: { unsubscribe(): void } | null = null;
       this.planner
@@ -122,7 +115,8 @@ export class ResponsesService {
         abort.abort();
         inner?.unsubscribe();
       };
-    }).pipe(finalize(() => void prepared.images.dispose()));
+    });
+    return disposingImages(prepared, turn$);
   }
 
   private async save(prepared: PreparedResponse, mapper: ResponseEventMapper, ids: { threadId: string; turnId: string }): Promise<void> {

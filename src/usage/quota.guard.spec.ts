@@ -6,7 +6,7 @@ import { setApiKeyName } from '../common/auth/api-key.types';
 import { requestStatsOf } from '../common/http/request-stats';
 import { RedisHealth } from '../redis/redis-health.service';
 import { MemoryUsageStore } from './memory-usage.store';
-import { Metered } from './metered.decorator';
+import { Metered } from '../common/http/metered.decorator';
 import { QuotaGuard } from './quota.guard';
 import type { UsageStore } from './usage.types';
 

@@ -6,7 +6,7 @@ import { apiKeyNameOf } from '../common/auth/api-key.types';
 import { OpenAIHttpException } from '../common/errors/openai-error';
 import { requestStatsOf } from '../common/http/request-stats';
 import { RedisHealth } from '../redis/redis-health.service';
-import { Metered } from './metered.decorator';
+import { Metered } from '../common/http/metered.decorator';
 import { secondsUntilReset } from './usage-period';
 import { USAGE_STORE, UsageStore } from './usage.types';
 

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { apiKeyNameOf } from '../common/auth/api-key.types';
 import { invalidRequest, OpenAIHttpException } from '../common/errors/openai-error';
 import { redisConfig, RedisConfig } from '../config/redis.config';
-import { storeUnavailable } from '../responses/store/store-unavailable';
+import { storeUnavailable } from '../common/errors/store-unavailable';
 import { lastDays } from './usage-period';
 import { UsageReport, usageReport } from './usage-report';
 import { OPEN_KEY, USAGE_RETENTION_DAYS, USAGE_STORE, UsageStore } from './usage.types';

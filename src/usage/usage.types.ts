@@ -3,8 +3,7 @@ export const USAGE_METRICS = ['requests', 'input_tokens', 'cached_tokens', 'outp
 export type UsageMetric = (typeof USAGE_METRICS)[number];
 export type UsageCounts = Record<UsageMetric, number>;
 
-/** The key name usage is filed under when the gateway is open (no API keys). */
-export const OPEN_KEY = '-';
+export { OPEN_KEY } from '../common/auth/api-key.types';
 
 /** Days of usage kept (and the longest window GET /v1/usage answers). */
 export const USAGE_RETENTION_DAYS = 400;

@@ -6,7 +6,7 @@ import { createApp } from '../../src/bootstrap';
 import { CodexConfigFileService } from '../../src/codex/codex-config-file.service';
 import { CodexPoolService } from '../../src/codex/codex-pool.service';
 import { EnvVars } from '../../src/config/env.validation';
-import { ModelsService } from '../../src/models/models.service';
+import { ModelsService } from '../../src/catalog/models.service';
 import { makeCodexHome } from './codex-home';
 import { FakeProvider } from './fake-provider';
 

@@ -1,5 +1,5 @@
 import { invalidRequest } from '../../common/errors/openai-error';
-import { isRecord } from '../../common/json/is-record';
+import { isRecord } from '../../util/is-record';
 import { CHAT_ROLES } from './chat-message.dto';
 import { contentProblem } from './is-message-content.validator';
 

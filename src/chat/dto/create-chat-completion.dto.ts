@@ -4,10 +4,10 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { OnlyKeys } from '../../common/validation/only-keys.validator';
-import { X_CODEX_KEYS, XCodexDto } from '../../codex/x-codex.dto';
+import { X_CODEX_KEYS, XCodexDto } from '../../policy/x-codex.dto';
 import type { ChatMessageDto } from './chat-message.dto';
 import { checkChatMessages } from './chat-messages.check';
-import { isRecord } from '../../common/json/is-record';
+import { isRecord } from '../../util/is-record';
 
 export class StreamOptionsDto {
   @IsOptional() @IsBoolean() include_usage?: boolean;

@@ -1,4 +1,4 @@
-import { isRecord } from '../../common/json/is-record';
+import { isRecord } from '../../util/is-record';
 
 // Accepted for compatibility; Codex sends images at their original detail whatever is asked.
 const IMAGE_DETAILS = new Set(['auto', 'low', 'high']);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { isRecord } from '../../common/json/is-record';
+import { isRecord } from '../../util/is-record';
 import type { UserInput } from '../protocol/app-server.protocol';
-import type { JsonValue } from '../protocol/generated/serde_json/JsonValue';
+import type { JsonValue } from '../protocol/app-server.protocol';
 
 /**
  * The canonical form of one conversation item for chat conversation affinity: role and texts of a

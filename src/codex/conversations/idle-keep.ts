@@ -1,4 +1,4 @@
-import type { JsonValue } from '../protocol/generated/serde_json/JsonValue';
+import type { JsonValue } from '../protocol/app-server.protocol';
 import type { ThreadTarget, TurnSpec } from '../turn-spec.types';
 import { answeredItems } from './conversation-chain';
 

@@ -1,6 +1,6 @@
 import type { AppServerConnection } from '../app-server.connection';
 import type { CodexConfig } from '../../config/codex.config';
-import type { JsonValue } from '../protocol/generated/serde_json/JsonValue';
+import type { JsonValue } from '../protocol/app-server.protocol';
 import { ThreadLockService } from '../thread-lock.service';
 import { answeredItems } from './conversation-chain';
 import { IdleThreadsService } from './idle-threads.service';

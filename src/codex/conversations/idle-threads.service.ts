@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { AppServerConnection } from '../app-server.connection';
 import { codexConfig, CodexConfig } from '../../config/codex.config';
-import type { JsonValue } from '../protocol/generated/serde_json/JsonValue';
+import type { JsonValue } from '../protocol/app-server.protocol';
 import { ThreadLockService } from '../thread-lock.service';
 import { canonOf, conversationKey } from './conversation-chain';
 

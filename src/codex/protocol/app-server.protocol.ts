@@ -45,3 +45,8 @@ export type { TokenUsageBreakdown } from './generated/v2/TokenUsageBreakdown';
 export type { UserInput } from './generated/v2/UserInput';
 export type { SandboxPolicy } from './generated/v2/SandboxPolicy';
 export type { Model } from './generated/v2/Model';
+export type { Turn } from './generated/v2/Turn';
+export type { JsonValue } from './generated/serde_json/JsonValue';
+export type { DynamicToolSpec } from './generated/v2/DynamicToolSpec';
+export type { DynamicToolCallResponse } from './generated/v2/DynamicToolCallResponse';
+export type { DynamicToolCallOutputContentItem } from './generated/v2/DynamicToolCallOutputContentItem';

@@ -1,4 +1,4 @@
-import type { DynamicToolSpec } from '../protocol/generated/v2/DynamicToolSpec';
+import type { DynamicToolSpec } from '../protocol/app-server.protocol';
 
 /**
  * The client's own tools for one turn, as the HTTP features hand them to the engine. Names here

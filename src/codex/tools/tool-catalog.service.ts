@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codexConfig, CodexConfig } from '../../config/codex.config';
-import { asRecord, isRecord } from '../../common/json/is-record';
+import { asRecord, isRecord } from '../../util/is-record';
 import { resolveCodexBinary } from '../codex-binary';
-import { CodexPoolService } from '../codex-pool.service';
+import { CodexReadsService } from '../codex-reads.service';
 import { CodexProcessRunner } from '../codex-process.runner';
 
 const BUNDLED_TIMEOUT_MS = 20_000;
@@ -23,14 +23,14 @@ export class ToolCatalogService implements OnApplicationBootstrap {
 
   constructor(
     @Inject(codexConfig.KEY) private readonly config: CodexConfig,
-    private readonly pool: CodexPoolService,
+    private readonly codex: CodexReadsService,
     private readonly runner: CodexProcessRunner,
   ) {
     this.path = new Promise((resolve) => (this.resolvePath = resolve));
   }
 
   onApplicationBootstrap(): void {
-    void this.pool.ready.then(() => this.write()).then(this.resolvePath, (err: unknown) => {
+    void this.codex.ready.then(() => this.write()).then(this.resolvePath, (err: unknown) => {
       this.logger.error(`cannot write the client-tools model catalog; apply_patch stays offered on tool threads: ${err instanceof Error ? err.message : String(err)}`);
       this.resolvePath(null);
     });
@@ -48,7 +48,7 @@ export class ToolCatalogService implements OnApplicationBootstrap {
 
   /** The catalog file Codex is configured with, or else the one bundled in the binary. */
   private async effectiveCatalog(): Promise<string> {
-    const { config } = await this.pool.acquire().request('config/read', { includeLayers: false, cwd: this.config.workdir });
+    const config = await this.codex.readEffectiveConfig();
     const file: unknown = asRecord(config).model_catalog_json;
     if (typeof file === 'string' && file !== '') return readFileSync(file, 'utf8');
     const { bin } = resolveCodexBinary(this.config.binPath ?? undefined);

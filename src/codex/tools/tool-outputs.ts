@@ -1,7 +1,7 @@
-import { isRecord } from '../../common/json/is-record';
-import type { JsonValue } from '../protocol/generated/serde_json/JsonValue';
-import type { DynamicToolCallOutputContentItem } from '../protocol/generated/v2/DynamicToolCallOutputContentItem';
-import type { DynamicToolCallResponse } from '../protocol/generated/v2/DynamicToolCallResponse';
+import { isRecord } from '../../util/is-record';
+import type { JsonValue } from '../protocol/app-server.protocol';
+import type { DynamicToolCallOutputContentItem } from '../protocol/app-server.protocol';
+import type { DynamicToolCallResponse } from '../protocol/app-server.protocol';
 
 /** The `function_call_output`s that end a conversation, by call id (empty when it ends otherwise). */
 export function trailingOutputs(history: readonly JsonValue[]): Map<string, JsonValue> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { codexConfig, CodexConfig } from '../../config/codex.config';
-import { isRecord } from '../../common/json/is-record';
-import type { JsonValue } from '../protocol/generated/serde_json/JsonValue';
+import { isRecord } from '../../util/is-record';
+import type { JsonValue } from '../protocol/app-server.protocol';
 
 interface Entry {
   items: JsonValue[];

@@ -1,6 +1,6 @@
 import type { CodexEvent, TurnUsage } from '../codex-event.types';
 import { emptyUsage } from '../codex-event.types';
-import type { JsonValue } from '../protocol/generated/serde_json/JsonValue';
+import type { JsonValue } from '../protocol/app-server.protocol';
 import type { ClientToolCall, ClientToolsSpec } from './client-tools.types';
 import { conversationKey } from './conversation-key';
 import { TakenBatch, ToolBatch } from './tool-batch';

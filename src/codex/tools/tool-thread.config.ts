@@ -1,4 +1,4 @@
-import type { JsonValue } from '../protocol/generated/serde_json/JsonValue';
+import type { JsonValue } from '../protocol/app-server.protocol';
 
 /**
  * thread/start.config for a thread that serves client tools: every Codex built-in tool off, so the

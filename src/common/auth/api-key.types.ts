@@ -1,5 +1,8 @@
 import type { Request } from 'express';
 
+/** The key name usage is filed under when the gateway is open (no API keys). */
+export const OPEN_KEY = '-';
+
 const KEY_NAME = Symbol('apiKeyName');
 type WithKeyName = Request & { [KEY_NAME]?: string };
 

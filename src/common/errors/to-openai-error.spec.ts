@@ -20,6 +20,7 @@ describe('toOpenAIError', () => {
     [CodexErrorCode.TurnFailed, 502, 'server_error'],
     [CodexErrorCode.ProtocolError, 502, 'server_error'],
     [CodexErrorCode.ShuttingDown, 503, 'server_error'],
+    [CodexErrorCode.NonLocalProvider, 400, 'invalid_request_error'],
   ])('maps %s to %i %s', (code, status, type) => {
     const r = toOpenAIError(new CodexError(code, 'internal detail /srv/secret'));
     expect(r.status).toBe(status);

@@ -53,6 +53,8 @@ function fromCodexError(err: CodexError): OpenAIErrorResponse {
       return response(502, 'Unexpected answer from the Codex engine.', 'server_error', 'engine_error');
     case CodexErrorCode.ShuttingDown:
       return response(503, 'The server is shutting down; retry on another instance.', 'server_error', 'server_shutting_down', null, retry);
+    case CodexErrorCode.NonLocalProvider:
+      return response(400, 'The configured model provider is not local; refused by server policy (CODEX_LOCAL_ONLY).', 'invalid_request_error', 'non_local_provider');
     default:
       return assertNever(err.code);
   }

@@ -6,9 +6,14 @@ import { CodexError, CodexErrorCode } from '../../codex/codex.errors';
 import { SseFrame, SseOptions, writeSse } from './sse-writer';
 
 /** One route that streams whatever the spec pushes into `frames`, on a real HTTP server on 127.0.0.1. */
-function sseServer(options: Partial<SseOptions> = {}): Promise<{ url: string; frames: () => Subject<SseFrame>; unsubscribed: () => boolean; server: Server }> {
+function sseServer(
+  options: Partial<SseOptions> = {},
+): Promise<{ url: string; frames: () => Subject<SseFrame>; unsubscribed: () => boolean; subscribed: Promise<void>; server: Server }> {
   let frames = new Subject<SseFrame>();
   let unsubscribed = false;
+  // Resolves once the route has subscribed to the frames: under load a request takes longer than any fixed wait.
+  let onSubscribed: () => void = () => undefined;
+  const subscribed = new Promise<void>((resolve) => (onSubscribed = resolve));
   const app = express();
   app.get('/', (_req, res) => {
     frames = new Subject<SseFrame>();
@@ -22,11 +27,12 @@ function sseServer(options: Partial<SseOptions> = {}): Promise<{ url: string; fr
         s.unsubscribe();
       };
     }), { done: true, keepaliveMs: 0, errorFrame: (body) => ({ data: body }), ...options });
+    onSubscribed();
   });
   return new Promise((resolve) => {
     const server = app.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${port}/`, frames: () => frames, unsubscribed: () => unsubscribed, server });
+      resolve({ url: `http://127.0.0.1:${port}/`, frames: () => frames, unsubscribed: () => unsubscribed, subscribed, server });
     });
   });
 }
@@ -46,7 +52,7 @@ describe('writeSse', () => {
   it('holds the headers until the first frame, so a failure before it keeps its real status and a JSON body', async () => {
     srv = await sseServer();
     const pending = fetch(srv.url);
-    await tick();
+    await srv.subscribed;
     srv.frames().error(new CodexError(CodexErrorCode.QueueFull, 'queue full', { retryAfterSeconds: 3 }));
     const res = await pending;
     expect({ status: res.status, type: res.headers.get('content-type'), retry: res.headers.get('retry-after') }).toEqual({
@@ -58,7 +64,7 @@ describe('writeSse', () => {
   it('commits the SSE headers with the first frame and ends with [DONE]', async () => {
     srv = await sseServer();
     const pending = fetch(srv.url);
-    await tick();
+    await srv.subscribed;
     srv.frames().next({ event: 'x', data: { a: 1 } });
     const res = await pending;
     expect({ status: res.status, type: res.headers.get('content-type'), buffering: res.headers.get('x-accel-buffering') }).toEqual({
@@ -72,7 +78,7 @@ describe('writeSse', () => {
   it('tells a failure after the first frame in-band, then [DONE]', async () => {
     srv = await sseServer();
     const pending = fetch(srv.url);
-    await tick();
+    await srv.subscribed;
     srv.frames().next({ data: { a: 1 } });
     const res = await pending;
     srv.frames().error(new CodexError(CodexErrorCode.EngineDied, 'app-server exited'));
@@ -99,7 +105,7 @@ describe('writeSse', () => {
     srv = await sseServer();
     const abort = new AbortController();
     const pending = fetch(srv.url, { signal: abort.signal });
-    await tick();
+    await srv.subscribed;
     srv.frames().next({ data: 'first' });
     const res = await pending;
     const reader = res.body!.getReader();

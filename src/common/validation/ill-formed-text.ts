@@ -1,4 +1,4 @@
-import { isWellFormedText } from '../text/well-formed';
+import { isWellFormedText } from '../../util/well-formed';
 
 interface Node {
   value: unknown;

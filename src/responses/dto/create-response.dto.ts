@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { OnlyKeys } from '../../common/validation/only-keys.validator';
-import { X_CODEX_KEYS, XCodexDto } from '../../codex/x-codex.dto';
+import { X_CODEX_KEYS, XCodexDto } from '../../policy/x-codex.dto';
 import { IsResponseInput } from './is-response-input.validator';
 
 export class ReasoningDto {

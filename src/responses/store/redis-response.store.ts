@@ -5,7 +5,7 @@ import { redisConfig, RedisConfig } from '../../config/redis.config';
 import { REDIS_CLIENT } from '../../redis/redis-client.factory';
 import { RedisHealth } from '../../redis/redis-health.service';
 import type { ResponseStore, StoredResponse } from './response-store';
-import { storeUnavailable } from './store-unavailable';
+import { storeUnavailable } from '../../common/errors/store-unavailable';
 
 /**
  * The response store shared by every replica: one JSON string per response (`<prefix>resp:<id>`)

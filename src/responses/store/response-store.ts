@@ -1,4 +1,4 @@
-import type { JsonValue } from '../../codex/protocol/generated/serde_json/JsonValue';
+import type { JsonValue } from '../../codex/protocol/app-server.protocol';
 import type { ResponseObject } from '../responses.types';
 
 /** What the gateway remembers of a stored response. */

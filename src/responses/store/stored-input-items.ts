@@ -1,4 +1,4 @@
-import type { JsonValue } from '../../codex/protocol/generated/serde_json/JsonValue';
+import type { JsonValue } from '../../codex/protocol/app-server.protocol';
 import { itemId } from '../response-item-ids';
 import type { StoredResponse } from './response-store';
 

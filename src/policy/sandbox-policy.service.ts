@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { codexConfig, CodexConfig } from '../config/codex.config';
 import { SANDBOX_MODES, SandboxMode } from '../config/env.validation';
 import { invalidRequest, OpenAIHttpException } from '../common/errors/openai-error';
-import { CodexConfigFileService } from './codex-config-file.service';
-import { CodexError, CodexErrorCode } from './codex.errors';
+import { CodexConfigFileService } from '../codex/codex-config-file.service';
+import { CodexError, CodexErrorCode } from '../codex/codex.errors';
 import { XCodexDto } from './x-codex.dto';
 
 export interface PolicyInput {
@@ -93,8 +93,6 @@ export class SandboxPolicyService {
     const { provider, verified } = this.configFile;
     // Until Codex has said which provider it uses, no turn may run under CODEX_LOCAL_ONLY.
     if (!verified) throw new CodexError(CodexErrorCode.EngineUnavailable, 'model provider not verified yet', { retryAfterSeconds: 1 });
-    if (!provider.local) {
-      throw new OpenAIHttpException(400, 'The configured model provider is not local; refused by server policy (CODEX_LOCAL_ONLY).', 'invalid_request_error', null, 'non_local_provider');
-    }
+    if (!provider.local) throw new CodexError(CodexErrorCode.NonLocalProvider, 'model provider is not local');
   }
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { notFound } from '../common/errors/openai-error';
 import { startBackgroundRefresh } from '../codex/background-refresh';
 import { CodexError, CodexErrorCode } from '../codex/codex.errors';
-import { CodexPoolService } from '../codex/codex-pool.service';
+import { CodexReadsService } from '../codex/codex-reads.service';
 import type { Model } from '../codex/protocol/app-server.protocol';
 import { ListResponse, ModelObject } from '../openai/openai.types';
 
@@ -29,10 +29,10 @@ export class ModelsService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly created = Math.floor(Date.now() / 1000);
   private stopRefresh: (() => void) | null = null;
 
-  constructor(private readonly pool: CodexPoolService) {}
+  constructor(private readonly codex: CodexReadsService) {}
 
   onApplicationBootstrap(): void {
-    this.stopRefresh = startBackgroundRefresh(this.pool.ready, REFRESH_MS, () => this.refresh());
+    this.stopRefresh = startBackgroundRefresh(this.codex.ready, REFRESH_MS, () => this.refresh());
   }
 
   onModuleDestroy(): void {
@@ -45,14 +45,7 @@ export class ModelsService implements OnApplicationBootstrap, OnModuleDestroy {
 
   async refresh(): Promise<void> {
     try {
-      const all: Model[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: { data: Model[]; nextCursor: string | null } = await this.pool.acquire().request('model/list', { includeHidden: false, cursor });
-        all.push(...page.data);
-        cursor = page.nextCursor;
-      } while (cursor);
-      this.models = all;
+      this.models = await this.codex.listModels();
       this.loaded = true;
     } catch (err) {
       this.logger.warn(`model/list failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,7 +1,7 @@
-import { OpenAIHttpException } from '../common/errors/openai-error';
+import { toOpenAIError } from '../common/errors/to-openai-error';
 import type { CodexConfig } from '../config/codex.config';
-import type { CodexConfigFileService } from './codex-config-file.service';
-import { CodexError, CodexErrorCode } from './codex.errors';
+import type { CodexConfigFileService } from '../codex/codex-config-file.service';
+import { CodexError, CodexErrorCode } from '../codex/codex.errors';
 import { SandboxPolicyService } from './sandbox-policy.service';
 
 const input = { aliasEffort: null, supportedEfforts: ['low', 'medium'] };
@@ -25,9 +25,17 @@ describe('SandboxPolicyService under CODEX_LOCAL_ONLY', () => {
 
   it('refuses a confirmed non-local provider without naming it', () => {
     const run = (): unknown => policy(true, { local: false, verified: true }).resolve(input);
-    expect(run).toThrow(OpenAIHttpException);
-    expect(run).toThrow(/not local/);
-    expect(run).not.toThrow(/'p'/);
+    expect(run).toThrow(CodexError);
+    let wire: ReturnType<typeof toOpenAIError> | null = null;
+    try {
+      run();
+    } catch (e) {
+      expect((e as CodexError).code).toBe(CodexErrorCode.NonLocalProvider);
+      wire = toOpenAIError(e);
+    }
+    expect(wire).toMatchObject({ status: 400, body: { error: { type: 'invalid_request_error', code: 'non_local_provider', param: null } } });
+    expect(wire?.body.error.message).toMatch(/not local/);
+    expect(wire?.body.error.message).not.toMatch(/'p'/);
   });
 
   it('lets a confirmed local provider through, and ignores locality when the switch is off', () => {

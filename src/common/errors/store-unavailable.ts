@@ -1,4 +1,4 @@
-import { OpenAIHttpException } from '../../common/errors/openai-error';
+import { OpenAIHttpException } from './openai-error';
 
 /** Seconds a client should wait before retrying while the shared store is away (the client reconnects every ≤ 2 s). */
 export const STORE_RETRY_AFTER_SECONDS = 5;
