@@ -18,7 +18,8 @@ module.exports = {
     },
     {
       name: 'shared-imports-feature',
-      comment: 'Shared code (common, openai, policy, catalog, images, config, util, the engine, …) never imports a feature.',
+      comment:
+        'Shared code (common, openai, policy, catalog, images, config, util, the engine, …) never imports a feature.',
       severity: 'error',
       from: { path: `^src/${SHARED}/` },
       to: { path: `^src/${FEATURES}/` },

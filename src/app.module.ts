@@ -39,7 +39,8 @@ export class AppModule {
         RedisModule,
         ThrottlerModule.forRootAsync({
           inject: [appConfig.KEY, REDIS_CLIENT, redisConfig.KEY, RedisHealth],
-          useFactory: (app: AppConfig, redis: Redis | null, config: RedisConfig, health: RedisHealth) => throttlerOptions(app, { redis, config, health }),
+          useFactory: (app: AppConfig, redis: Redis | null, config: RedisConfig, health: RedisHealth) =>
+            throttlerOptions(app, { redis, config, health }),
         }),
         LoggingModule,
         AuthModule,
@@ -58,7 +59,11 @@ export class AppModule {
         // Then the key's token quota, on the routes that run turns.
         { provide: APP_GUARD, useExisting: QuotaGuard },
         { provide: APP_FILTER, useClass: OpenAIExceptionFilter },
-        { provide: APP_PIPE, inject: [appConfig.KEY], useFactory: (app: AppConfig) => createValidationPipe(app.limits.maxMessages) },
+        {
+          provide: APP_PIPE,
+          inject: [appConfig.KEY],
+          useFactory: (app: AppConfig) => createValidationPipe(app.limits.maxMessages),
+        },
       ],
     };
   }

@@ -38,7 +38,11 @@ export async function createApp(options: NestApplicationOptions = {}): Promise<N
   // Before CORS and the body parser, so a foreign page's request (preflight or not) costs nothing.
   app.use(originCheck(config.corsOrigins));
   if (config.corsOrigins.length > 0) {
-    app.enableCors({ origin: config.corsOrigins, maxAge: 600, exposedHeaders: ['x-request-id', 'retry-after', 'x-gateway-ignored-params'] });
+    app.enableCors({
+      origin: config.corsOrigins,
+      maxAge: 600,
+      exposedHeaders: ['x-request-id', 'retry-after', 'x-gateway-ignored-params'],
+    });
   }
   app.use(app.get(ShutdownGateMiddleware).handle);
   app.use(express.json({ limit: config.maxBodyBytes, strict: false }));

@@ -61,7 +61,12 @@ describe('RATE_LIMIT_PER_MINUTE', () => {
     expect(first.headers.get('x-ratelimit-limit')).toBe('2');
     expect(first.headers.get('x-ratelimit-remaining')).toBe('1');
     await fetch(`${gw.url}/v1/models`, { headers });
-    const r = await expectRefused(gw, chat, { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded' }, headers);
+    const r = await expectRefused(
+      gw,
+      chat,
+      { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded' },
+      headers,
+    );
     const retryAfter = Number(r.headers.get('retry-after'));
     expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
     // A failed authentication does not spend anyone's budget, and another key has its own.
@@ -73,7 +78,8 @@ describe('RATE_LIMIT_PER_MINUTE', () => {
 describe('X-RateLimit headers', () => {
   const gw = suiteGateway({ env: { PROXY_API_KEY: 'sk-one', RATE_LIMIT_PER_MINUTE: '3' } });
   const headers = { authorization: 'Bearer sk-one' };
-  const limits = (res: { headers: Headers }) => ['limit', 'remaining', 'reset'].map((h) => res.headers.get(`x-ratelimit-${h}`));
+  const limits = (res: { headers: Headers }) =>
+    ['limit', 'remaining', 'reset'].map((h) => res.headers.get(`x-ratelimit-${h}`));
 
   it('are sent on every limited route, streaming ones included, and on the 429 itself', async () => {
     const stream = await post(`${gw.url}/v1/chat/completions`, { ...chat, stream: true }, { headers });
@@ -82,11 +88,20 @@ describe('X-RateLimit headers', () => {
     const [limit, remaining, reset] = limits(stream);
     expect([limit, remaining]).toEqual(['3', '2']);
     expect(Number(reset)).toBeGreaterThan(0);
-    const responses = await post(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'hi', stream: true, store: false }, { headers });
+    const responses = await post(
+      `${gw.url}/v1/responses`,
+      { model: TEST_MODELS.full, input: 'hi', stream: true, store: false },
+      { headers },
+    );
     await responses.text();
     expect(limits(responses).slice(0, 2)).toEqual(['3', '1']);
     expect(limits(await fetch(`${gw.url}/v1/models`, { headers })).slice(0, 2)).toEqual(['3', '0']);
-    const refused = await expectRefused(gw, chat, { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded' }, headers);
+    const refused = await expectRefused(
+      gw,
+      chat,
+      { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded' },
+      headers,
+    );
     const [limit429, remaining429, reset429] = limits(refused);
     expect([limit429, remaining429]).toEqual(['3', '0']);
     expect(Number(reset429)).toBeGreaterThanOrEqual(1);
@@ -125,7 +140,11 @@ describe('browsers: CORS and the Origin check', () => {
   const preflight = (gw: Gateway, origin: string): Promise<Response> =>
     fetch(`${gw.url}/v1/chat/completions`, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
     });
 
   it('is off by default: a foreign preflight and a foreign request are refused', async () => {
@@ -134,7 +153,12 @@ describe('browsers: CORS and the Origin check', () => {
       const res = await preflight(gw, 'https://evil.example');
       expect(res.status).toBe(403);
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
-      const r = await expectRefused(gw, chat, { status: 403, type: 'permission_error', code: 'origin_not_allowed' }, { origin: 'https://evil.example' });
+      const r = await expectRefused(
+        gw,
+        chat,
+        { status: 403, type: 'permission_error', code: 'origin_not_allowed' },
+        { origin: 'https://evil.example' },
+      );
       expect(r.headers.get('access-control-allow-origin')).toBeNull();
     } finally {
       await gw.close();

@@ -12,7 +12,11 @@ describe('API keys and rate limit', () => {
 
   it('refuses a missing or wrong key with 401 invalid_api_key and starts no turn', async () => {
     const before = gw.providerCalls();
-    const cases: Record<string, string>[] = [{}, { authorization: 'Bearer sk-wrong' }, { authorization: 'Basic sk-alpha' }];
+    const cases: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer sk-wrong' },
+      { authorization: 'Basic sk-alpha' },
+    ];
     for (const headers of cases) {
       const res = await fetch(`${gw.url}/v1/models`, { headers });
       expect(res.status).toBe(401);
@@ -20,7 +24,9 @@ describe('API keys and rate limit', () => {
       expect(body.error.code).toBe('invalid_api_key');
     }
     await expect(
-      gw.client('sk-wrong').chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'hi' }] }),
+      gw
+        .client('sk-wrong')
+        .chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'hi' }] }),
     ).rejects.toBeInstanceOf(AuthenticationError);
     expect(gw.providerCalls()).toBe(before);
   });
@@ -47,7 +53,9 @@ describe('CODEX_ENV_FILE', () => {
     const gw = await startGateway({ env: { CODEX_ENV_FILE: file } });
     try {
       expect((await fetch(`${gw.url}/v1/models`)).status).toBe(401);
-      expect((await fetch(`${gw.url}/v1/models`, { headers: { authorization: 'Bearer sk-from-file' } })).status).toBe(200);
+      expect((await fetch(`${gw.url}/v1/models`, { headers: { authorization: 'Bearer sk-from-file' } })).status).toBe(
+        200,
+      );
     } finally {
       await gw.close();
     }
@@ -62,7 +70,9 @@ describe('key names', () => {
     const provider = new FakeProvider();
     await provider.start();
     try {
-      await expect(startGateway({ provider, env: { PROXY_API_KEY: 'sk-env-one,sk-env-two', PROXY_API_KEYS_FILE: file } })).rejects.toThrow(/unique.*duplicated: key-2/);
+      await expect(
+        startGateway({ provider, env: { PROXY_API_KEY: 'sk-env-one,sk-env-two', PROXY_API_KEYS_FILE: file } }),
+      ).rejects.toThrow(/unique.*duplicated: key-2/);
     } finally {
       await provider.stop();
     }

@@ -14,7 +14,11 @@ const malformed: Case[] = [
   ['a string body', '"hi"', bad('messages')],
   ['a null body', 'null', bad('messages')],
   ['an empty object', '{}', bad('messages')],
-  ['nesting 100 levels deep', `{"model":"fake-model","messages":[{"role":"user","content":"hi"}],"metadata":${'['.repeat(100)}${']'.repeat(100)}}`, bad(null, 'nesting_too_deep')],
+  [
+    'nesting 100 levels deep',
+    `{"model":"fake-model","messages":[{"role":"user","content":"hi"}],"metadata":${'['.repeat(100)}${']'.repeat(100)}}`,
+    bad(null, 'nesting_too_deep'),
+  ],
 ];
 
 describe('bad bodies never reach Codex', () => {
@@ -25,22 +29,38 @@ describe('bad bodies never reach Codex', () => {
   });
 
   it('refuses a body over MAX_REQUEST_BODY_BYTES with 413 in OpenAI shape', async () => {
-    await expectRefused(gw, chat({ messages: [user('x'.repeat(70_000))] }), { status: 413, type: 'invalid_request_error', code: 'request_too_large' });
+    await expectRefused(gw, chat({ messages: [user('x'.repeat(70_000))] }), {
+      status: 413,
+      type: 'invalid_request_error',
+      code: 'request_too_large',
+    });
   });
 
   it('counts the limit on the decompressed body (gzip bomb)', async () => {
     const bomb = gzipSync(Buffer.from(JSON.stringify(chat({ messages: [user(' '.repeat(10_000_000))] }))));
     expect(bomb.length).toBeLessThan(65_536);
     const before = gw.providerCalls();
-    const res = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: bomb });
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: bomb,
+    });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('request_too_large');
     expect(gw.providerCalls()).toBe(before);
   });
 
-  it.each(['br', 'gzip', 'x-unknown'])('answers a body that does not decode as %s with a 4xx, not a 500', async (encoding) => {
-    await expectRefused(gw, '{}', { status: encoding === 'x-unknown' ? 415 : 400, type: 'invalid_request_error' }, { 'content-encoding': encoding });
-  });
+  it.each(['br', 'gzip', 'x-unknown'])(
+    'answers a body that does not decode as %s with a 4xx, not a 500',
+    async (encoding) => {
+      await expectRefused(
+        gw,
+        '{}',
+        { status: encoding === 'x-unknown' ? 415 : 400, type: 'invalid_request_error' },
+        { 'content-encoding': encoding },
+      );
+    },
+  );
 
   it('ignores a body that is not declared as JSON', async () => {
     await expectRefused(gw, JSON.stringify(chat()), bad('messages'), { 'content-type': 'text/plain' });

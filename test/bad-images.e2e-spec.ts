@@ -5,7 +5,11 @@ import { dataUrl, imageMessage, ImageServer, PNG, PNG_DATA_URL } from './support
 
 const P = 'messages[0].content[1].image_url';
 const refused = (code: string, param = P): Refusal => ({ status: 400, type: 'invalid_request_error', param, code });
-const withImage = (url: string, extra: Record<string, unknown> = {}) => ({ model: TEST_MODELS.full, messages: [imageMessage('look', url)], ...extra });
+const withImage = (url: string, extra: Record<string, unknown> = {}) => ({
+  model: TEST_MODELS.full,
+  messages: [imageMessage('look', url)],
+  ...extra,
+});
 
 describe('image URLs the server never reads (fetching off, the default)', () => {
   const gw = suiteGateway({ env: { IMAGE_MAX_BYTES: '2048', MAX_IMAGES_PER_REQUEST: '2' } });
@@ -21,8 +25,16 @@ describe('image URLs the server never reads (fetching off, the default)', () => 
     ['https while fetching is off', 'https://example.com/cat.png', 'image_fetch_disabled'],
     ['the metadata address while fetching is off', 'http://169.254.169.254/latest/meta-data/', 'image_fetch_disabled'],
     ['a non-image data URL', 'data:text/plain;base64,aGVsbG8gd29ybGQ=', 'unsupported_image_type'],
-    ['HTML labelled as PNG', dataUrl('image/png', Buffer.from('<html><script>alert(1)</script></html>')), 'unsupported_image_type'],
-    ['SVG', dataUrl('image/svg+xml', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>')), 'unsupported_image_type'],
+    [
+      'HTML labelled as PNG',
+      dataUrl('image/png', Buffer.from('<html><script>alert(1)</script></html>')),
+      'unsupported_image_type',
+    ],
+    [
+      'SVG',
+      dataUrl('image/svg+xml', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>')),
+      'unsupported_image_type',
+    ],
     ['a ZIP labelled as JPEG', dataUrl('image/jpeg', Buffer.from('PK\x03\x04rest-of-zip')), 'unsupported_image_type'],
     ['a data URL without base64', 'data:image/png,%89PNG%0D%0A', 'invalid_image_url'],
     ['broken base64', 'data:image/png;base64,iVBOR!!!w0KGgo=', 'invalid_image_url'],
@@ -32,18 +44,34 @@ describe('image URLs the server never reads (fetching off, the default)', () => 
   });
 
   it('refuses a bad image in a streaming request with a JSON 400, before any stream starts', async () => {
-    const r = await expectRefused(gw, withImage('file:///etc/passwd', { stream: true }), refused('unsupported_image_url'));
+    const r = await expectRefused(
+      gw,
+      withImage('file:///etc/passwd', { stream: true }),
+      refused('unsupported_image_url'),
+    );
     expect(r.headers.get('content-type')).toContain('application/json');
   });
 
   it('names the image in an earlier message', async () => {
-    const messages = [imageMessage('old', 'file:///etc/shadow'), { role: 'assistant', content: 'ok' }, { role: 'user', content: 'hi' }];
-    await expectRefused(gw, { model: TEST_MODELS.full, messages }, refused('unsupported_image_url', 'messages[0].content[1].image_url'));
+    const messages = [
+      imageMessage('old', 'file:///etc/shadow'),
+      { role: 'assistant', content: 'ok' },
+      { role: 'user', content: 'hi' },
+    ];
+    await expectRefused(
+      gw,
+      { model: TEST_MODELS.full, messages },
+      refused('unsupported_image_url', 'messages[0].content[1].image_url'),
+    );
   });
 
   it('refuses more images than MAX_IMAGES_PER_REQUEST, naming the first one over', async () => {
     const message = imageMessage('three', PNG_DATA_URL, PNG_DATA_URL, PNG_DATA_URL);
-    await expectRefused(gw, { model: TEST_MODELS.full, messages: [message] }, refused('too_many_images', 'messages[0].content[3].image_url'));
+    await expectRefused(
+      gw,
+      { model: TEST_MODELS.full, messages: [message] },
+      refused('too_many_images', 'messages[0].content[3].image_url'),
+    );
   });
 });
 
@@ -87,7 +115,8 @@ describe('image downloads that go wrong (fetching on, loopback exempted for this
     '/to-file': (_q, res) => res.writeHead(302, { location: 'file:///etc/passwd' }).end(),
     '/to-data': (_q, res) => res.writeHead(302, { location: PNG_DATA_URL }).end(),
     '/loop': (_q, res) => res.writeHead(302, { location: '/loop' }).end(),
-    '/big.png': (_q, res) => res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.concat([PNG, Buffer.alloc(4096)])),
+    '/big.png': (_q, res) =>
+      res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.concat([PNG, Buffer.alloc(4096)])),
     '/page.png': (_q, res) => res.writeHead(200, { 'content-type': 'image/png' }).end('<html>not an image</html>'),
     '/missing.png': (_q, res) => res.writeHead(404).end(),
     '/hang.png': () => undefined,
@@ -95,7 +124,13 @@ describe('image downloads that go wrong (fetching on, loopback exempted for this
   beforeAll(async () => {
     await server.start();
     gw = await startGateway({
-      env: { IMAGE_FETCH_ENABLED: '1', IMAGE_FETCH_ALLOW_CIDRS: '127.0.0.1/32', IMAGE_MAX_BYTES: '2048', IMAGE_FETCH_TIMEOUT: '1', IMAGE_FETCH_MAX_REDIRECTS: '2' },
+      env: {
+        IMAGE_FETCH_ENABLED: '1',
+        IMAGE_FETCH_ALLOW_CIDRS: '127.0.0.1/32',
+        IMAGE_MAX_BYTES: '2048',
+        IMAGE_FETCH_TIMEOUT: '1',
+        IMAGE_FETCH_MAX_REDIRECTS: '2',
+      },
     });
   });
   afterAll(async () => {

@@ -19,15 +19,35 @@ const wrongTypes: Case[] = [
   ['a part without type', chat({ messages: [user([{ text: 'hi' }])] }), bad('messages[0].content')],
   ['a part of unknown type', chat({ messages: [user([{ type: 'video', url: 'x' }])] }), bad('messages[0].content')],
   ['a text part with a number', chat({ messages: [user([{ type: 'text', text: 7 }])] }), bad('messages[0].content')],
-  ['an image part without url', chat({ messages: [user([{ type: 'image_url', image_url: {} }])] }), bad('messages[0].content')],
-  ['an image url that is a number', chat({ messages: [user([{ type: 'image_url', image_url: { url: 5 } }])] }), bad('messages[0].content')],
-  ['an unknown image detail', chat({ messages: [user([{ type: 'image_url', image_url: { url: 'data:,', detail: 'ultra' } }])] }), bad('messages[0].content')],
-  ['an audio part', chat({ messages: [user([{ type: 'input_audio', input_audio: { data: '', format: 'wav' } }])] }), bad('messages[0].content[0].type', 'unsupported_content')],
+  [
+    'an image part without url',
+    chat({ messages: [user([{ type: 'image_url', image_url: {} }])] }),
+    bad('messages[0].content'),
+  ],
+  [
+    'an image url that is a number',
+    chat({ messages: [user([{ type: 'image_url', image_url: { url: 5 } }])] }),
+    bad('messages[0].content'),
+  ],
+  [
+    'an unknown image detail',
+    chat({ messages: [user([{ type: 'image_url', image_url: { url: 'data:,', detail: 'ultra' } }])] }),
+    bad('messages[0].content'),
+  ],
+  [
+    'an audio part',
+    chat({ messages: [user([{ type: 'input_audio', input_audio: { data: '', format: 'wav' } }])] }),
+    bad('messages[0].content[0].type', 'unsupported_content'),
+  ],
   ['name as a number', chat({ messages: [{ role: 'user', content: 'hi', name: 3 }] }), bad('messages[0].name')],
   ['stream as a string', chat({ stream: 'yes' }), bad('stream')],
   ['stream as a number', chat({ stream: 1 }), bad('stream')],
   ['stream_options as a string', chat({ stream_options: 'usage' }), bad('stream_options')],
-  ['include_usage as a string', chat({ stream_options: { include_usage: 'yes' } }), bad('stream_options.include_usage')],
+  [
+    'include_usage as a string',
+    chat({ stream_options: { include_usage: 'yes' } }),
+    bad('stream_options.include_usage'),
+  ],
   ['reasoning_effort as a number', chat({ reasoning_effort: 3 }), bad('reasoning_effort')],
   ['n as a string', chat({ n: 'two' }), bad('n')],
   ['n of zero', chat({ n: 0 }), bad('n')],
@@ -35,8 +55,16 @@ const wrongTypes: Case[] = [
   ['n above one', chat({ n: 2 }), bad('n', 'unsupported_value')],
   ['response_format as a string', chat({ response_format: 'json' }), bad('response_format')],
   ['an unknown response_format type', chat({ response_format: { type: 'xml' } }), bad('response_format.type')],
-  ['json_schema as a string', chat({ response_format: { type: 'json_schema', json_schema: 'x' } }), bad('response_format.json_schema')],
-  ['json_schema without schema', chat({ response_format: { type: 'json_schema', json_schema: { name: 'x' } } }), bad('response_format.json_schema.schema')],
+  [
+    'json_schema as a string',
+    chat({ response_format: { type: 'json_schema', json_schema: 'x' } }),
+    bad('response_format.json_schema'),
+  ],
+  [
+    'json_schema without schema',
+    chat({ response_format: { type: 'json_schema', json_schema: { name: 'x' } } }),
+    bad('response_format.json_schema.schema'),
+  ],
   ['x_codex as a string', chat({ x_codex: 'danger-full-access' }), bad('x_codex')],
   ['x_codex as an array', chat({ x_codex: [{ sandbox: 'read-only' }] }), bad('x_codex')],
   ['an unknown x_codex field', chat({ x_codex: { sandbox_mode: 'danger-full-access' } }), bad('x_codex')],
@@ -61,10 +89,26 @@ const wrongTypes: Case[] = [
   ['stop as a number', chat({ stop: 42 }), bad('stop')],
   ['stop with a number inside', chat({ stop: ['a', 1] }), bad('stop')],
   ['tool_choice required', chat({ tool_choice: 'required' }), bad('tool_choice', 'unsupported_value')],
-  ['tool_choice naming a function without tools', chat({ tool_choice: { type: 'function', function: { name: 'f' } } }), bad('tool_choice', 'unknown_tool')],
-  ['json_schema.schema as a string', chat({ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: 'object' } } }), bad('response_format.json_schema.schema')],
-  ['json_schema.schema as an array', chat({ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: [{ type: 'object' }] } } }), bad('response_format.json_schema.schema')],
-  ['json_schema.schema as a number', chat({ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: 5 } } }), bad('response_format.json_schema.schema')],
+  [
+    'tool_choice naming a function without tools',
+    chat({ tool_choice: { type: 'function', function: { name: 'f' } } }),
+    bad('tool_choice', 'unknown_tool'),
+  ],
+  [
+    'json_schema.schema as a string',
+    chat({ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: 'object' } } }),
+    bad('response_format.json_schema.schema'),
+  ],
+  [
+    'json_schema.schema as an array',
+    chat({ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: [{ type: 'object' }] } } }),
+    bad('response_format.json_schema.schema'),
+  ],
+  [
+    'json_schema.schema as a number',
+    chat({ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: 5 } } }),
+    bad('response_format.json_schema.schema'),
+  ],
 ];
 
 const notFoundModel = { status: 404, type: 'invalid_request_error', param: 'model', code: 'model_not_found' };
@@ -79,9 +123,21 @@ const oddAliases: Case[] = [
 
 // Raw JSON, so the keys are the body's own (an object literal's __proto__ would set the prototype).
 const reservedXCodexKeys: Case[] = [
-  ['x_codex.__proto__', `{"model":"${TEST_MODELS.full}","messages":[{"role":"user","content":"hi"}],"x_codex":{"__proto__":{"sandbox":"danger-full-access"}}}`, bad('x_codex', 'unknown_field')],
-  ['x_codex.constructor', `{"model":"${TEST_MODELS.full}","messages":[{"role":"user","content":"hi"}],"x_codex":{"constructor":{"prototype":{}}}}`, bad('x_codex', 'unknown_field')],
-  ['x_codex.prototype', `{"model":"${TEST_MODELS.full}","messages":[{"role":"user","content":"hi"}],"x_codex":{"prototype":1}}`, bad('x_codex', 'unknown_field')],
+  [
+    'x_codex.__proto__',
+    `{"model":"${TEST_MODELS.full}","messages":[{"role":"user","content":"hi"}],"x_codex":{"__proto__":{"sandbox":"danger-full-access"}}}`,
+    bad('x_codex', 'unknown_field'),
+  ],
+  [
+    'x_codex.constructor',
+    `{"model":"${TEST_MODELS.full}","messages":[{"role":"user","content":"hi"}],"x_codex":{"constructor":{"prototype":{}}}}`,
+    bad('x_codex', 'unknown_field'),
+  ],
+  [
+    'x_codex.prototype',
+    `{"model":"${TEST_MODELS.full}","messages":[{"role":"user","content":"hi"}],"x_codex":{"prototype":1}}`,
+    bad('x_codex', 'unknown_field'),
+  ],
 ];
 
 const rolesAndEmptiness: Case[] = [
@@ -90,44 +146,151 @@ const rolesAndEmptiness: Case[] = [
   ['a capitalised role', chat({ messages: [{ role: 'User', content: 'x' }] }), bad('messages[0].role')],
   ['an empty role', chat({ messages: [{ role: '', content: 'x' }] }), bad('messages[0].role')],
   ['a missing role', chat({ messages: [{ content: 'x' }] }), bad('messages[0].role')],
-  ['a tool message without a call', chat({ messages: [{ role: 'tool', content: 'x', tool_call_id: 'c' }, user()] }), bad('messages[0].tool_call_id', 'unknown_tool_call_id')],
-  ['a function message', chat({ messages: [{ role: 'function', content: 'x', name: 'f' }, user()] }), bad('messages[0].role', 'unsupported_role')],
-  ['a last message from the assistant', chat({ messages: [user(), { role: 'assistant', content: 'x' }] }), bad('messages[1].role')],
-  ['a last message from the system', chat({ messages: [user(), { role: 'system', content: 'x' }] }), bad('messages[1].role')],
+  [
+    'a tool message without a call',
+    chat({ messages: [{ role: 'tool', content: 'x', tool_call_id: 'c' }, user()] }),
+    bad('messages[0].tool_call_id', 'unknown_tool_call_id'),
+  ],
+  [
+    'a function message',
+    chat({ messages: [{ role: 'function', content: 'x', name: 'f' }, user()] }),
+    bad('messages[0].role', 'unsupported_role'),
+  ],
+  [
+    'a last message from the assistant',
+    chat({ messages: [user(), { role: 'assistant', content: 'x' }] }),
+    bad('messages[1].role'),
+  ],
+  [
+    'a last message from the system',
+    chat({ messages: [user(), { role: 'system', content: 'x' }] }),
+    bad('messages[1].role'),
+  ],
   ['an empty user message', chat({ messages: [user('')] }), bad('messages[0].content', 'empty_content')],
   ['a blank user message', chat({ messages: [user(' \n\t ')] }), bad('messages[0].content', 'empty_content')],
-  ['a user message without content', chat({ messages: [{ role: 'user' }] }), bad('messages[0].content', 'empty_content')],
+  [
+    'a user message without content',
+    chat({ messages: [{ role: 'user' }] }),
+    bad('messages[0].content', 'empty_content'),
+  ],
   ['a null user message', chat({ messages: [user(null)] }), bad('messages[0].content', 'empty_content')],
   ['a user message with no parts', chat({ messages: [user([])] }), bad('messages[0].content', 'empty_content')],
-  ['a user message with empty text parts', chat({ messages: [user([{ type: 'text', text: '' }])] }), bad('messages[0].content', 'empty_content')],
-  ['an empty earlier user message', chat({ messages: [user(''), { role: 'assistant', content: 'x' }, user()] }), bad('messages[0].content', 'empty_content')],
-  ['an image in a system message', chat({ messages: [{ role: 'system', content: [{ type: 'image_url', image_url: { url: 'data:,' } }] }, user()] }), bad('messages[0].content[0].type', 'unsupported_content')],
-  ['an image in an assistant message', chat({ messages: [user(), { role: 'assistant', content: [{ type: 'image_url', image_url: { url: 'data:,' } }] }, user()] }), bad('messages[1].content[0].type', 'unsupported_content')],
+  [
+    'a user message with empty text parts',
+    chat({ messages: [user([{ type: 'text', text: '' }])] }),
+    bad('messages[0].content', 'empty_content'),
+  ],
+  [
+    'an empty earlier user message',
+    chat({ messages: [user(''), { role: 'assistant', content: 'x' }, user()] }),
+    bad('messages[0].content', 'empty_content'),
+  ],
+  [
+    'an image in a system message',
+    chat({ messages: [{ role: 'system', content: [{ type: 'image_url', image_url: { url: 'data:,' } }] }, user()] }),
+    bad('messages[0].content[0].type', 'unsupported_content'),
+  ],
+  [
+    'an image in an assistant message',
+    chat({
+      messages: [user(), { role: 'assistant', content: [{ type: 'image_url', image_url: { url: 'data:,' } }] }, user()],
+    }),
+    bad('messages[1].content[0].type', 'unsupported_content'),
+  ],
 ];
 
-const fn = (name: unknown, parameters: unknown = { type: 'object', properties: {} }) => ({ type: 'function', function: { name, parameters } });
-const called = (...ids: string[]) => ({ role: 'assistant', content: null, tool_calls: ids.map((id) => ({ id, type: 'function', function: { name: 'f', arguments: '{}' } })) });
+const fn = (name: unknown, parameters: unknown = { type: 'object', properties: {} }) => ({
+  type: 'function',
+  function: { name, parameters },
+});
+const called = (...ids: string[]) => ({
+  role: 'assistant',
+  content: null,
+  tool_calls: ids.map((id) => ({ id, type: 'function', function: { name: 'f', arguments: '{}' } })),
+});
 const toolMsg = (id: string) => ({ role: 'tool', tool_call_id: id, content: 'r' });
 
 const toolCases: Case[] = [
-  ['an unknown tool_call_id', chat({ messages: [user(), called('a'), toolMsg('b')] }), bad('messages[2].tool_call_id', 'unknown_tool_call_id')],
-  ['tool outputs without calls', chat({ messages: [user(), toolMsg('x')] }), bad('messages[1].tool_call_id', 'unknown_tool_call_id')],
-  ['a tool message without tool_call_id', chat({ messages: [user(), called('a'), { role: 'tool', content: 'r' }] }), bad('messages[2].tool_call_id')],
-  ['a tool answered twice', chat({ messages: [user(), called('a'), toolMsg('a'), toolMsg('a')] }), bad('messages[3].tool_call_id', 'unknown_tool_call_id')],
-  ['calls left without results', chat({ messages: [user(), called('a', 'b'), toolMsg('a'), user()] }), bad('messages', 'missing_tool_output')],
+  [
+    'an unknown tool_call_id',
+    chat({ messages: [user(), called('a'), toolMsg('b')] }),
+    bad('messages[2].tool_call_id', 'unknown_tool_call_id'),
+  ],
+  [
+    'tool outputs without calls',
+    chat({ messages: [user(), toolMsg('x')] }),
+    bad('messages[1].tool_call_id', 'unknown_tool_call_id'),
+  ],
+  [
+    'a tool message without tool_call_id',
+    chat({ messages: [user(), called('a'), { role: 'tool', content: 'r' }] }),
+    bad('messages[2].tool_call_id'),
+  ],
+  [
+    'a tool answered twice',
+    chat({ messages: [user(), called('a'), toolMsg('a'), toolMsg('a')] }),
+    bad('messages[3].tool_call_id', 'unknown_tool_call_id'),
+  ],
+  [
+    'calls left without results',
+    chat({ messages: [user(), called('a', 'b'), toolMsg('a'), user()] }),
+    bad('messages', 'missing_tool_output'),
+  ],
   ['a conversation ending in unanswered calls', chat({ messages: [user(), called('a')] }), bad('messages[1].role')],
-  ['duplicate call ids', chat({ messages: [user(), called('a', 'a'), toolMsg('a')] }), bad('messages[1].tool_calls[1].id', 'duplicate_tool_call_id')],
-  ['tool_calls on a user message', chat({ messages: [{ role: 'user', content: 'x', tool_calls: [] }, user()] }), bad('messages[0].tool_calls')],
-  ['tool call arguments that are not a string', chat({ messages: [user(), { role: 'assistant', tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: {} } }] }, toolMsg('a')] }), bad('messages[1].tool_calls[0].function.arguments')],
+  [
+    'duplicate call ids',
+    chat({ messages: [user(), called('a', 'a'), toolMsg('a')] }),
+    bad('messages[1].tool_calls[1].id', 'duplicate_tool_call_id'),
+  ],
+  [
+    'tool_calls on a user message',
+    chat({ messages: [{ role: 'user', content: 'x', tool_calls: [] }, user()] }),
+    bad('messages[0].tool_calls'),
+  ],
+  [
+    'tool call arguments that are not a string',
+    chat({
+      messages: [
+        user(),
+        { role: 'assistant', tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: {} } }] },
+        toolMsg('a'),
+      ],
+    }),
+    bad('messages[1].tool_calls[0].function.arguments'),
+  ],
   ['duplicate tool names', chat({ tools: [fn('f'), fn('f')] }), bad('tools[1].function.name', 'duplicate_tool_name')],
   ['an invalid tool name', chat({ tools: [fn('my.tool')] }), bad('tools[0].function.name', 'invalid_tool_name')],
-  ['a tool name longer than 64', chat({ tools: [fn('t'.repeat(65))] }), bad('tools[0].function.name', 'invalid_tool_name')],
+  [
+    'a tool name longer than 64',
+    chat({ tools: [fn('t'.repeat(65))] }),
+    bad('tools[0].function.name', 'invalid_tool_name'),
+  ],
   ['a tool without a name', chat({ tools: [fn(undefined)] }), bad('tools[0].function.name', 'invalid_tool_name')],
-  ['a schema that is a string', chat({ tools: [fn('f', 'object')] }), bad('tools[0].function.parameters', 'invalid_tool_schema')],
-  ['a schema that is not an object schema', chat({ tools: [fn('f', { type: 'string' })] }), bad('tools[0].function.parameters', 'invalid_tool_schema')],
-  ['a tool that is not a function', chat({ tools: [{ type: 'web_search' }] }), bad('tools[0].type', 'unsupported_tool')],
-  ['tool_choice naming an absent tool', chat({ tools: [fn('f')], tool_choice: { type: 'function', function: { name: 'g' } } }), bad('tool_choice', 'unknown_tool')],
-  ['an unknown tool_choice', chat({ tools: [fn('f')], tool_choice: 'always' }), bad('tool_choice', 'unsupported_value')],
+  [
+    'a schema that is a string',
+    chat({ tools: [fn('f', 'object')] }),
+    bad('tools[0].function.parameters', 'invalid_tool_schema'),
+  ],
+  [
+    'a schema that is not an object schema',
+    chat({ tools: [fn('f', { type: 'string' })] }),
+    bad('tools[0].function.parameters', 'invalid_tool_schema'),
+  ],
+  [
+    'a tool that is not a function',
+    chat({ tools: [{ type: 'web_search' }] }),
+    bad('tools[0].type', 'unsupported_tool'),
+  ],
+  [
+    'tool_choice naming an absent tool',
+    chat({ tools: [fn('f')], tool_choice: { type: 'function', function: { name: 'g' } } }),
+    bad('tool_choice', 'unknown_tool'),
+  ],
+  [
+    'an unknown tool_choice',
+    chat({ tools: [fn('f')], tool_choice: 'always' }),
+    bad('tool_choice', 'unsupported_value'),
+  ],
 ];
 
 describe('bad fields never reach Codex', () => {
@@ -151,8 +314,16 @@ describe('bad fields never reach Codex', () => {
   });
 
   it.each([
-    ['text.format.schema as a string', { model: TEST_MODELS.full, input: 'hi', text: { format: { type: 'json_schema', name: 'x', schema: 'object' } } }, bad('text.format.schema')],
-    ['x_codex.__proto__', `{"model":"${TEST_MODELS.full}","input":"hi","x_codex":{"__proto__":{"network_access":true}}}`, bad('x_codex', 'unknown_field')],
+    [
+      'text.format.schema as a string',
+      { model: TEST_MODELS.full, input: 'hi', text: { format: { type: 'json_schema', name: 'x', schema: 'object' } } },
+      bad('text.format.schema'),
+    ],
+    [
+      'x_codex.__proto__',
+      `{"model":"${TEST_MODELS.full}","input":"hi","x_codex":{"__proto__":{"network_access":true}}}`,
+      bad('x_codex', 'unknown_field'),
+    ],
     ['an alias in capitals', { model: `${TEST_MODELS.full} HIGH`, input: 'hi' }, notFoundModel],
   ] as Case[])('refuses on /v1/responses %s', async (_name, body, expected) => {
     await expectRefused(gw, body, expected, {}, '/v1/responses');
@@ -162,20 +333,32 @@ describe('bad fields never reach Codex', () => {
     const { status, headers, body } = await rawRequest(gw.url, { 'x-padding': 'p'.repeat(20_000) });
     expect(status).toBe(431);
     expect(headers['content-type']).toContain('application/json');
-    expect(JSON.parse(body)).toEqual({ error: { message: expect.any(String), type: 'invalid_request_error', param: null, code: 'headers_too_large' } });
+    expect(JSON.parse(body)).toEqual({
+      error: { message: expect.any(String), type: 'invalid_request_error', param: null, code: 'headers_too_large' },
+    });
   });
 
   it.each([
-    ['more messages than MAX_MESSAGES', chat({ messages: Array.from({ length: 21 }, () => user()) }), bad('messages', 'too_many_messages')],
-    ['more text than MAX_INPUT_CHARS', chat({ messages: [user('x'.repeat(3000)), { role: 'assistant', content: 'ok' }, user('y'.repeat(3000))] }), bad('messages', 'input_too_long')],
+    [
+      'more messages than MAX_MESSAGES',
+      chat({ messages: Array.from({ length: 21 }, () => user()) }),
+      bad('messages', 'too_many_messages'),
+    ],
+    [
+      'more text than MAX_INPUT_CHARS',
+      chat({ messages: [user('x'.repeat(3000)), { role: 'assistant', content: 'ok' }, user('y'.repeat(3000))] }),
+      bad('messages', 'input_too_long'),
+    ],
   ] as Case[])('refuses %s', async (_name, body, expected) => {
     await expectRefused(gw, body, expected);
   });
-
 });
 
 /** A plain node:http request, so nothing on the client side refuses the oversized headers first. */
-function rawRequest(url: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function rawRequest(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(`${url}/v1/models`, { headers, maxHeaderSize: 64 * 1024 }, (res) => {
       let body = '';

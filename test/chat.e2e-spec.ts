@@ -7,7 +7,9 @@ describe('POST /v1/chat/completions', () => {
   const gw = suiteGateway();
 
   it('answers non-streaming requests in OpenAI shape with real usage', async () => {
-    const res = await gw.client().chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'say hi' }] });
+    const res = await gw
+      .client()
+      .chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'say hi' }] });
     expect(res.id).toMatch(/^chatcmpl-/);
     expect(res.object).toBe('chat.completion');
     expect(res.model).toBe(TEST_MODELS.full);
@@ -43,7 +45,11 @@ describe('POST /v1/chat/completions', () => {
   });
 
   it('sends the raw SSE framing that SDKs expect', async () => {
-    const res = await post(`${gw.url}/v1/chat/completions`, { model: TEST_MODELS.full, messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const res = await post(`${gw.url}/v1/chat/completions`, {
+      model: TEST_MODELS.full,
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     expect(res.headers.get('cache-control')).toContain('no-cache');
@@ -76,30 +82,53 @@ describe('POST /v1/chat/completions', () => {
 
   it('maps the "<model> <effort>" alias and x_codex effort to the provider request', async () => {
     let before = gw.providerCalls();
-    await gw.client().chat.completions.create({ model: `${TEST_MODELS.full} high`, messages: [{ role: 'user', content: 'hi' }] });
+    await gw
+      .client()
+      .chat.completions.create({ model: `${TEST_MODELS.full} high`, messages: [{ role: 'user', content: 'hi' }] });
     expect(gw.provider.requests[before]!.body.reasoning?.effort).toBe('high');
     before = gw.providerCalls();
-    const body = { model: `${TEST_MODELS.full} high`, messages: [{ role: 'user', content: 'hi' }], x_codex: { reasoning_effort: 'low' } };
+    const body = {
+      model: `${TEST_MODELS.full} high`,
+      messages: [{ role: 'user', content: 'hi' }],
+      x_codex: { reasoning_effort: 'low' },
+    };
     const res = await post(`${gw.url}/v1/chat/completions`, body);
     expect(res.status).toBe(200);
     expect(gw.provider.requests[before]!.body.reasoning?.effort).toBe('low');
   });
 
   it('shows reasoning as reasoning_content unless hidden', async () => {
-    const shown = await gw.client().chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'SCENARIO=reasoning' }] });
+    const shown = await gw
+      .client()
+      .chat.completions.create({
+        model: TEST_MODELS.full,
+        messages: [{ role: 'user', content: 'SCENARIO=reasoning' }],
+      });
     const msg = shown.choices[0]?.message as unknown as { content: string; reasoning_content?: string };
     expect(msg.content).toBe('Reasoned answer.');
     expect(msg.reasoning_content).toBe('Thinking about the greeting carefully.');
     expect(shown.usage?.completion_tokens_details?.reasoning_tokens).toBe(3);
-    const res = await post(`${gw.url}/v1/chat/completions`, { model: TEST_MODELS.full, messages: [{ role: 'user', content: 'SCENARIO=reasoning' }], x_codex: { hide_reasoning: true } });
+    const res = await post(`${gw.url}/v1/chat/completions`, {
+      model: TEST_MODELS.full,
+      messages: [{ role: 'user', content: 'SCENARIO=reasoning' }],
+      x_codex: { hide_reasoning: true },
+    });
     const hidden = (await res.json()) as { choices: { message: { reasoning_content?: string } }[] };
     expect(hidden.choices[0]?.message.reasoning_content).toBeUndefined();
   });
 
   it('delivers a whole message that arrived without deltas, streaming and not', async () => {
-    const plain = await gw.client().chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'SCENARIO=minimal' }] });
+    const plain = await gw
+      .client()
+      .chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'SCENARIO=minimal' }] });
     expect(plain.choices[0]?.message.content).toBe(DEFAULT_TEXT);
-    const stream = await gw.client().chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'SCENARIO=minimal' }], stream: true });
+    const stream = await gw
+      .client()
+      .chat.completions.create({
+        model: TEST_MODELS.full,
+        messages: [{ role: 'user', content: 'SCENARIO=minimal' }],
+        stream: true,
+      });
     let text = '';
     for await (const c of stream) text += c.choices[0]?.delta.content ?? '';
     expect(text).toBe(DEFAULT_TEXT);
@@ -107,13 +136,19 @@ describe('POST /v1/chat/completions', () => {
 
   it('enforces response_format json_schema through the Codex output schema', async () => {
     const before = gw.providerCalls();
-    const schema = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false };
+    const schema = {
+      type: 'object',
+      properties: { answer: { type: 'string' } },
+      required: ['answer'],
+      additionalProperties: false,
+    };
     await gw.client().chat.completions.create({
       model: TEST_MODELS.full,
       messages: [{ role: 'user', content: 'hi' }],
       response_format: { type: 'json_schema', json_schema: { name: 'reply', schema, strict: true } },
     });
-    const text = gw.provider.requests[before]!.body.text as { format?: { type?: string; schema?: unknown } } | undefined;
+    const text = gw.provider.requests[before]!.body.text as
+      { format?: { type?: string; schema?: unknown } } | undefined;
     expect(text?.format?.type).toBe('json_schema');
     expect(text?.format?.schema).toEqual(schema);
   });

@@ -17,15 +17,28 @@ const base: Params = { model };
 const last = (gw: Gateway): RecordedRequest => gw.provider.requests[gw.provider.requests.length - 1]!;
 
 /** Sends `messages`, returns them extended with the answer, and the provider's view of the turn. */
-async function turn(gw: Gateway, messages: Msg[], params: Params = base, key = 'unused'): Promise<{ messages: Msg[]; seen: RecordedRequest }> {
+async function turn(
+  gw: Gateway,
+  messages: Msg[],
+  params: Params = base,
+  key = 'unused',
+): Promise<{ messages: Msg[]; seen: RecordedRequest }> {
   const res = await gw.client(key).chat.completions.create({ ...params, messages });
   const message = res.choices[0]!.message;
-  const answer: Msg = message.tool_calls ? { role: 'assistant', content: message.content, tool_calls: message.tool_calls } : { role: 'assistant', content: message.content ?? '' };
+  const answer: Msg = message.tool_calls
+    ? { role: 'assistant', content: message.content, tool_calls: message.tool_calls }
+    : { role: 'assistant', content: message.content ?? '' };
   return { messages: [...messages, answer], seen: last(gw) };
 }
 
 /** A two-turn conversation: the first answered, the second extending it with `next`. */
-async function extend(gw: Gateway, first: Msg[], change: (answered: Msg[]) => Msg[], params: Params = base, nextParams: Params = params) {
+async function extend(
+  gw: Gateway,
+  first: Msg[],
+  change: (answered: Msg[]) => Msg[],
+  params: Params = base,
+  nextParams: Params = params,
+) {
   const one = await turn(gw, first, params);
   const two = await turn(gw, [...change(one.messages), { role: 'user', content: 'And then?' }], nextParams);
   return { one, two };
@@ -36,7 +49,10 @@ describe('chat conversation affinity', () => {
   const engine = () => gw.app.get(CodexEngineService);
 
   it('continues the same Codex thread over five turns: one prompt_cache_key, the earlier reasoning kept', async () => {
-    let messages: Msg[] = [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Think first. SCENARIO=reasoning' }];
+    let messages: Msg[] = [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Think first. SCENARIO=reasoning' },
+    ];
     const keys: (string | null)[] = [];
     const before = engine().affinity.continued;
     let seen: RecordedRequest | null = null;
@@ -64,8 +80,18 @@ describe('chat conversation affinity', () => {
 
   // Every row has all four entries: jest would take a missing one for a done() callback.
   const fallbacks: [string, (m: Msg[]) => Msg[], Params, Params][] = [
-    ['an edited assistant answer', (m) => m.map((x) => (x.role === 'assistant' ? { ...x, content: 'Something else entirely.' } : x)), base, base],
-    ['an edited user message', (m) => m.map((x, i) => (i === 1 ? { role: 'user', content: 'edited question' } : x)), base, base],
+    [
+      'an edited assistant answer',
+      (m) => m.map((x) => (x.role === 'assistant' ? { ...x, content: 'Something else entirely.' } : x)),
+      base,
+      base,
+    ],
+    [
+      'an edited user message',
+      (m) => m.map((x, i) => (i === 1 ? { role: 'user', content: 'edited question' } : x)),
+      base,
+      base,
+    ],
     ['a truncated history', (m) => m.slice(2), base, base],
     ['another system prompt', (m) => [{ role: 'system', content: 'Be verbose.' }, ...m.slice(1)], base, base],
     ['another model', (m) => m, base, { model: TEST_MODELS.mini }],
@@ -74,19 +100,35 @@ describe('chat conversation affinity', () => {
     ['other tools', (m) => m, base, { model, tools: [chatTool('get_weather')] }],
     ['another prompt_cache_key', (m) => m, { model, prompt_cache_key: 'a' }, { model, prompt_cache_key: 'b' }],
     ['another user', (m) => m, { model, user: 'alice' }, { model, user: 'bob' }],
-    ['another safety_identifier', (m) => m, { model, safety_identifier: 'x' } as Params, { model, safety_identifier: 'y' } as Params],
+    [
+      'another safety_identifier',
+      (m) => m,
+      { model, safety_identifier: 'x' } as Params,
+      { model, safety_identifier: 'y' } as Params,
+    ],
   ];
 
-  it.each(fallbacks)('falls back to a fresh thread with the whole history for %s', async (_name, change, params, next) => {
-    const first: Msg[] = [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'first question' }, { role: 'assistant', content: 'first answer' }, { role: 'user', content: 'second question' }];
-    const { one, two } = await extend(gw, first, change, params, next);
-    expect(two.seen.promptCacheKey).not.toBe(one.seen.promptCacheKey);
-    const sent = change(one.messages);
-    const wantUser = sent.filter((m) => m.role === 'user').map((m) => String(m.content));
-    const wantAssistant = sent.filter((m) => m.role === 'assistant').map((m) => String(m.content));
-    expect(FakeProvider.texts(two.seen.body, 'user').filter((t) => !t.startsWith('<'))).toEqual([...wantUser, 'And then?']);
-    expect(FakeProvider.texts(two.seen.body, 'assistant')).toEqual(wantAssistant);
-  });
+  it.each(fallbacks)(
+    'falls back to a fresh thread with the whole history for %s',
+    async (_name, change, params, next) => {
+      const first: Msg[] = [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'first question' },
+        { role: 'assistant', content: 'first answer' },
+        { role: 'user', content: 'second question' },
+      ];
+      const { one, two } = await extend(gw, first, change, params, next);
+      expect(two.seen.promptCacheKey).not.toBe(one.seen.promptCacheKey);
+      const sent = change(one.messages);
+      const wantUser = sent.filter((m) => m.role === 'user').map((m) => String(m.content));
+      const wantAssistant = sent.filter((m) => m.role === 'assistant').map((m) => String(m.content));
+      expect(FakeProvider.texts(two.seen.body, 'user').filter((t) => !t.startsWith('<'))).toEqual([
+        ...wantUser,
+        'And then?',
+      ]);
+      expect(FakeProvider.texts(two.seen.body, 'assistant')).toEqual(wantAssistant);
+    },
+  );
 
   it('falls back to a fresh thread with the whole history when Codex no longer knows the idle thread', async () => {
     const one = await turn(gw, [{ role: 'user', content: 'remember me' }]);
@@ -99,7 +141,10 @@ describe('chat conversation affinity', () => {
     const two = await turn(gw, [...one.messages, { role: 'user', content: 'do you?' }]);
     expect(idle.reused.conversations).toBe(reused + 1);
     expect(two.seen.promptCacheKey).not.toBe(threadId);
-    expect(FakeProvider.texts(two.seen.body, 'user').filter((t) => !t.startsWith('<'))).toEqual(['remember me', 'do you?']);
+    expect(FakeProvider.texts(two.seen.body, 'user').filter((t) => !t.startsWith('<'))).toEqual([
+      'remember me',
+      'do you?',
+    ]);
     expect(FakeProvider.texts(two.seen.body, 'assistant')).toEqual([String(one.messages[1]!.content)]);
   });
 
@@ -108,8 +153,14 @@ describe('chat conversation affinity', () => {
     const one = await turn(gw, [{ role: 'user', content: 'SCENARIO=tools get_weather' }], { model, tools });
     const call = one.messages[1] as OpenAI.Chat.Completions.ChatCompletionAssistantMessageParam;
     const id = call.tool_calls![0]!.id;
-    const two = await turn(gw, [...one.messages, { role: 'tool', tool_call_id: id, content: 'sunny' }], { model, tools });
-    const three = await turn(gw, [...two.messages, { role: 'user', content: 'Thanks. SCENARIO=text' }], { model, tools });
+    const two = await turn(gw, [...one.messages, { role: 'tool', tool_call_id: id, content: 'sunny' }], {
+      model,
+      tools,
+    });
+    const three = await turn(gw, [...two.messages, { role: 'user', content: 'Thanks. SCENARIO=text' }], {
+      model,
+      tools,
+    });
     expect(two.seen.promptCacheKey).toBe(one.seen.promptCacheKey);
     expect(three.seen.promptCacheKey).toBe(one.seen.promptCacheKey);
     expect((three.seen.body.input ?? []).filter((i) => i.type === 'function_call_output')).toHaveLength(1);
@@ -145,7 +196,9 @@ describe('chat conversation affinity: keys, expiry, cap', () => {
       const conn = gw.app.get(CodexPoolService).acquire();
       const loaded = async () => (await conn.request('thread/loaded/list', {})).data;
       expect(await loaded()).toContain(threadId);
-      const busy = gw.client().chat.completions.create({ model, messages: [{ role: 'user', content: 'SCENARIO=pause' }] });
+      const busy = gw
+        .client()
+        .chat.completions.create({ model, messages: [{ role: 'user', content: 'SCENARIO=pause' }] });
       await new Promise((r) => setTimeout(r, 200));
       const two = turn(gw, [...one.messages, { role: 'user', content: 'more' }]);
       expect(await waitFor(() => idle.released.pressure === 1, 2_000)).toBe(true);
@@ -170,7 +223,10 @@ describe('chat conversation affinity: keys, expiry, cap', () => {
       expect(idle.released.expired).toBe(1);
       const two = await turn(gw, [...one.messages, { role: 'user', content: 'still there?' }]);
       expect(two.seen.promptCacheKey).not.toBe(one.seen.promptCacheKey);
-      expect(FakeProvider.texts(two.seen.body, 'user').filter((t) => !t.startsWith('<'))).toEqual(['hello', 'still there?']);
+      expect(FakeProvider.texts(two.seen.body, 'user').filter((t) => !t.startsWith('<'))).toEqual([
+        'hello',
+        'still there?',
+      ]);
     } finally {
       await gw.close();
     }
@@ -206,7 +262,9 @@ describe('stored Responses conversations on loaded threads', () => {
       const keys: (string | null)[] = [];
       let previous: string | undefined;
       for (let i = 0; i < 5; i++) {
-        const r = await gw.client().responses.create({ model, input: input(`turn ${i + 1}`), previous_response_id: previous });
+        const r = await gw
+          .client()
+          .responses.create({ model, input: input(`turn ${i + 1}`), previous_response_id: previous });
         previous = r.id;
         keys.push(last(gw).promptCacheKey);
       }
@@ -220,13 +278,27 @@ describe('stored Responses conversations on loaded threads', () => {
       expect(spares).toContain(last(gw).promptCacheKey);
       await gw.close();
       gw = await startGateway({ provider, home: dirs });
-      const o = await gw.client().responses.create({ model, input: input('other, after the restart'), previous_response_id: other.id });
+      const o = await gw
+        .client()
+        .responses.create({ model, input: input('other, after the restart'), previous_response_id: other.id });
       expect(o.status).toBe('completed');
-      expect(FakeProvider.texts(last(gw).body, 'user').filter((t) => !t.startsWith('<'))).toEqual(['other conversation', 'other, after the restart']);
-      const r = await gw.client().responses.create({ model, input: input('after the restart'), previous_response_id: previous });
+      expect(FakeProvider.texts(last(gw).body, 'user').filter((t) => !t.startsWith('<'))).toEqual([
+        'other conversation',
+        'other, after the restart',
+      ]);
+      const r = await gw
+        .client()
+        .responses.create({ model, input: input('after the restart'), previous_response_id: previous });
       expect(r.status).toBe('completed');
       expect(last(gw).promptCacheKey).toBe(keys[0]);
-      expect(FakeProvider.texts(last(gw).body, 'user').filter((t) => !t.startsWith('<'))).toEqual(['turn 1', 'turn 2', 'turn 3', 'turn 4', 'turn 5', 'after the restart']);
+      expect(FakeProvider.texts(last(gw).body, 'user').filter((t) => !t.startsWith('<'))).toEqual([
+        'turn 1',
+        'turn 2',
+        'turn 3',
+        'turn 4',
+        'turn 5',
+        'after the restart',
+      ]);
       expect(gw.app.get(IdleThreadsService).reused.stored).toBe(0);
     } finally {
       await gw?.close();
@@ -239,12 +311,20 @@ describe('stored Responses conversations on loaded threads', () => {
     try {
       const one = await gw.client().responses.create({ model, input: input('root') });
       const two = await gw.client().responses.create({ model, input: input('branch a'), previous_response_id: one.id });
-      const fork = await gw.client().responses.create({ model, input: input('branch b'), previous_response_id: one.id });
+      const fork = await gw
+        .client()
+        .responses.create({ model, input: input('branch b'), previous_response_id: one.id });
       expect(fork.status).toBe('completed');
       expect(FakeProvider.texts(last(gw).body, 'user').filter((t) => !t.startsWith('<'))).toEqual(['root', 'branch b']);
-      const three = await gw.client().responses.create({ model, input: input('a again'), previous_response_id: two.id });
+      const three = await gw
+        .client()
+        .responses.create({ model, input: input('a again'), previous_response_id: two.id });
       expect(three.status).toBe('completed');
-      expect(FakeProvider.texts(last(gw).body, 'user').filter((t) => !t.startsWith('<'))).toEqual(['root', 'branch a', 'a again']);
+      expect(FakeProvider.texts(last(gw).body, 'user').filter((t) => !t.startsWith('<'))).toEqual([
+        'root',
+        'branch a',
+        'a again',
+      ]);
     } finally {
       await gw.close();
     }

@@ -16,7 +16,9 @@ async function depcruise(cwd: string, outputType: 'json' | 'err'): Promise<{ std
 }
 
 async function violations(cwd: string): Promise<string[]> {
-  const out = JSON.parse((await depcruise(cwd, 'json')).stdout) as { summary: { violations: { rule: { name: string }; from: string; to: string }[] } };
+  const out = JSON.parse((await depcruise(cwd, 'json')).stdout) as {
+    summary: { violations: { rule: { name: string }; from: string; to: string }[] };
+  };
   return out.summary.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort();
 }
 

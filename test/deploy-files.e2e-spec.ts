@@ -24,7 +24,10 @@ interface Service {
   healthcheck?: { test: string[] };
 }
 
-const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
 const gateway = compose.services.gateway!;
 const login = compose.services.login!;
 const HOME = '/var/lib/codex-wrapper/codex-home';
@@ -34,10 +37,16 @@ describe('deployment files', () => {
     const probe = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' });
     if (probe.status !== 0) {
       // Visible on purpose: this one check needs a tool CI may lack; the structural checks below still run.
-      console.log(`SKIPPED CHECK: "docker compose config" (docker client or compose plugin missing: ${(probe.error?.message ?? probe.stderr).trim().split('\n')[0]})`);
+      console.log(
+        `SKIPPED CHECK: "docker compose config" (docker client or compose plugin missing: ${(probe.error?.message ?? probe.stderr).trim().split('\n')[0]})`,
+      );
       return;
     }
-    const out = execFileSync('docker', ['compose', '-f', join(ROOT, 'docker-compose.yml'), '--profile', 'login', 'config', '--format', 'json'], { cwd: ROOT, encoding: 'utf8' });
+    const out = execFileSync(
+      'docker',
+      ['compose', '-f', join(ROOT, 'docker-compose.yml'), '--profile', 'login', 'config', '--format', 'json'],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     const resolved = JSON.parse(out) as { services: Record<string, { ports?: { host_ip?: string }[] }> };
     expect(resolved.services.gateway?.ports?.[0]?.host_ip).toBe('127.0.0.1');
     expect(Object.keys(resolved.services).sort()).toEqual(['gateway', 'login']);
@@ -48,7 +57,12 @@ describe('deployment files', () => {
     expect(gateway.restart).toBe('unless-stopped');
     expect(gateway.init).toBe(true);
     expect(gateway.env_file).toEqual([{ path: '.env', required: false }]);
-    expect(gateway.environment).toMatchObject({ CODEX_HOME: HOME, CODEX_CONFIG_DIR: HOME, HOST: '0.0.0.0', PORT: '8000' });
+    expect(gateway.environment).toMatchObject({
+      CODEX_HOME: HOME,
+      CODEX_CONFIG_DIR: HOME,
+      HOST: '0.0.0.0',
+      PORT: '8000',
+    });
     const { CODEX_WORKDIR: workdir, CODEX_DATA_DIR: data } = gateway.environment ?? {};
     expect(gateway.volumes).toEqual([`codex-home:${HOME}`, `codex-workdir:${workdir}`, `codex-data:${data}`]);
     expect(Object.keys(compose.volumes).sort()).toEqual(['codex-data', 'codex-home', 'codex-workdir', 'redis-data']);
@@ -79,23 +93,38 @@ describe('deployment files', () => {
     expect(dockerfile).toContain(`VOLUME ["${HOME}", "${env.CODEX_WORKDIR}", "${env.CODEX_DATA_DIR}"]`);
     expect(dockerfile).toContain(`CODEX_DATA_DIR=${env.CODEX_DATA_DIR}`);
     // The image runs the build output, so the build script must stay what the build stage calls.
-    expect((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.build).toBe('tsc -p tsconfig.build.json');
+    expect((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.build).toBe(
+      'tsc -p tsconfig.build.json',
+    );
   });
 
   it('compose: Redis is opt-in (profile redis), durable, and evicts what has a TTL first; the gateway does not require it', () => {
     const redis = compose.services.redis!;
     expect(redis.profiles).toEqual(['redis']);
     expect(redis.volumes).toEqual(['redis-data:/data']);
-    expect(redis.command).toEqual(expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'volatile-lru']));
+    expect(redis.command).toEqual(
+      expect.arrayContaining(['--appendonly', 'yes', '--maxmemory-policy', 'volatile-lru']),
+    );
     expect(gateway.depends_on).toEqual({ redis: { condition: 'service_started', required: false } });
     expect(gateway.environment?.REDIS_URL).toBeUndefined();
   });
 
   it('replicas compose: two gateways, each with its own Codex home and REPLICA_ID, one Redis, nginx in front with deploy/nginx.replicas.conf', () => {
-    const replicas = parse(read('deploy/docker-compose.replicas.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+    const replicas = parse(read('deploy/docker-compose.replicas.yml'), { merge: true }) as {
+      services: Record<string, Service>;
+      volumes: Record<string, unknown>;
+    };
     const [g1, g2] = [replicas.services['gateway-1']!, replicas.services['gateway-2']!];
-    for (const [g, n] of [[g1, 1], [g2, 2]] as const) {
-      expect(g.environment).toMatchObject({ REDIS_URL: 'redis://redis:6379', REPLICA_ID: `gateway-${n}`, CODEX_HOME: HOME, CODEX_CONFIG_DIR: HOME });
+    for (const [g, n] of [
+      [g1, 1],
+      [g2, 2],
+    ] as const) {
+      expect(g.environment).toMatchObject({
+        REDIS_URL: 'redis://redis:6379',
+        REPLICA_ID: `gateway-${n}`,
+        CODEX_HOME: HOME,
+        CODEX_CONFIG_DIR: HOME,
+      });
       expect(g.volumes).toContain(`codex-home-${n}:${HOME}`);
       expect(g.depends_on).toEqual({ redis: { condition: 'service_healthy' } });
       expect(replicas.services[`login-${n}`]?.volumes).toEqual([`codex-home-${n}:${HOME}`]);
@@ -119,8 +148,19 @@ describe('deployment files', () => {
     const lint = (files: string[]) =>
       // Files first: --disable-rule takes every argument after it. Disabled on purpose: build + image names
       // the local image, and the port's interface comes from ${GATEWAY_BIND}, which dclint cannot read.
-      spawnSync(process.execPath, [join(ROOT, 'node_modules', 'dclint', 'bin', 'dclint.cjs'), ...files, '-q', '--no-color',
-        '--disable-rule', 'no-build-and-image', 'no-unbound-port-interfaces'], { cwd: ROOT, encoding: 'utf8' });
+      spawnSync(
+        process.execPath,
+        [
+          join(ROOT, 'node_modules', 'dclint', 'bin', 'dclint.cjs'),
+          ...files,
+          '-q',
+          '--no-color',
+          '--disable-rule',
+          'no-build-and-image',
+          'no-unbound-port-interfaces',
+        ],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
 
     it.each(FILES)('%s is valid against the compose-spec schema', (file) => {
       const ok = validate(parse(read(file), { merge: true }));
@@ -129,7 +169,9 @@ describe('deployment files', () => {
     });
 
     it('the schema catches a misspelt key (so a passing check means something)', () => {
-      const broken = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Record<string, unknown>> };
+      const broken = parse(read('docker-compose.yml'), { merge: true }) as {
+        services: Record<string, Record<string, unknown>>;
+      };
       broken.services.gateway!.restartt = 'always';
       expect(validate(broken)).toBe(false);
     });
@@ -139,7 +181,10 @@ describe('deployment files', () => {
       expect(clean.stdout + clean.stderr).not.toMatch(/error/);
       expect(clean.status).toBe(0);
       const dir = mkdtempSync(join(tmpdir(), 'compose-'));
-      writeFileSync(join(dir, 'docker-compose.yml'), read('docker-compose.yml').replace('restart: unless-stopped', 'restartt: unless-stopped'));
+      writeFileSync(
+        join(dir, 'docker-compose.yml'),
+        read('docker-compose.yml').replace('restart: unless-stopped', 'restartt: unless-stopped'),
+      );
       expect(lint([join(dir, 'docker-compose.yml')]).status).not.toBe(0);
     });
   });

@@ -8,19 +8,27 @@ import { CodexPoolService } from '../src/codex/codex-pool.service';
 import { SpareThreadsService } from '../src/codex/spare-threads.service';
 import { FakeProvider } from './support/fake-provider';
 
-const body = (content: string, extra: Record<string, unknown> = {}) => ({ model: TEST_MODELS.full, messages: [{ role: 'user', content }], ...extra });
+const body = (content: string, extra: Record<string, unknown> = {}) => ({
+  model: TEST_MODELS.full,
+  messages: [{ role: 'user', content }],
+  ...extra,
+});
 
 function activeTurns(gw: Gateway): number {
   return gw.app.get(CodexEngineService).limiter.active;
 }
 
 describe('engine: cancellation and concurrency', () => {
-  const gw = suiteGateway({ env: { CODEX_TIMEOUT: '2', CODEX_MAX_PARALLEL_REQUESTS: '16', CODEX_MAX_QUEUE: '4', CODEX_QUEUE_TIMEOUT: '5' } });
+  const gw = suiteGateway({
+    env: { CODEX_TIMEOUT: '2', CODEX_MAX_PARALLEL_REQUESTS: '16', CODEX_MAX_QUEUE: '4', CODEX_QUEUE_TIMEOUT: '5' },
+  });
 
   it('interrupts the turn when a streaming client disconnects', async () => {
     const before = gw.providerCalls();
     const abort = new AbortController();
-    const res = await post(`${gw.url}/v1/chat/completions`, body('SCENARIO=slow', { stream: true }), { signal: abort.signal });
+    const res = await post(`${gw.url}/v1/chat/completions`, body('SCENARIO=slow', { stream: true }), {
+      signal: abort.signal,
+    });
     const reader = res.body!.getReader();
     await reader.read();
     abort.abort();
@@ -33,7 +41,9 @@ describe('engine: cancellation and concurrency', () => {
   it('interrupts the turn when a non-streaming client disconnects', async () => {
     const before = gw.providerCalls();
     const abort = new AbortController();
-    const pending = post(`${gw.url}/v1/chat/completions`, body('SCENARIO=slow'), { signal: abort.signal }).catch(() => null);
+    const pending = post(`${gw.url}/v1/chat/completions`, body('SCENARIO=slow'), { signal: abort.signal }).catch(
+      () => null,
+    );
     expect(await waitFor(() => gw.providerCalls() > before)).toBe(true);
     abort.abort();
     await pending;
@@ -45,8 +55,14 @@ describe('engine: cancellation and concurrency', () => {
     const runs = Array.from({ length: 16 }, async (_, i) => {
       const res = await post(`${gw.url}/v1/chat/completions`, body(`request ${i}`, { stream: true }));
       const { data } = await readSse(res);
-      const chunks = data.filter((d): d is { id: string; choices: { delta: { content?: string } }[] } => typeof d === 'object' && d !== null && 'id' in d);
-      return { ids: new Set(chunks.map((c) => c.id)), text: chunks.map((c) => c.choices[0]?.delta.content ?? '').join('') };
+      const chunks = data.filter(
+        (d): d is { id: string; choices: { delta: { content?: string } }[] } =>
+          typeof d === 'object' && d !== null && 'id' in d,
+      );
+      return {
+        ids: new Set(chunks.map((c) => c.id)),
+        text: chunks.map((c) => c.choices[0]?.delta.content ?? '').join(''),
+      };
     });
     const results = await Promise.all(runs);
     for (const r of results) {
@@ -129,8 +145,15 @@ describe('engine: spare threads', () => {
     expect(await waitFor(() => spares.peek(conn, TEST_MODELS.full).length === 2)).toBe(true);
     const spare = spares.peek(conn, TEST_MODELS.full)[0];
     const spec = {
-      model: TEST_MODELS.full, effort: null, sandbox: 'read-only' as const, networkAccess: false, developerInstructions: 'Talk like a pirate.',
-      history: [], input: [{ type: 'text' as const, text: 'hi', text_elements: [] }], outputSchema: null, thread: { kind: 'new' as const, ephemeral: true },
+      model: TEST_MODELS.full,
+      effort: null,
+      sandbox: 'read-only' as const,
+      networkAccess: false,
+      developerInstructions: 'Talk like a pirate.',
+      history: [],
+      input: [{ type: 'text' as const, text: 'hi', text_elements: [] }],
+      outputSchema: null,
+      thread: { kind: 'new' as const, ephemeral: true },
     };
     const before = gw.providerCalls();
     const events = await lastValueFrom(gw.app.get(CodexEngineService).runTurn(spec).pipe(toArray()));

@@ -3,7 +3,11 @@ import { TEST_MODELS } from './support/codex-home';
 import { suiteGateway } from './support/gateway';
 import { post, postJson, readSse } from './support/http';
 
-const chat = (content: string, extra: Record<string, unknown> = {}) => ({ model: TEST_MODELS.full, messages: [{ role: 'user', content }], ...extra });
+const chat = (content: string, extra: Record<string, unknown> = {}) => ({
+  model: TEST_MODELS.full,
+  messages: [{ role: 'user', content }],
+  ...extra,
+});
 
 describe('upstream failures', () => {
   const gw = suiteGateway();
@@ -38,7 +42,9 @@ describe('upstream failures', () => {
     const res = await post(`${gw.url}/v1/chat/completions`, chat('SCENARIO=midfail', { stream: true }));
     expect(res.status).toBe(200);
     const { data } = await readSse(res);
-    const errorFrame = data.find((d): d is { error: { type: string; message: string } } => typeof d === 'object' && d !== null && 'error' in d);
+    const errorFrame = data.find(
+      (d): d is { error: { type: string; message: string } } => typeof d === 'object' && d !== null && 'error' in d,
+    );
     expect(errorFrame?.error.type).toBe('server_error');
     expect(data[data.length - 1]).toBe('[DONE]');
     const contents = data.filter((d) => typeof d === 'object' && d !== null && 'choices' in d);

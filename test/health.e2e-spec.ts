@@ -35,28 +35,45 @@ describe('health and readiness', () => {
         expect(await live.json()).toEqual({ status: 'ok' });
         const ready = await readyz(gw);
         expect(ready.status).toBe(200);
-        expect((await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer secret-key' } })).status).toBe(200);
+        expect((await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer secret-key' } })).status).toBe(
+          200,
+        );
       }
-      expect((await fetch(`${gw.url}/v1/healthz`, { headers: { authorization: 'Bearer secret-key' } })).status).toBe(404);
+      expect((await fetch(`${gw.url}/v1/healthz`, { headers: { authorization: 'Bearer secret-key' } })).status).toBe(
+        404,
+      );
     });
 
     it('reports the engine, the Codex version and that the provider needs no sign-in', async () => {
       const { body } = await readyz(gw);
-      expect(body).toMatchObject({ status: 'ready', reasons: [], engine: { live: 1, size: 1 }, codex: { version: '0.169.0', auth: 'not_required' } });
+      expect(body).toMatchObject({
+        status: 'ready',
+        reasons: [],
+        engine: { live: 1, size: 1 },
+        codex: { version: '0.169.0', auth: 'not_required' },
+      });
     });
 
     it('turns not ready while the engine is dead and ready again once the pool restarted it', async () => {
       const pool = gw.app.get(CodexPoolService);
       const [pid] = pool.pids;
       process.kill(pid!, 'SIGKILL');
-      const down = await waitForValue(() => readyz(gw), (r) => r.status === 503);
+      const down = await waitForValue(
+        () => readyz(gw),
+        (r) => r.status === 503,
+      );
       expect(down.status).toBe(503);
       expect(down.body.reasons.join('\n')).toContain('engine_down');
       expect(down.body.engine.live).toBe(0);
-      const up = await waitForValue(() => readyz(gw), (r) => r.status === 200);
+      const up = await waitForValue(
+        () => readyz(gw),
+        (r) => r.status === 200,
+      );
       expect(up.body.engine).toMatchObject({ live: 1, restarts: 1 });
       expect(pool.pids[0]).not.toBe(pid);
-      const metrics = await (await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer secret-key' } })).text();
+      const metrics = await (
+        await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer secret-key' } })
+      ).text();
       expect(metrics).toMatch(/^codex_wrapper_engine_restarts_total 1$/m);
     });
   });
@@ -83,7 +100,10 @@ describe('health and readiness', () => {
   it('is not ready when the Codex binary is missing, and says why without leaking paths', async () => {
     const gw = await startGateway({ env: { CODEX_PATH: '/nonexistent/bin/codex' }, noWait: true });
     try {
-      const res = await waitForValue(() => readyz(gw), (r) => r.body.engine.restarts > 0);
+      const res = await waitForValue(
+        () => readyz(gw),
+        (r) => r.body.engine.restarts > 0,
+      );
       expect(res.status).toBe(503);
       expect(res.body.status).toBe('not_ready');
       expect(res.body.reasons.join('\n')).toContain('engine_down');
@@ -102,7 +122,10 @@ describe('health and readiness', () => {
     writeFileSync(config, `${readFileSync(config, 'utf8')}requires_openai_auth = true\n`);
     const gw = await startGateway({ provider, home: dirs });
     try {
-      const before = await waitForValue(() => readyz(gw), (r) => r.body.codex.auth !== 'unknown');
+      const before = await waitForValue(
+        () => readyz(gw),
+        (r) => r.body.codex.auth !== 'unknown',
+      );
       expect(before.status).toBe(503);
       expect(before.body.codex.auth).toBe('signed_out');
       expect(before.body.reasons.join('\n')).toContain('codex_signed_out');
@@ -111,8 +134,14 @@ describe('health and readiness', () => {
       writeFileSync(join(dirs.home, 'auth.json'), JSON.stringify({ OPENAI_API_KEY: 'sk-test' }));
       const pool = gw.app.get(CodexPoolService);
       process.kill(pool.pids[0]!, 'SIGKILL');
-      await waitForValue(async () => pool.restarts === 1 && pool.liveCount === 1, (ok) => ok);
-      await waitForValue(async () => (await readyz(gw)).body.engine.live, (live) => live === 1);
+      await waitForValue(
+        async () => pool.restarts === 1 && pool.liveCount === 1,
+        (ok) => ok,
+      );
+      await waitForValue(
+        async () => (await readyz(gw)).body.engine.live,
+        (live) => live === 1,
+      );
       await gw.app.get(CodexAuthService).refresh();
       const after = await readyz(gw);
       expect(after.status).toBe(200);

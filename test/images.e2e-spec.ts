@@ -10,7 +10,9 @@ import { post, postJson, waitFor } from './support/http';
 import { imageMessage, ImageServer, PNG, PNG_DATA_URL } from './support/images';
 
 const images = (items: ProviderItem[] | undefined, role = 'user'): string[] =>
-  (items ?? []).filter((i) => i.role === role).flatMap((i) => (i.content ?? []).filter((c) => c.type === 'input_image').map((c) => c.image_url ?? ''));
+  (items ?? [])
+    .filter((i) => i.role === role)
+    .flatMap((i) => (i.content ?? []).filter((c) => c.type === 'input_image').map((c) => c.image_url ?? ''));
 
 describe('image inputs', () => {
   let gw: Gateway;
@@ -26,7 +28,10 @@ describe('image inputs', () => {
 
   it('passes a data: PNG in the last message to the provider as an input_image item', async () => {
     const before = gw.providerCalls();
-    const r = await postJson(`${gw.url}/v1/chat/completions`, { model: TEST_MODELS.full, messages: [imageMessage('what is this?', PNG_DATA_URL)] });
+    const r = await postJson(`${gw.url}/v1/chat/completions`, {
+      model: TEST_MODELS.full,
+      messages: [imageMessage('what is this?', PNG_DATA_URL)],
+    });
     expect(r.status).toBe(200);
     const sent = images(gw.provider.requests[before]!.body.input);
     expect(sent).toHaveLength(1);
@@ -37,7 +42,11 @@ describe('image inputs', () => {
 
   it('keeps images of earlier user messages in the history they belong to', async () => {
     const before = gw.providerCalls();
-    const messages = [imageMessage('first look', PNG_DATA_URL), { role: 'assistant', content: 'a pixel' }, { role: 'user', content: 'and now?' }];
+    const messages = [
+      imageMessage('first look', PNG_DATA_URL),
+      { role: 'assistant', content: 'a pixel' },
+      { role: 'user', content: 'and now?' },
+    ];
     const r = await postJson(`${gw.url}/v1/chat/completions`, { model: TEST_MODELS.full, messages });
     expect(r.status).toBe(200);
     const input = gw.provider.requests[before]!.body.input ?? [];
@@ -49,7 +58,11 @@ describe('image inputs', () => {
   it('keeps the temp file private while the turn runs and removes it when the client disconnects mid-stream', async () => {
     const before = gw.providerCalls();
     const abort = new AbortController();
-    const res = await post(`${gw.url}/v1/chat/completions`, { model: TEST_MODELS.full, stream: true, messages: [imageMessage('SCENARIO=slow', PNG_DATA_URL)] }, { signal: abort.signal });
+    const res = await post(
+      `${gw.url}/v1/chat/completions`,
+      { model: TEST_MODELS.full, stream: true, messages: [imageMessage('SCENARIO=slow', PNG_DATA_URL)] },
+      { signal: abort.signal },
+    );
     const reader = res.body!.getReader();
     await reader.read();
     const during = files();
@@ -64,7 +77,10 @@ describe('image inputs', () => {
   });
 
   it('removes the temp files when the turn fails upstream', async () => {
-    const r = await postJson(`${gw.url}/v1/chat/completions`, { model: TEST_MODELS.full, messages: [imageMessage('SCENARIO=e500', PNG_DATA_URL)] });
+    const r = await postJson(`${gw.url}/v1/chat/completions`, {
+      model: TEST_MODELS.full,
+      messages: [imageMessage('SCENARIO=e500', PNG_DATA_URL)],
+    });
     expect(r.status).toBe(502);
     expect(await waitFor(() => files().length === 0)).toBe(true);
   });
@@ -98,7 +114,10 @@ describe('image URL fetching (IMAGE_FETCH_ENABLED, loopback exempted for this te
 
   it('downloads an allowed http image, following a same-host redirect, and sends it as input_image', async () => {
     const before = gw.providerCalls();
-    const r = await postJson(`${gw.url}/v1/chat/completions`, { model: TEST_MODELS.full, messages: [imageMessage('look', `${server.base}/moved`)] });
+    const r = await postJson(`${gw.url}/v1/chat/completions`, {
+      model: TEST_MODELS.full,
+      messages: [imageMessage('look', `${server.base}/moved`)],
+    });
     expect(r.status).toBe(200);
     expect(server.hits).toEqual(['/moved', '/cat.png']);
     expect(images(gw.provider.requests[before]!.body.input)).toEqual([PNG_DATA_URL]);

@@ -47,7 +47,16 @@ describe('structured request logs', () => {
       await stream.text();
       for (const id of ['log-id-1', 'log-id-2']) {
         const rec = await accessLine(server, id);
-        expect(rec).toMatchObject({ level: 30, requestId: id, method: 'POST', path: '/v1/chat/completions', status: 200, keyName: 'key-1', model: TEST_MODELS.full, tokens: { cached: 4, output: 7, reasoning: 0 } });
+        expect(rec).toMatchObject({
+          level: 30,
+          requestId: id,
+          method: 'POST',
+          path: '/v1/chat/completions',
+          status: 200,
+          keyName: 'key-1',
+          model: TEST_MODELS.full,
+          tokens: { cached: 4, output: 7, reasoning: 0 },
+        });
         expect(typeof rec.durationMs).toBe('number');
         expect(typeof rec.ttftMs).toBe('number');
         expect(typeof rec.time).toBe('string');
@@ -58,17 +67,37 @@ describe('structured request logs', () => {
       expect((await chat(server, 'log-id-3', { model: 'no-such-model' })).status).toBe(404);
       expect(await accessLine(server, 'log-id-3')).toMatchObject({ level: 40, status: 404, error: 'model_not_found' });
       // Refused by the body parser, before any route: still one line.
-      const bad = await fetch(`${server.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'log-id-6' }, body: '{' });
+      const bad = await fetch(`${server.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-request-id': 'log-id-6' },
+        body: '{',
+      });
       expect(bad.status).toBe(400);
-      expect(await accessLine(server, 'log-id-6')).toMatchObject({ level: 40, status: 400, error: 'invalid_json', path: '/v1/chat/completions' });
+      expect(await accessLine(server, 'log-id-6')).toMatchObject({
+        level: 40,
+        status: 400,
+        error: 'invalid_json',
+        path: '/v1/chat/completions',
+      });
     });
 
-    it('gives app log lines made while serving a request that request\'s id', async () => {
-      const failed = await chat(server, 'log-id-7', { stream: true, messages: [{ role: 'user', content: 'SCENARIO=midfail' }] });
+    it("gives app log lines made while serving a request that request's id", async () => {
+      const failed = await chat(server, 'log-id-7', {
+        stream: true,
+        messages: [{ role: 'user', content: 'SCENARIO=midfail' }],
+      });
       expect(await failed.text()).toContain('"error"');
       await accessLine(server, 'log-id-7');
-      const appLines = server.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((r) => r.requestId === 'log-id-7' && r.msg !== 'request completed');
-      expect(appLines).toEqual([expect.objectContaining({ level: 40, context: 'ChatService', msg: expect.stringMatching(/^stream chatcmpl-\w+ failed/) as unknown })]);
+      const appLines = server.lines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((r) => r.requestId === 'log-id-7' && r.msg !== 'request completed');
+      expect(appLines).toEqual([
+        expect.objectContaining({
+          level: 40,
+          context: 'ChatService',
+          msg: expect.stringMatching(/^stream chatcmpl-\w+ failed/) as unknown,
+        }),
+      ]);
     });
 
     it('never logs prompts, answers, keys or headers', async () => {
@@ -99,7 +128,8 @@ describe('structured request logs', () => {
     const server = await startServerProcess(provider, { LOG_FORMAT: 'pretty' });
     try {
       await fetch(`${server.url}/v1/models`, { headers: { 'x-request-id': 'log-id-5' } });
-      for (let i = 0; i < 100 && !server.lines.some((l) => l.includes('log-id-5')); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && !server.lines.some((l) => l.includes('log-id-5')); i++)
+        await new Promise((r) => setTimeout(r, 20));
       const line = server.lines.find((l) => l.includes('log-id-5'));
       expect(line).toContain('request completed');
       expect(() => JSON.parse(line!) as unknown).toThrow();

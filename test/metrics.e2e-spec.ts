@@ -15,7 +15,9 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 describe('GET /metrics', () => {
   let gw: Gateway;
   beforeAll(async () => {
-    gw = await startGateway({ env: { PROXY_API_KEY: 'metrics-key', CODEX_MAX_PARALLEL_REQUESTS: '1', CODEX_MAX_QUEUE: '0' } });
+    gw = await startGateway({
+      env: { PROXY_API_KEY: 'metrics-key', CODEX_MAX_PARALLEL_REQUESTS: '1', CODEX_MAX_QUEUE: '0' },
+    });
   });
   afterAll(() => gw.close());
 
@@ -44,20 +46,32 @@ describe('GET /metrics', () => {
     const before = await scrape();
     const client = gw.client('metrics-key');
     await client.chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'hi' }] });
-    const stream = await client.chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'SCENARIO=reasoning' }], stream: true });
+    const stream = await client.chat.completions.create({
+      model: TEST_MODELS.full,
+      messages: [{ role: 'user', content: 'SCENARIO=reasoning' }],
+      stream: true,
+    });
     for await (const _ of stream) void _;
-    await expect(client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      client.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] }),
+    ).rejects.toMatchObject({ status: 404 });
     await expect(gw.client('bad-key').models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     // One slot, no queue: a second request while a slow one runs is refused at once.
-    const slow = client.chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'SCENARIO=slow' }] });
+    const slow = client.chat.completions.create({
+      model: TEST_MODELS.full,
+      messages: [{ role: 'user', content: 'SCENARIO=slow' }],
+    });
     await new Promise((r) => setTimeout(r, 150));
     const during = await scrape();
     expect(sample(during, 'codex_wrapper_active_turns')).toBe(1);
-    await expect(client.chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ status: 429 });
+    await expect(
+      client.chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'hi' }] }),
+    ).rejects.toMatchObject({ status: 429 });
     await slow;
 
     const text = await scrape();
-    const delta = (name: string, labels: Record<string, string> = {}): number => (sample(text, name, labels) ?? 0) - (sample(before, name, labels) ?? 0);
+    const delta = (name: string, labels: Record<string, string> = {}): number =>
+      (sample(text, name, labels) ?? 0) - (sample(before, name, labels) ?? 0);
     const chat = { route: '/v1/chat/completions', method: 'POST' };
     expect(delta('codex_wrapper_http_requests_total', { ...chat, status: '200', model: TEST_MODELS.full })).toBe(3);
     expect(delta('codex_wrapper_http_requests_total', { ...chat, status: '404', model: 'none' })).toBe(1);

@@ -8,12 +8,21 @@ describe('GET /v1/models', () => {
 
   it('lists the engine catalog with an alias per supported effort', async () => {
     const res = await fetch(`${gw.url}/v1/models`);
-    const body = (await res.json()) as { object: string; data: { id: string; object: string; owned_by: string; created: number }[] };
+    const body = (await res.json()) as {
+      object: string;
+      data: { id: string; object: string; owned_by: string; created: number }[];
+    };
     expect(body.object).toBe('list');
     const ids = body.data.map((m) => m.id);
     expect(ids).toEqual([
-      TEST_MODELS.full, `${TEST_MODELS.full} low`, `${TEST_MODELS.full} medium`, `${TEST_MODELS.full} high`, `${TEST_MODELS.full} xhigh`,
-      TEST_MODELS.mini, `${TEST_MODELS.mini} low`, `${TEST_MODELS.mini} medium`,
+      TEST_MODELS.full,
+      `${TEST_MODELS.full} low`,
+      `${TEST_MODELS.full} medium`,
+      `${TEST_MODELS.full} high`,
+      `${TEST_MODELS.full} xhigh`,
+      TEST_MODELS.mini,
+      `${TEST_MODELS.mini} low`,
+      `${TEST_MODELS.mini} medium`,
     ]);
     expect(body.data[0]).toMatchObject({ object: 'model', owned_by: 'codex' });
   });
@@ -22,7 +31,9 @@ describe('GET /v1/models', () => {
     const client = gw.client();
     const page = await client.models.list();
     expect(page.data.length).toBe(8);
-    await expect(client.models.retrieve(`${TEST_MODELS.mini} low`)).resolves.toMatchObject({ id: `${TEST_MODELS.mini} low` });
+    await expect(client.models.retrieve(`${TEST_MODELS.mini} low`)).resolves.toMatchObject({
+      id: `${TEST_MODELS.mini} low`,
+    });
   });
 
   it('answers 404 model_not_found for unknown models and unsupported alias efforts', async () => {

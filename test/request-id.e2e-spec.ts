@@ -20,10 +20,16 @@ describe('X-Request-Id', () => {
     const streamed = await chat({ 'x-request-id': 'client-id-2' }, true);
     await streamed.text();
     expect(streamed.headers.get('x-request-id')).toBe('client-id-2');
-    const bad = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'client-id-3' }, body: '{' });
+    const bad = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'client-id-3' },
+      body: '{',
+    });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('x-request-id')).toBe('client-id-3');
-    expect((await fetch(`${gw.url}/readyz`, { headers: { 'x-request-id': 'probe-4' } })).headers.get('x-request-id')).toBe('probe-4');
+    expect(
+      (await fetch(`${gw.url}/readyz`, { headers: { 'x-request-id': 'probe-4' } })).headers.get('x-request-id'),
+    ).toBe('probe-4');
   });
 
   it('generates one when the client sent none or an unusable one', async () => {
@@ -34,7 +40,13 @@ describe('X-Request-Id', () => {
   });
 
   it('is what the official client reports as the request id', async () => {
-    const { response } = await gw.client().chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'X-Request-Id': 'sdk-id-5' } }).withResponse();
+    const { response } = await gw
+      .client()
+      .chat.completions.create(
+        { model: TEST_MODELS.full, messages: [{ role: 'user', content: 'hi' }] },
+        { headers: { 'X-Request-Id': 'sdk-id-5' } },
+      )
+      .withResponse();
     expect(response.headers.get('x-request-id')).toBe('sdk-id-5');
   });
 });

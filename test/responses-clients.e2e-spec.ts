@@ -58,9 +58,13 @@ describe('Responses API with other clients and across restarts', () => {
       expect(third).toEqual(['message', 'item_reference', 'item_reference', 'message', 'item_reference', 'message']);
       // The referenced reasoning item of turn one reached the model on turn three.
       const last = provider.requests[provider.requests.length - 1]!.body;
-      expect(FakeProvider.reasoningItems(last).map((r) => r.summary?.[0]?.text)).toEqual(['Thinking about the greeting carefully.']);
+      expect(FakeProvider.reasoningItems(last).map((r) => r.summary?.[0]?.text)).toEqual([
+        'Thinking about the greeting carefully.',
+      ]);
       // With the encrypted reasoning the store kept, although this client never asked to see it.
-      expect(FakeProvider.reasoningItems(last).map((r) => r.encrypted_content)).toEqual([encryptedReasoningFor('turn one SCENARIO=reasoning')]);
+      expect(FakeProvider.reasoningItems(last).map((r) => r.encrypted_content)).toEqual([
+        encryptedReasoningFor('turn one SCENARIO=reasoning'),
+      ]);
     } finally {
       await gw.close();
     }
@@ -72,18 +76,37 @@ describe('Responses API with other clients and across restarts', () => {
       const client = gw.client();
       type Input = Exclude<Parameters<typeof client.responses.create>[0]['input'], string | undefined>;
       const input: Input = [{ role: 'user', content: 'why? SCENARIO=reasoning' }];
-      const first = await client.responses.create({ model: TEST_MODELS.full, input, store: false, include: ['reasoning.encrypted_content'] });
+      const first = await client.responses.create({
+        model: TEST_MODELS.full,
+        input,
+        store: false,
+        include: ['reasoning.encrypted_content'],
+      });
       expect(first.output.map((o) => o.type)).toEqual(['reasoning', 'message']);
       input.push(...(first.output as Input), { role: 'user', content: 'and then?' });
       const before = provider.requests.length;
-      const second = await client.responses.create({ model: TEST_MODELS.full, input, store: false, include: ['reasoning.encrypted_content'] });
+      const second = await client.responses.create({
+        model: TEST_MODELS.full,
+        input,
+        store: false,
+        include: ['reasoning.encrypted_content'],
+      });
       expect(second.output_text).toBe(DEFAULT_TEXT);
       const upstream = provider.requests[before]!.body;
-      expect(FakeProvider.reasoningItems(upstream).map((r) => r.encrypted_content)).toEqual([encryptedReasoningFor('why? SCENARIO=reasoning')]);
+      expect(FakeProvider.reasoningItems(upstream).map((r) => r.encrypted_content)).toEqual([
+        encryptedReasoningFor('why? SCENARIO=reasoning'),
+      ]);
       expect(FakeProvider.texts(upstream, 'assistant').slice(-1)).toEqual(['Reasoned answer.']);
       // Stored (the default) works the same way, the reasoning summary then being what comes back.
       const stored = await client.responses.create({ model: TEST_MODELS.full, input: 'why? SCENARIO=reasoning' });
-      const next = await client.responses.create({ model: TEST_MODELS.full, input: [{ role: 'user', content: 'why? SCENARIO=reasoning' }, ...(stored.output as Input), { role: 'user', content: 'more' }] });
+      const next = await client.responses.create({
+        model: TEST_MODELS.full,
+        input: [
+          { role: 'user', content: 'why? SCENARIO=reasoning' },
+          ...(stored.output as Input),
+          { role: 'user', content: 'more' },
+        ],
+      });
       expect(next.status).toBe('completed');
     } finally {
       await gw.close();
@@ -98,7 +121,9 @@ describe('Responses API with other clients and across restarts', () => {
     try {
       expect((await second.client().responses.retrieve(r1.id)).output_text).toBe(DEFAULT_TEXT);
       const before = provider.requests.length;
-      const r2 = await second.client().responses.create({ model: TEST_MODELS.full, input: 'which number?', previous_response_id: r1.id });
+      const r2 = await second
+        .client()
+        .responses.create({ model: TEST_MODELS.full, input: 'which number?', previous_response_id: r1.id });
       expect(r2.status).toBe('completed');
       const users = FakeProvider.texts(provider.requests[before]!.body, 'user');
       expect(users.slice(-2)).toEqual(['remember the number 42', 'which number?']);

@@ -37,21 +37,40 @@ describe('the Codex CLI as a client of the gateway', () => {
     const first = await cli.exec('first question SCENARIO=reasoning');
     expect(first.code).toBe(0);
     expect(first.lastMessage).toBe('Reasoned answer.');
-    expect(first.events.find((e) => e.item?.type === 'reasoning')?.item?.text).toBe('Thinking about the greeting carefully.');
+    expect(first.events.find((e) => e.item?.type === 'reasoning')?.item?.text).toBe(
+      'Thinking about the greeting carefully.',
+    );
     const second = await cli.resume(first.threadId!, 'second question SCENARIO=reasoning');
     expect(second.code).toBe(0);
     expect(second.threadId).toBe(first.threadId);
     expect(second.lastMessage).toBe('Reasoned answer.');
     expect(gw.providerCalls()).toBe(start + 2);
     // The CLI talked to the gateway as it talks to OpenAI: stateless, asking for encrypted reasoning, history resent.
-    const sent = cli.requests.filter((r) => r.path === '/v1/responses').map((r) => r.body as { store?: boolean; include?: string[]; input?: { type?: string; encrypted_content?: string }[] });
+    const sent = cli.requests
+      .filter((r) => r.path === '/v1/responses')
+      .map(
+        (r) =>
+          r.body as { store?: boolean; include?: string[]; input?: { type?: string; encrypted_content?: string }[] },
+      );
     expect(sent).toHaveLength(2);
-    for (const body of sent) expect(body).toMatchObject({ store: false, stream: true, include: expect.arrayContaining(['reasoning.encrypted_content']) });
-    expect(sent[1]!.input?.filter((i) => i.type === 'reasoning').map((i) => i.encrypted_content)).toEqual([encryptedReasoningFor('first question SCENARIO=reasoning')]);
+    for (const body of sent)
+      expect(body).toMatchObject({
+        store: false,
+        stream: true,
+        include: expect.arrayContaining(['reasoning.encrypted_content']),
+      });
+    expect(sent[1]!.input?.filter((i) => i.type === 'reasoning').map((i) => i.encrypted_content)).toEqual([
+      encryptedReasoningFor('first question SCENARIO=reasoning'),
+    ]);
     const upstream = gw.provider.requests[start + 1]!.body;
     // What the gateway gave the CLI on turn one came back to the model on turn two, in order.
-    expect(FakeProvider.texts(upstream, 'user').slice(-2)).toEqual(['first question SCENARIO=reasoning', 'second question SCENARIO=reasoning']);
+    expect(FakeProvider.texts(upstream, 'user').slice(-2)).toEqual([
+      'first question SCENARIO=reasoning',
+      'second question SCENARIO=reasoning',
+    ]);
     expect(FakeProvider.texts(upstream, 'assistant').slice(-1)).toEqual(['Reasoned answer.']);
-    expect(FakeProvider.reasoningItems(upstream).map((r) => r.encrypted_content)).toEqual([encryptedReasoningFor('first question SCENARIO=reasoning')]);
+    expect(FakeProvider.reasoningItems(upstream).map((r) => r.encrypted_content)).toEqual([
+      encryptedReasoningFor('first question SCENARIO=reasoning'),
+    ]);
   });
 });

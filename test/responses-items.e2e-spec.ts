@@ -13,10 +13,22 @@ type Body = Record<string, unknown> & { id?: string; output?: Record<string, unk
  * that both output items close in order and returns the completed response.
  */
 async function continuedReasoning(url: string): Promise<Body> {
-  const first = (await postJson(`${url}/v1/responses`, { model: TEST_MODELS.full, input: 'SCENARIO=reasoning' }, { authorization: `Bearer ${KEYS.one}` })).body as Body;
+  const first = (
+    await postJson(
+      `${url}/v1/responses`,
+      { model: TEST_MODELS.full, input: 'SCENARIO=reasoning' },
+      { authorization: `Bearer ${KEYS.one}` },
+    )
+  ).body as Body;
   const res = await rawPost(
     `${url}/v1/responses`,
-    { model: TEST_MODELS.full, input: 'again SCENARIO=reasoning', previous_response_id: first.id, include: ['reasoning.encrypted_content'], stream: true },
+    {
+      model: TEST_MODELS.full,
+      input: 'again SCENARIO=reasoning',
+      previous_response_id: first.id,
+      include: ['reasoning.encrypted_content'],
+      stream: true,
+    },
     { headers: { authorization: `Bearer ${KEYS.one}` } },
   );
   const events = (await readSse(res)).data as Record<string, unknown>[];
@@ -28,7 +40,8 @@ async function continuedReasoning(url: string): Promise<Body> {
 
 describe('Responses input items: every type a client sends back', () => {
   const gw = suiteGateway({ env: { PROXY_API_KEY: `${KEYS.one},${KEYS.two}` } });
-  const post = async (body: Record<string, unknown>, key = KEYS.one) => postJson(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, ...body }, { authorization: `Bearer ${key}` });
+  const post = async (body: Record<string, unknown>, key = KEYS.one) =>
+    postJson(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, ...body }, { authorization: `Bearer ${key}` });
   /** The request the fake provider received for the next turn `run` causes. */
   const seen = async <T>(run: () => Promise<T>): Promise<{ result: T; body: ProviderRequestBody }> => {
     const before = gw.providerCalls();
@@ -38,14 +51,29 @@ describe('Responses input items: every type a client sends back', () => {
   };
 
   it('injects a reasoning item sent back (summary and encrypted_content) as a reasoning item', async () => {
-    const reasoning = { type: 'reasoning', id: 'rs_client', summary: [{ type: 'summary_text', text: 'I thought.' }], encrypted_content: 'opaque-123' };
+    const reasoning = {
+      type: 'reasoning',
+      id: 'rs_client',
+      summary: [{ type: 'summary_text', text: 'I thought.' }],
+      encrypted_content: 'opaque-123',
+    };
     const { result, body } = await seen(() =>
-      post({ input: [{ role: 'user', content: 'q1' }, reasoning, { role: 'assistant', content: 'a1' }, { role: 'user', content: 'q2' }] }),
+      post({
+        input: [
+          { role: 'user', content: 'q1' },
+          reasoning,
+          { role: 'assistant', content: 'a1' },
+          { role: 'user', content: 'q2' },
+        ],
+      }),
     );
     expect(result.status).toBe(200);
     const items = FakeProvider.reasoningItems(body);
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ summary: [{ type: 'summary_text', text: 'I thought.' }], encrypted_content: 'opaque-123' });
+    expect(items[0]).toMatchObject({
+      summary: [{ type: 'summary_text', text: 'I thought.' }],
+      encrypted_content: 'opaque-123',
+    });
     const order = (body.input ?? []).map((i) => i.type ?? '').slice(-4);
     expect(order).toEqual(['message', 'reasoning', 'message', 'message']);
   });
@@ -55,13 +83,22 @@ describe('Responses input items: every type a client sends back', () => {
     // include is acted on, so it is not listed as ignored.
     expect(answer.headers.get('x-gateway-ignored-params')).toBeNull();
     const json = answer.body as Body;
-    expect(json.output?.[0]).toMatchObject({ type: 'reasoning', encrypted_content: encryptedReasoningFor('SCENARIO=reasoning') });
+    expect(json.output?.[0]).toMatchObject({
+      type: 'reasoning',
+      encrypted_content: encryptedReasoningFor('SCENARIO=reasoning'),
+    });
     const plain = (await post({ input: 'SCENARIO=reasoning' })).body as Body;
     expect(plain.output?.[0]).toMatchObject({ type: 'reasoning' });
     expect(plain.output?.[0]).not.toHaveProperty('encrypted_content');
-    const stored = await fetch(`${gw.url}/v1/responses/${String(plain.id)}`, { headers: { authorization: `Bearer ${KEYS.one}` } }).then((r) => r.json() as Promise<Body>);
+    const stored = await fetch(`${gw.url}/v1/responses/${String(plain.id)}`, {
+      headers: { authorization: `Bearer ${KEYS.one}` },
+    }).then((r) => r.json() as Promise<Body>);
     expect(stored.output?.[0]).not.toHaveProperty('encrypted_content');
-    const res = await rawPost(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'SCENARIO=reasoning', include: ['reasoning.encrypted_content'], stream: true }, { headers: { authorization: `Bearer ${KEYS.one}` } });
+    const res = await rawPost(
+      `${gw.url}/v1/responses`,
+      { model: TEST_MODELS.full, input: 'SCENARIO=reasoning', include: ['reasoning.encrypted_content'], stream: true },
+      { headers: { authorization: `Bearer ${KEYS.one}` } },
+    );
     const events = (await readSse(res)).data as Record<string, unknown>[];
     const done = events.find((e) => e.type === 'response.output_item.done' && (e.item as Body).type === 'reasoning');
     expect(done?.item).toMatchObject({ encrypted_content: encryptedReasoningFor('SCENARIO=reasoning') });
@@ -71,14 +108,30 @@ describe('Responses input items: every type a client sends back', () => {
 
   it('on a continued stored thread that is still loaded, closes the reasoning item in order with its encrypted content', async () => {
     const done = await continuedReasoning(gw.url);
-    expect(done.output?.[0]).toMatchObject({ type: 'reasoning', summary: [{ text: 'Thinking about the greeting carefully.' }], encrypted_content: encryptedReasoningFor('again SCENARIO=reasoning') });
+    expect(done.output?.[0]).toMatchObject({
+      type: 'reasoning',
+      summary: [{ text: 'Thinking about the greeting carefully.' }],
+      encrypted_content: encryptedReasoningFor('again SCENARIO=reasoning'),
+    });
   });
 
   it('accepts response.output fed back as input: messages as the API returns them, and reasoning', async () => {
     const first = (await post({ input: 'SCENARIO=reasoning', include: ['reasoning.encrypted_content'] })).body as Body;
     const message = first.output?.find((o) => o.type === 'message');
-    expect(message).toMatchObject({ id: expect.any(String), status: 'completed', content: [{ type: 'output_text', annotations: [], logprobs: [] }] });
-    const { result, body } = await seen(() => post({ input: [{ role: 'user', content: 'SCENARIO=reasoning' }, ...(first.output ?? []), { role: 'user', content: 'next' }] }));
+    expect(message).toMatchObject({
+      id: expect.any(String),
+      status: 'completed',
+      content: [{ type: 'output_text', annotations: [], logprobs: [] }],
+    });
+    const { result, body } = await seen(() =>
+      post({
+        input: [
+          { role: 'user', content: 'SCENARIO=reasoning' },
+          ...(first.output ?? []),
+          { role: 'user', content: 'next' },
+        ],
+      }),
+    );
     expect(result.status).toBe(200);
     expect(FakeProvider.texts(body, 'assistant').slice(-1)).toEqual(['Reasoned answer.']);
     expect(FakeProvider.reasoningItems(body)[0]?.encrypted_content).toBe(encryptedReasoningFor('SCENARIO=reasoning'));
@@ -87,7 +140,14 @@ describe('Responses input items: every type a client sends back', () => {
   it('accepts input_text, output_text and refusal parts', async () => {
     const input = [
       { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'tell me a secret' }] },
-      { type: 'message', role: 'assistant', content: [{ type: 'refusal', refusal: 'I cannot.' }, { type: 'output_text', text: ' Sorry.', annotations: [] }] },
+      {
+        type: 'message',
+        role: 'assistant',
+        content: [
+          { type: 'refusal', refusal: 'I cannot.' },
+          { type: 'output_text', text: ' Sorry.', annotations: [] },
+        ],
+      },
       { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'ok' }] },
     ];
     const { body } = await seen(() => post({ input }));
@@ -98,16 +158,35 @@ describe('Responses input items: every type a client sends back', () => {
     const first = (await post({ input: 'remember 42' })).body as Body;
     const messageId = String(first.output?.[0]?.id);
     const ref = { type: 'item_reference', id: messageId };
-    const { result, body } = await seen(() => post({ input: [{ role: 'user', content: 'remember 42' }, ref, { role: 'user', content: 'which number?' }] }));
+    const { result, body } = await seen(() =>
+      post({ input: [{ role: 'user', content: 'remember 42' }, ref, { role: 'user', content: 'which number?' }] }),
+    );
     expect(result.status).toBe(200);
     expect(FakeProvider.texts(body, 'assistant').slice(-1)).toEqual([DEFAULT_TEXT]);
     // A stored input item can be referenced too (ids from input_items).
-    const inputs = await fetch(`${gw.url}/v1/responses/${String(first.id)}/input_items`, { headers: { authorization: `Bearer ${KEYS.one}` } }).then((r) => r.json() as Promise<{ data: Body[] }>);
-    const asked = await seen(() => post({ input: [{ id: String(inputs.data[0]?.id) }, { role: 'user', content: 'again' }] }));
+    const inputs = await fetch(`${gw.url}/v1/responses/${String(first.id)}/input_items`, {
+      headers: { authorization: `Bearer ${KEYS.one}` },
+    }).then((r) => r.json() as Promise<{ data: Body[] }>);
+    const asked = await seen(() =>
+      post({ input: [{ id: String(inputs.data[0]?.id) }, { role: 'user', content: 'again' }] }),
+    );
     expect(FakeProvider.texts(asked.body, 'user').slice(-2)).toEqual(['remember 42', 'again']);
     const before = gw.providerCalls();
-    for (const [id, key] of [[messageId, KEYS.two], ['msg_unknown', KEYS.one], [`${messageId.slice(0, -4)}7fff`, KEYS.one]] as const) {
-      const refused = await post({ input: [{ role: 'user', content: 'x' }, { type: 'item_reference', id }, { role: 'user', content: 'y' }] }, key);
+    for (const [id, key] of [
+      [messageId, KEYS.two],
+      ['msg_unknown', KEYS.one],
+      [`${messageId.slice(0, -4)}7fff`, KEYS.one],
+    ] as const) {
+      const refused = await post(
+        {
+          input: [
+            { role: 'user', content: 'x' },
+            { type: 'item_reference', id },
+            { role: 'user', content: 'y' },
+          ],
+        },
+        key,
+      );
       expect(refused.status).toBe(400);
       expect(refused.body.error).toMatchObject({ param: 'input[1].id', code: 'item_not_found' });
     }
@@ -120,7 +199,11 @@ describe('Responses input items: every type a client sends back', () => {
       { type: 'input_text', text: 'sum the table' },
       { type: 'input_file', filename: 'table.csv', file_data: `data:text/csv;base64,${csv}` },
       { type: 'input_file', filename: 'notes.md', file_data: Buffer.from('# Notes\nhello').toString('base64') },
-      { type: 'input_file', filename: 'data.json', file_data: `data:application/json;base64,${Buffer.from('{"k":1}').toString('base64')}` },
+      {
+        type: 'input_file',
+        filename: 'data.json',
+        file_data: `data:application/json;base64,${Buffer.from('{"k":1}').toString('base64')}`,
+      },
     ];
     const { body } = await seen(() => post({ input: [{ role: 'user', content }] }));
     const text = FakeProvider.texts(body, 'user').slice(-1)[0] ?? '';
@@ -128,17 +211,26 @@ describe('Responses input items: every type a client sends back', () => {
     expect(text).toContain('# Notes\nhello');
     expect(text).toContain('{"k":1}');
     const before = gw.providerCalls();
-    const pdf = await post({ input: [{ role: 'user', content: [{ type: 'input_file', filename: 'a.pdf', file_data: 'data:application/pdf;base64,JVBERi0=' }] }] });
+    const pdf = await post({
+      input: [
+        {
+          role: 'user',
+          content: [{ type: 'input_file', filename: 'a.pdf', file_data: 'data:application/pdf;base64,JVBERi0=' }],
+        },
+      ],
+    });
     expect(pdf.status).toBe(400);
     expect(pdf.body.error).toMatchObject({ code: 'unsupported_file_type', param: 'input[0].content[0]' });
     expect(pdf.body.error?.message).toContain('application/pdf');
-    const zip = await post({ input: [{ role: 'user', content: [{ type: 'input_file', filename: 'a.zip', file_data: 'UEsDBA==' }] }] });
+    const zip = await post({
+      input: [{ role: 'user', content: [{ type: 'input_file', filename: 'a.zip', file_data: 'UEsDBA==' }] }],
+    });
     expect(zip.body.error).toMatchObject({ code: 'unsupported_file_type' });
     expect(zip.body.error?.message).toContain('application/zip');
     expect(gw.providerCalls()).toBe(before);
   });
 
-  it('lists a response\'s input items in OpenAI\'s list shape, paged, for the owning key only', async () => {
+  it("lists a response's input items in OpenAI's list shape, paged, for the owning key only", async () => {
     const input = [
       { role: 'developer', content: 'be brief' },
       { role: 'user', content: 'q1' },
@@ -147,17 +239,33 @@ describe('Responses input items: every type a client sends back', () => {
       { role: 'user', content: 'q2' },
     ];
     const created = (await post({ input })).body as Body;
-    const get = (query: string, key = KEYS.one) => fetch(`${gw.url}/v1/responses/${String(created.id)}/input_items${query}`, { headers: { authorization: `Bearer ${key}` } });
-    const all = (await (await get('?order=asc')).json()) as { object: string; data: Body[]; first_id: string; last_id: string; has_more: boolean };
+    const get = (query: string, key = KEYS.one) =>
+      fetch(`${gw.url}/v1/responses/${String(created.id)}/input_items${query}`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+    const all = (await (await get('?order=asc')).json()) as {
+      object: string;
+      data: Body[];
+      first_id: string;
+      last_id: string;
+      has_more: boolean;
+    };
     expect(all).toMatchObject({ object: 'list', has_more: false, first_id: all.data[0]?.id, last_id: all.data[4]?.id });
     expect(all.data.map((i) => i.type)).toEqual(['message', 'message', 'reasoning', 'message', 'message']);
-    expect(all.data[0]).toMatchObject({ role: 'developer', status: 'completed', content: [{ type: 'input_text', text: 'be brief' }] });
+    expect(all.data[0]).toMatchObject({
+      role: 'developer',
+      status: 'completed',
+      content: [{ type: 'input_text', text: 'be brief' }],
+    });
     expect(all.data[2]).toMatchObject({ summary: [{ type: 'summary_text', text: 'hm' }], encrypted_content: 'e1' });
     all.data.forEach((item) => expect(schemaErrors('ItemField', item)).toEqual([]));
     expect(new Set(all.data.map((i) => i.id)).size).toBe(5);
     const desc = (await (await get('')).json()) as { data: Body[] };
     expect(desc.data.map((i) => i.id)).toEqual(all.data.map((i) => i.id).reverse());
-    const page = (await (await get(`?order=asc&limit=2&after=${String(all.data[0]?.id)}`)).json()) as { data: Body[]; has_more: boolean };
+    const page = (await (await get(`?order=asc&limit=2&after=${String(all.data[0]?.id)}`)).json()) as {
+      data: Body[];
+      has_more: boolean;
+    };
     expect(page.data.map((i) => i.id)).toEqual(all.data.slice(1, 3).map((i) => i.id));
     expect(page.has_more).toBe(true);
     expect((await get('', KEYS.two)).status).toBe(404);
@@ -176,10 +284,41 @@ describe('Responses input items: every type a client sends back', () => {
     ['a safety_identifier over 64 characters', req({ safety_identifier: 's'.repeat(65) }), bad('safety_identifier')],
     ['include as a string', req({ include: 'reasoning.encrypted_content' }), bad('include')],
     ['an unknown text.verbosity', req({ text: { verbosity: 'loud' } }), bad('text.verbosity')],
-    ['a reasoning summary that is a string', req({ input: [{ type: 'reasoning', summary: 'x' }, { role: 'user', content: 'q' }] }), bad('input[0].summary')],
-    ['encrypted_content as a number', req({ input: [{ type: 'reasoning', summary: [], encrypted_content: 1 }, { role: 'user', content: 'q' }] }), bad('input[0].encrypted_content')],
-    ['an input_file without data', req({ input: [{ role: 'user', content: [{ type: 'input_file', filename: 'a.txt' }] }] }), bad('input[0].content[0].file_data', 'missing_required_parameter')],
-    ['a tool output item without its call', req({ input: [{ type: 'function_call_output', call_id: 'c', output: 'x' }, { role: 'user', content: 'q' }] }), bad('input[0].call_id', 'unknown_tool_call_id')],
+    [
+      'a reasoning summary that is a string',
+      req({
+        input: [
+          { type: 'reasoning', summary: 'x' },
+          { role: 'user', content: 'q' },
+        ],
+      }),
+      bad('input[0].summary'),
+    ],
+    [
+      'encrypted_content as a number',
+      req({
+        input: [
+          { type: 'reasoning', summary: [], encrypted_content: 1 },
+          { role: 'user', content: 'q' },
+        ],
+      }),
+      bad('input[0].encrypted_content'),
+    ],
+    [
+      'an input_file without data',
+      req({ input: [{ role: 'user', content: [{ type: 'input_file', filename: 'a.txt' }] }] }),
+      bad('input[0].content[0].file_data', 'missing_required_parameter'),
+    ],
+    [
+      'a tool output item without its call',
+      req({
+        input: [
+          { type: 'function_call_output', call_id: 'c', output: 'x' },
+          { role: 'user', content: 'q' },
+        ],
+      }),
+      bad('input[0].call_id', 'unknown_tool_call_id'),
+    ],
   ] as Case[])('refuses %s before any turn', async (_name, body, expected) => {
     await expectRefused(gw, body, expected, { authorization: `Bearer ${KEYS.one}` }, '/v1/responses');
   });
@@ -191,7 +330,10 @@ describe('Responses input items on a resumed stored thread', () => {
 
   it('on a continued stored thread, where Codex sends no raw items, still closes the reasoning item in order', async () => {
     const done = await continuedReasoning(gw.url);
-    expect(done.output?.[0]).toMatchObject({ type: 'reasoning', summary: [{ text: 'Thinking about the greeting carefully.' }] });
+    expect(done.output?.[0]).toMatchObject({
+      type: 'reasoning',
+      summary: [{ text: 'Thinking about the greeting carefully.' }],
+    });
     expect(done.output?.[0]).not.toHaveProperty('encrypted_content');
   });
 });

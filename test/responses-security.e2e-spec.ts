@@ -9,7 +9,15 @@ import { Gateway, startGateway } from './support/gateway';
 import { postJson, waitFor } from './support/http';
 import { PNG_DATA_URL } from './support/images';
 
-const imageInput = (text: string, url: string) => [{ role: 'user', content: [{ type: 'input_text', text }, { type: 'input_image', image_url: url }] }];
+const imageInput = (text: string, url: string) => [
+  {
+    role: 'user',
+    content: [
+      { type: 'input_text', text },
+      { type: 'input_image', image_url: url },
+    ],
+  },
+];
 
 describe('Responses API: images, limits and ownership', () => {
   let gw: Gateway;
@@ -21,7 +29,8 @@ describe('Responses API: images, limits and ownership', () => {
     await gw.close();
   });
   const files = (): string[] => readdirSync(gw.app.get(ImageInputService).tempDir);
-  const post = (body: unknown, key = 'sk-one') => postJson(`${gw.url}/v1/responses`, body, { authorization: `Bearer ${key}` });
+  const post = (body: unknown, key = 'sk-one') =>
+    postJson(`${gw.url}/v1/responses`, body, { authorization: `Bearer ${key}` });
 
   it('passes an image of the last message as a checked local file, then removes it', async () => {
     const before = gw.providerCalls();
@@ -34,7 +43,11 @@ describe('Responses API: images, limits and ownership', () => {
 
   it('keeps images of earlier messages in the history it injects', async () => {
     const before = gw.providerCalls();
-    const input = [...imageInput('look at this', PNG_DATA_URL), { role: 'assistant', content: 'a dot' }, { role: 'user', content: 'what colour?' }];
+    const input = [
+      ...imageInput('look at this', PNG_DATA_URL),
+      { role: 'assistant', content: 'a dot' },
+      { role: 'user', content: 'what colour?' },
+    ];
     expect((await post({ model: TEST_MODELS.full, input })).status).toBe(200);
     const body = gw.provider.requests[before]!.body;
     expect(FakeProvider.texts(body, 'user').slice(-2)).toEqual(['look at this', 'what colour?']);
@@ -57,9 +70,16 @@ describe('Responses API: images, limits and ownership', () => {
 
   it('refuses unknown x_codex fields and injection strings', async () => {
     const before = gw.providerCalls();
-    expect((await post({ model: TEST_MODELS.full, input: 'x', x_codex: { sandbox_mode: 'danger-full-access' } })).body.error?.param).toBe('x_codex');
-    expect((await post({ model: TEST_MODELS.full, input: 'x', x_codex: { sandbox: 'danger-full-access"#' } })).status).toBe(400);
-    expect((await post({ model: `${TEST_MODELS.full}" -c sandbox_mode="danger-full-access`, input: 'x' })).status).toBe(404);
+    expect(
+      (await post({ model: TEST_MODELS.full, input: 'x', x_codex: { sandbox_mode: 'danger-full-access' } })).body.error
+        ?.param,
+    ).toBe('x_codex');
+    expect(
+      (await post({ model: TEST_MODELS.full, input: 'x', x_codex: { sandbox: 'danger-full-access"#' } })).status,
+    ).toBe(400);
+    expect((await post({ model: `${TEST_MODELS.full}" -c sandbox_mode="danger-full-access`, input: 'x' })).status).toBe(
+      404,
+    );
     expect(gw.providerCalls()).toBe(before);
   });
 

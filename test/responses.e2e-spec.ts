@@ -16,23 +16,42 @@ describe('POST /v1/responses', () => {
     expect(res.model).toBe(TEST_MODELS.full);
     expect(res.output_text).toBe(DEFAULT_TEXT);
     const message = res.output.find((o) => o.type === 'message');
-    expect(message).toMatchObject({ role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: DEFAULT_TEXT }] });
-    expect(res.usage).toMatchObject({ output_tokens: 7, input_tokens_details: { cached_tokens: 4 }, output_tokens_details: { reasoning_tokens: 0 } });
+    expect(message).toMatchObject({
+      role: 'assistant',
+      status: 'completed',
+      content: [{ type: 'output_text', text: DEFAULT_TEXT }],
+    });
+    expect(res.usage).toMatchObject({
+      output_tokens: 7,
+      input_tokens_details: { cached_tokens: 4 },
+      output_tokens_details: { reasoning_tokens: 0 },
+    });
     expect(res.usage?.total_tokens).toBe((res.usage?.input_tokens ?? 0) + 7);
   });
 
   it('streams the OpenAI event sequence with increasing sequence numbers and no [DONE]', async () => {
-    const stream = await gw.client().responses.create({ model: TEST_MODELS.full, input: 'SCENARIO=reasoning', stream: true });
+    const stream = await gw
+      .client()
+      .responses.create({ model: TEST_MODELS.full, input: 'SCENARIO=reasoning', stream: true });
     const events = [];
     for await (const e of stream) events.push(e);
     const types = events.map((e) => e.type);
     expect(types.slice(0, 2)).toEqual(['response.created', 'response.in_progress']);
     expect(types[types.length - 1]).toBe('response.completed');
     const order = [
-      'response.output_item.added', 'response.reasoning_summary_part.added', 'response.reasoning_summary_text.delta',
-      'response.reasoning_summary_text.done', 'response.reasoning_summary_part.done', 'response.output_item.done',
-      'response.output_item.added', 'response.content_part.added', 'response.output_text.delta', 'response.output_text.done',
-      'response.content_part.done', 'response.output_item.done', 'response.completed',
+      'response.output_item.added',
+      'response.reasoning_summary_part.added',
+      'response.reasoning_summary_text.delta',
+      'response.reasoning_summary_text.done',
+      'response.reasoning_summary_part.done',
+      'response.output_item.done',
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.completed',
     ];
     let at = 0;
     for (const t of types) if (t === order[at]) at++;
@@ -58,7 +77,15 @@ describe('POST /v1/responses', () => {
     await gw.client().responses.create({
       model: TEST_MODELS.full,
       instructions: 'Answer like a pirate.',
-      input: [{ role: 'user', content: [{ type: 'input_text', text: 'what is this?' }, { type: 'input_image', image_url: `data:image/png;base64,${png}`, detail: 'auto' }] }],
+      input: [
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'what is this?' },
+            { type: 'input_image', image_url: `data:image/png;base64,${png}`, detail: 'auto' },
+          ],
+        },
+      ],
     });
     const body = gw.provider.requests[before]!.body;
     expect(FakeProvider.texts(body, 'developer').join('\n')).toContain('Answer like a pirate.');
@@ -69,9 +96,17 @@ describe('POST /v1/responses', () => {
   it('continues a conversation over three turns with previous_response_id', async () => {
     const client = gw.client();
     const r1 = await client.responses.create({ model: TEST_MODELS.full, input: 'my name is Ada' });
-    const r2 = await client.responses.create({ model: TEST_MODELS.full, input: 'I like tea', previous_response_id: r1.id });
+    const r2 = await client.responses.create({
+      model: TEST_MODELS.full,
+      input: 'I like tea',
+      previous_response_id: r1.id,
+    });
     const before = gw.providerCalls();
-    const r3 = await client.responses.create({ model: TEST_MODELS.full, input: 'what do you know?', previous_response_id: r2.id });
+    const r3 = await client.responses.create({
+      model: TEST_MODELS.full,
+      input: 'what do you know?',
+      previous_response_id: r2.id,
+    });
     expect(r3.previous_response_id).toBe(r2.id);
     const body = gw.provider.requests[before]!.body;
     expect(FakeProvider.texts(body, 'user').slice(-3)).toEqual(['my name is Ada', 'I like tea', 'what do you know?']);
@@ -94,7 +129,11 @@ describe('POST /v1/responses', () => {
 
   it('does not carry instructions over to a continued response', async () => {
     const client = gw.client();
-    const r1 = await client.responses.create({ model: TEST_MODELS.full, instructions: 'Speak only French.', input: 'hello' });
+    const r1 = await client.responses.create({
+      model: TEST_MODELS.full,
+      instructions: 'Speak only French.',
+      input: 'hello',
+    });
     const before = gw.providerCalls();
     await client.responses.create({ model: TEST_MODELS.full, input: 'and now?', previous_response_id: r1.id });
     const body = gw.provider.requests[before]!.body;
@@ -106,9 +145,18 @@ describe('POST /v1/responses', () => {
     const client = gw.client();
     const r1 = await client.responses.create({ model: TEST_MODELS.full, instructions: 'Be brief.', input: 'one' });
     const before = gw.providerCalls();
-    await client.responses.create({ model: TEST_MODELS.full, instructions: 'Be brief.', input: 'two', previous_response_id: r1.id });
+    await client.responses.create({
+      model: TEST_MODELS.full,
+      instructions: 'Be brief.',
+      input: 'two',
+      previous_response_id: r1.id,
+    });
     const body = gw.provider.requests[before]!.body;
-    expect(FakeProvider.texts(body, 'developer').join('\n').match(/Be brief\./g)).toHaveLength(1);
+    expect(
+      FakeProvider.texts(body, 'developer')
+        .join('\n')
+        .match(/Be brief\./g),
+    ).toHaveLength(1);
   });
 
   it('serializes concurrent continuations of one response without mixing turns', async () => {
@@ -116,7 +164,9 @@ describe('POST /v1/responses', () => {
     const r1 = await client.responses.create({ model: TEST_MODELS.full, input: 'base' });
     const before = gw.providerCalls();
     const results = await Promise.all(
-      ['left', 'right', 'middle'].map((text) => client.responses.create({ model: TEST_MODELS.full, input: text, previous_response_id: r1.id })),
+      ['left', 'right', 'middle'].map((text) =>
+        client.responses.create({ model: TEST_MODELS.full, input: text, previous_response_id: r1.id }),
+      ),
     );
     expect(results.every((r) => r.status === 'completed')).toBe(true);
     const seen = gw.provider.requests.slice(before).map((r) => FakeProvider.texts(r.body, 'user').slice(-2));
@@ -131,7 +181,9 @@ describe('POST /v1/responses', () => {
     expect(got).toMatchObject({ id: r.id, status: 'completed', output_text: DEFAULT_TEXT });
     await client.responses.delete(r.id);
     await expect(client.responses.retrieve(r.id)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(client.responses.create({ model: TEST_MODELS.full, input: 'x', previous_response_id: r.id })).rejects.toBeInstanceOf(BadRequestError);
+    await expect(
+      client.responses.create({ model: TEST_MODELS.full, input: 'x', previous_response_id: r.id }),
+    ).rejects.toBeInstanceOf(BadRequestError);
   });
 
   it('does not store responses with store: false', async () => {
@@ -142,29 +194,54 @@ describe('POST /v1/responses', () => {
 
   it('answers an unknown previous_response_id as OpenAI does', async () => {
     const before = gw.providerCalls();
-    const r = await postJson(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'x', previous_response_id: 'resp_doesnotexist' });
+    const r = await postJson(`${gw.url}/v1/responses`, {
+      model: TEST_MODELS.full,
+      input: 'x',
+      previous_response_id: 'resp_doesnotexist',
+    });
     expect(r.status).toBe(400);
-    expect(r.body.error).toMatchObject({ type: 'invalid_request_error', param: 'previous_response_id', code: 'previous_response_not_found' });
+    expect(r.body.error).toMatchObject({
+      type: 'invalid_request_error',
+      param: 'previous_response_id',
+      code: 'previous_response_not_found',
+    });
     expect(gw.providerCalls()).toBe(before);
   });
 
   it('refuses reasoning efforts the model does not support', async () => {
-    const r = await postJson(`${gw.url}/v1/responses`, { model: TEST_MODELS.mini, input: 'x', reasoning: { effort: 'xhigh' } });
+    const r = await postJson(`${gw.url}/v1/responses`, {
+      model: TEST_MODELS.mini,
+      input: 'x',
+      reasoning: { effort: 'xhigh' },
+    });
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ param: 'reasoning.effort', code: 'unsupported_value' });
   });
 
   it('sets the effort from reasoning.effort and applies x_codex', async () => {
     const before = gw.providerCalls();
-    const r = await postJson(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'x', reasoning: { effort: 'high' }, x_codex: { hide_reasoning: true } });
+    const r = await postJson(`${gw.url}/v1/responses`, {
+      model: TEST_MODELS.full,
+      input: 'x',
+      reasoning: { effort: 'high' },
+      x_codex: { hide_reasoning: true },
+    });
     expect(r.status).toBe(200);
     expect(gw.provider.requests[before]!.body.reasoning?.effort).toBe('high');
-    const bad = await postJson(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'x', x_codex: { sandbox: 'danger-full-access"#' } });
+    const bad = await postJson(`${gw.url}/v1/responses`, {
+      model: TEST_MODELS.full,
+      input: 'x',
+      x_codex: { sandbox: 'danger-full-access"#' },
+    });
     expect(bad.status).toBe(400);
   });
 
   it('ends a stream that fails mid-way with response.failed', async () => {
-    const res = await post(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'SCENARIO=midfail', stream: true });
+    const res = await post(`${gw.url}/v1/responses`, {
+      model: TEST_MODELS.full,
+      input: 'SCENARIO=midfail',
+      stream: true,
+    });
     expect(res.status).toBe(200);
     const { events, data } = await readSse(res);
     expect(events[events.length - 1]).toBe('response.failed');
@@ -172,7 +249,9 @@ describe('POST /v1/responses', () => {
   });
 
   it('delivers a whole message that arrived without deltas as one delta', async () => {
-    const stream = await gw.client().responses.create({ model: TEST_MODELS.full, input: 'SCENARIO=minimal', stream: true });
+    const stream = await gw
+      .client()
+      .responses.create({ model: TEST_MODELS.full, input: 'SCENARIO=minimal', stream: true });
     let text = '';
     for await (const e of stream) if (e.type === 'response.output_text.delta') text += e.delta;
     expect(text).toBe(DEFAULT_TEXT);
@@ -181,7 +260,11 @@ describe('POST /v1/responses', () => {
   it('interrupts the turn when a streaming client disconnects', async () => {
     const before = gw.providerCalls();
     const abort = new AbortController();
-    const res = await post(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'SCENARIO=slow', stream: true }, { signal: abort.signal });
+    const res = await post(
+      `${gw.url}/v1/responses`,
+      { model: TEST_MODELS.full, input: 'SCENARIO=slow', stream: true },
+      { signal: abort.signal },
+    );
     await res.body!.getReader().read();
     abort.abort();
     expect(await waitFor(() => gw.provider.requests[before]?.aborted === true)).toBe(true);
@@ -189,9 +272,21 @@ describe('POST /v1/responses', () => {
 
   it('enforces text.format json_schema through the Codex output schema', async () => {
     const before = gw.providerCalls();
-    const schema = { type: 'object', properties: { n: { type: 'number' } }, required: ['n'], additionalProperties: false };
-    await gw.client().responses.create({ model: TEST_MODELS.full, input: 'count', text: { format: { type: 'json_schema', name: 'n', schema, strict: true } } });
-    const text = gw.provider.requests[before]!.body.text as { format?: { type?: string; schema?: unknown } } | undefined;
+    const schema = {
+      type: 'object',
+      properties: { n: { type: 'number' } },
+      required: ['n'],
+      additionalProperties: false,
+    };
+    await gw
+      .client()
+      .responses.create({
+        model: TEST_MODELS.full,
+        input: 'count',
+        text: { format: { type: 'json_schema', name: 'n', schema, strict: true } },
+      });
+    const text = gw.provider.requests[before]!.body.text as
+      { format?: { type?: string; schema?: unknown } } | undefined;
     expect(text?.format).toMatchObject({ type: 'json_schema', schema });
   });
 });

@@ -18,9 +18,10 @@ describe('no request can wedge the engine', () => {
     for (const [, body, expected] of illFormedResponses) await expectRefused(gw, body, expected, {}, '/v1/responses');
     const statuses: number[] = [];
     for (let i = 0; i < 20; i++) {
-      const r = i % 2 === 0
-        ? await postJson(`${gw.url}/v1/chat/completions`, chat({ messages: [user(`ordinary ${i} 😀`)] }))
-        : await postJson(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: `ordinary ${i}`, store: false });
+      const r =
+        i % 2 === 0
+          ? await postJson(`${gw.url}/v1/chat/completions`, chat({ messages: [user(`ordinary ${i} 😀`)] }))
+          : await postJson(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: `ordinary ${i}`, store: false });
       statuses.push(r.status);
     }
     expect(statuses).toEqual(new Array(20).fill(200));
@@ -29,7 +30,14 @@ describe('no request can wedge the engine', () => {
 });
 
 describe('the liveness watchdog', () => {
-  const gw = suiteGateway({ env: { CODEX_WATCHDOG_INTERVAL: '1', CODEX_WATCHDOG_TIMEOUT: '2', CODEX_MAX_PARALLEL_REQUESTS: '1', CODEX_MAX_QUEUE: '0' } });
+  const gw = suiteGateway({
+    env: {
+      CODEX_WATCHDOG_INTERVAL: '1',
+      CODEX_WATCHDOG_TIMEOUT: '2',
+      CODEX_MAX_PARALLEL_REQUESTS: '1',
+      CODEX_MAX_QUEUE: '0',
+    },
+  });
 
   it('replaces an app-server stopped with SIGSTOP within its deadline; its stream fails in-band and later requests succeed', async () => {
     const pool = gw.app.get(CodexPoolService);
@@ -39,16 +47,22 @@ describe('the liveness watchdog', () => {
     const { rest } = await untilFirstContent(res);
     process.kill(pid!, 'SIGSTOP');
     const stoppedAt = Date.now();
-    const readyz = async () => (await (await fetch(`${gw.url}/readyz`)).json()) as { reasons: string[]; engine: { watchdogKills: number } };
+    const readyz = async () =>
+      (await (await fetch(`${gw.url}/readyz`)).json()) as { reasons: string[]; engine: { watchdogKills: number } };
     // While the hung process is being replaced, readiness says so.
-    const reported = waitFor(async () => (await readyz()).reasons.some((r) => r.startsWith('engine_unresponsive')), 10_000);
+    const reported = waitFor(
+      async () => (await readyz()).reasons.some((r) => r.startsWith('engine_unresponsive')),
+      10_000,
+    );
     try {
       expect(res.status).toBe(200);
       const data = sseData(await rest);
       const failedAfter = Date.now() - stoppedAt;
       // One probe interval plus its deadline, with room for a loaded machine.
       expect(failedAfter).toBeLessThan(1_000 + 2_000 + 3_000);
-      expect(data).toContainEqual({ error: expect.objectContaining({ type: 'server_error', code: 'engine_unresponsive' }) });
+      expect(data).toContainEqual({
+        error: expect.objectContaining({ type: 'server_error', code: 'engine_unresponsive' }),
+      });
       expect(data.at(-1)).toBe('[DONE]');
       expect(await reported).toBe(true);
       expect((await readyz()).engine.watchdogKills).toBe(1);
@@ -91,9 +105,17 @@ describe('first run', () => {
     const home = join(root, 'no-such-home');
     const warn = jest.spyOn(Logger.prototype, 'warn');
     // No config.toml: Codex falls back to its built-in provider, pointed at a closed loopback port.
-    const gw = await startGateway({ home: { home, workdir: join(root, 'workdir') }, env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }, noWait: true });
+    const gw = await startGateway({
+      home: { home, workdir: join(root, 'workdir') },
+      env: { OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' },
+      noWait: true,
+    });
     try {
-      const ready = await waitFor(async () => ((await (await fetch(`${gw.url}/readyz`)).json()) as { codex: { auth: string } }).codex.auth === 'signed_out', 20_000);
+      const ready = await waitFor(
+        async () =>
+          ((await (await fetch(`${gw.url}/readyz`)).json()) as { codex: { auth: string } }).codex.auth === 'signed_out',
+        20_000,
+      );
       expect(ready).toBe(true);
       expect(existsSync(home)).toBe(true);
       const res = await fetch(`${gw.url}/readyz`);
@@ -116,9 +138,25 @@ describe('RESPONSES_MAX_RECORD_BYTES', () => {
   const tooLarge = { status: 413, type: 'invalid_request_error', code: 'record_too_large' };
 
   it('refuses, before any turn, input that could not be stored; the same input runs with store: false', async () => {
-    await expectRefused(gw, { model: TEST_MODELS.full, input: 'x'.repeat(5000) }, { ...tooLarge, param: 'input' }, {}, '/v1/responses');
-    await expectRefused(gw, { model: TEST_MODELS.full, input: 'hi', instructions: 'y'.repeat(5000) }, { ...tooLarge, param: 'input' }, {}, '/v1/responses');
-    const r = await postJson(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'x'.repeat(5000), store: false });
+    await expectRefused(
+      gw,
+      { model: TEST_MODELS.full, input: 'x'.repeat(5000) },
+      { ...tooLarge, param: 'input' },
+      {},
+      '/v1/responses',
+    );
+    await expectRefused(
+      gw,
+      { model: TEST_MODELS.full, input: 'hi', instructions: 'y'.repeat(5000) },
+      { ...tooLarge, param: 'input' },
+      {},
+      '/v1/responses',
+    );
+    const r = await postJson(`${gw.url}/v1/responses`, {
+      model: TEST_MODELS.full,
+      input: 'x'.repeat(5000),
+      store: false,
+    });
     expect(r.status).toBe(200);
   });
 
@@ -126,7 +164,11 @@ describe('RESPONSES_MAX_RECORD_BYTES', () => {
     const r = await postJson(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'SCENARIO=long' });
     expect(r.status).toBe(413);
     expect(r.body.error).toMatchObject({ type: tooLarge.type, code: tooLarge.code });
-    const stream = await post(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'SCENARIO=long', stream: true });
+    const stream = await post(`${gw.url}/v1/responses`, {
+      model: TEST_MODELS.full,
+      input: 'SCENARIO=long',
+      stream: true,
+    });
     const { events, data } = await readSse(stream);
     expect(events).toContain('response.failed');
     expect(events).not.toContain('response.completed');

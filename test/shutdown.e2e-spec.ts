@@ -43,7 +43,13 @@ describe('graceful shutdown of the real server process', () => {
     await new Promise((r) => setTimeout(r, 100));
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
     const data = sseData(await rest);
-    const text = data.map((d) => (typeof d === 'object' ? ((d as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? '') : '')).join('');
+    const text = data
+      .map((d) =>
+        typeof d === 'object'
+          ? ((d as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? '')
+          : '',
+      )
+      .join('');
     expect(text).toBe(DEFAULT_TEXT);
     expect(data[data.length - 1]).toBe('[DONE]');
     expect(await server.exited).toEqual({ code: 0, signal: null });
@@ -62,7 +68,9 @@ describe('graceful shutdown of the real server process', () => {
 
     const data = sseData(await rest);
     expect(data[data.length - 1]).toBe('[DONE]');
-    expect(data[data.length - 2]).toEqual({ error: expect.objectContaining({ code: 'server_shutting_down', type: 'server_error' }) });
+    expect(data[data.length - 2]).toEqual({
+      error: expect.objectContaining({ code: 'server_shutting_down', type: 'server_error' }),
+    });
     const plain = await waiting;
     expect(plain.status).toBe(503);
     expect(((await plain.json()) as { error: { code: string } }).error.code).toBe('server_shutting_down');
@@ -72,14 +80,19 @@ describe('graceful shutdown of the real server process', () => {
     expect(pidsWithEnv(`CODEX_HOME=${server.home}`)).toEqual([]);
     // The provider saw its connections dropped: the turns were interrupted, not left running.
     await new Promise((r) => setTimeout(r, 100));
-    expect(provider.requests.filter((r) => r.scenario === 'stall' || r.scenario === 'hang').every((r) => r.aborted)).toBe(true);
+    expect(
+      provider.requests.filter((r) => r.scenario === 'stall' || r.scenario === 'hang').every((r) => r.aborted),
+    ).toBe(true);
   });
 
   it('on a second signal stops Codex at once and exits', async () => {
     server = await startServerProcess(provider, { SHUTDOWN_GRACE_SECONDS: '60' });
     const { rest } = await openStream(server.url, 'SCENARIO=stall');
     // The connection is cut without a goodbye: that is what forcing means.
-    const cut = rest.then(() => 'ended', () => 'cut');
+    const cut = rest.then(
+      () => 'ended',
+      () => 'cut',
+    );
     server.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 300));
     const signalled = Date.now();

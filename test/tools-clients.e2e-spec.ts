@@ -12,7 +12,12 @@ describe('an agent loop with the Vercel AI SDK', () => {
   const weather = (ran: string[]) =>
     tool({
       description: 'Get the weather for a city.',
-      inputSchema: jsonSchema<{ city: string }>({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false }),
+      inputSchema: jsonSchema<{ city: string }>({
+        type: 'object',
+        properties: { city: { type: 'string' } },
+        required: ['city'],
+        additionalProperties: false,
+      }),
       execute: async ({ city }) => {
         ran.push(city);
         return `sunny in ${city}`;

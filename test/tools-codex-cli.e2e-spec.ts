@@ -20,14 +20,23 @@ describe('the Codex CLI as a client, running its own tools', () => {
     const result = await cli.exec('SCENARIO=tools run client_exec_command ARGS={"cmd":"echo\\tran-on-the-client-42"}');
     expect(result.code).toBe(0);
     const executed = result.events.find((e) => e.type === 'item.completed' && e.item?.type === 'command_execution');
-    expect(executed?.item).toMatchObject({ command: expect.stringContaining('ran-on-the-client-42'), aggregated_output: expect.stringContaining('ran-on-the-client-42') });
+    expect(executed?.item).toMatchObject({
+      command: expect.stringContaining('ran-on-the-client-42'),
+      aggregated_output: expect.stringContaining('ran-on-the-client-42'),
+    });
     expect(result.lastMessage).toMatch(/^RESULT client_exec_command#call_\w+=.*ran-on-the-client-42/s);
     // The gateway's own model saw only the CLI's tools (exec_command under its alias), never Codex's built-ins.
     const first = gw.provider.requests[start]!.body;
-    const sent = cli.requests.filter((r) => r.path === '/v1/responses').map((r) => r.body as { tools?: { name?: string; type?: string }[] });
-    const clientTools = (sent[0]?.tools ?? []).filter((t) => t.type === 'function' || t.type === 'custom').map((t) => String(t.name));
+    const sent = cli.requests
+      .filter((r) => r.path === '/v1/responses')
+      .map((r) => r.body as { tools?: { name?: string; type?: string }[] });
+    const clientTools = (sent[0]?.tools ?? [])
+      .filter((t) => t.type === 'function' || t.type === 'custom')
+      .map((t) => String(t.name));
     expect(clientTools).toEqual(expect.arrayContaining(['exec_command', 'apply_patch']));
-    expect(FakeProvider.toolNames(first)).toEqual(clientTools.map((n) => (n === 'exec_command' ? 'client_exec_command' : n)));
+    expect(FakeProvider.toolNames(first)).toEqual(
+      clientTools.map((n) => (n === 'exec_command' ? 'client_exec_command' : n)),
+    );
     expect(sent).toHaveLength(2);
     const tail = seenTail(gw.provider.requests[gw.provider.requests.length - 1]!.body);
     expect(tail[0]).toMatch(/^call:client_exec_command#/);

@@ -10,7 +10,14 @@ const sha = (key: string): string => createHash('sha256').update(key).digest('he
 const auth = (key: string): Record<string, string> => ({ authorization: `Bearer ${key}` });
 
 interface Report {
-  totals: { requests: number; input_tokens: number; cached_tokens: number; output_tokens: number; reasoning_tokens: number; total_tokens: number };
+  totals: {
+    requests: number;
+    input_tokens: number;
+    cached_tokens: number;
+    output_tokens: number;
+    reasoning_tokens: number;
+    total_tokens: number;
+  };
   data: { date: string; requests: number; by_key: { key: string; model: string; requests: number }[] }[];
 }
 
@@ -20,12 +27,24 @@ async function until(check: () => Promise<boolean>): Promise<void> {
 
 describe('per-key usage and quotas (one process, no Redis)', () => {
   let gw: Gateway;
-  const chat = (key: string, model: string = TEST_MODELS.full): Promise<JsonResult> => postJson(`${gw.url}/v1/chat/completions`, { model, messages: [{ role: 'user', content: 'hi' }] }, auth(key));
-  const usage = async (key: string, query = ''): Promise<Report> => (await fetch(`${gw.url}/v1/usage${query}`, { headers: auth(key) })).json() as Promise<Report>;
+  const chat = (key: string, model: string = TEST_MODELS.full): Promise<JsonResult> =>
+    postJson(`${gw.url}/v1/chat/completions`, { model, messages: [{ role: 'user', content: 'hi' }] }, auth(key));
+  const usage = async (key: string, query = ''): Promise<Report> =>
+    (await fetch(`${gw.url}/v1/usage${query}`, { headers: auth(key) })).json() as Promise<Report>;
 
   beforeAll(async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'keys-')), 'keys');
-    writeFileSync(file, [`${sha('sk-alice')} alice`, `${sha('sk-bob')} bob`, `${sha('sk-day')} day daily_tokens=1`, `${sha('sk-month')} month monthly_tokens=1`, `${sha('sk-ops')} ops`, ''].join('\n'));
+    writeFileSync(
+      file,
+      [
+        `${sha('sk-alice')} alice`,
+        `${sha('sk-bob')} bob`,
+        `${sha('sk-day')} day daily_tokens=1`,
+        `${sha('sk-month')} month monthly_tokens=1`,
+        `${sha('sk-ops')} ops`,
+        '',
+      ].join('\n'),
+    );
     gw = await startGateway({ env: { PROXY_API_KEYS_FILE: file, USAGE_ADMIN_KEYS: 'ops' } });
   });
   afterAll(async () => {
@@ -46,7 +65,10 @@ describe('per-key usage and quotas (one process, no Redis)', () => {
     expect(mine.totals.output_tokens).toBeGreaterThan(0);
     expect(mine.data).toHaveLength(1);
     expect(mine.data[0]?.date).toBe(new Date().toISOString().slice(0, 10));
-    expect(mine.data[0]?.by_key.map((row) => [row.key, row.model, row.requests])).toEqual([['alice', TEST_MODELS.mini, 1], ['alice', TEST_MODELS.full, 2]]);
+    expect(mine.data[0]?.by_key.map((row) => [row.key, row.model, row.requests])).toEqual([
+      ['alice', TEST_MODELS.mini, 1],
+      ['alice', TEST_MODELS.full, 2],
+    ]);
     expect((await fetch(`${gw.url}/v1/usage?key=bob`, { headers: auth('sk-alice') })).status).toBe(403);
   });
 
@@ -58,23 +80,34 @@ describe('per-key usage and quotas (one process, no Redis)', () => {
     expect(bob.data[0]?.by_key.map((row) => row.key)).toEqual(['bob']);
   });
 
-  it.each(['?days=0', '?days=401', '?days=abc'])('refuses a bad window %s with a 400 in OpenAI shape', async (query) => {
-    const res = await fetch(`${gw.url}/v1/usage${query}`, { headers: auth('sk-ops') });
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { param: string } }).error.param).toBe('days');
-  });
+  it.each(['?days=0', '?days=401', '?days=abc'])(
+    'refuses a bad window %s with a 400 in OpenAI shape',
+    async (query) => {
+      const res = await fetch(`${gw.url}/v1/usage${query}`, { headers: auth('sk-ops') });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { param: string } }).error.param).toBe('days');
+    },
+  );
 
   it('needs an API key like every /v1 route', async () => {
     expect((await fetch(`${gw.url}/v1/usage`)).status).toBe(401);
   });
 
-  it.each([['sk-day', 'daily'], ['sk-month', 'monthly']])('refuses %s over its %s quota with 429 insufficient_quota before any turn starts', async (key, period) => {
+  it.each([
+    ['sk-day', 'daily'],
+    ['sk-month', 'monthly'],
+  ])('refuses %s over its %s quota with 429 insufficient_quota before any turn starts', async (key, period) => {
     expect((await chat(key)).status).toBe(200);
     await until(async () => (await usage(key)).totals.requests === 1);
     const calls = gw.providerCalls();
     const refused = await chat(key);
     expect(refused.status).toBe(429);
-    expect(refused.body.error).toEqual({ message: expect.stringContaining(`${period} quota of 1 tokens`), type: 'insufficient_quota', param: null, code: 'insufficient_quota' });
+    expect(refused.body.error).toEqual({
+      message: expect.stringContaining(`${period} quota of 1 tokens`),
+      type: 'insufficient_quota',
+      param: null,
+      code: 'insufficient_quota',
+    });
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     const viaResponses = await postJson(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'hi' }, auth(key));
     expect(viaResponses.status).toBe(429);

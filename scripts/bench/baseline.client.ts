@@ -24,9 +24,13 @@ export class BaselineClient implements BenchTarget {
   private readonly rpc: RpcChild;
 
   private constructor(private readonly options: BaselineOptions) {
-    this.rpc = new RpcChild(options, (msg) => this.onMessage(msg), () => {
-      for (const listener of this.threads.values()) listener('turn/completed', { turn: { status: 'engine exited' } });
-    });
+    this.rpc = new RpcChild(
+      options,
+      (msg) => this.onMessage(msg),
+      () => {
+        for (const listener of this.threads.values()) listener('turn/completed', { turn: { status: 'engine exited' } });
+      },
+    );
   }
 
   static async start(options: BaselineOptions): Promise<BaselineClient> {
@@ -56,7 +60,10 @@ export class BaselineClient implements BenchTarget {
    * stored thread (a Responses first turn), or a turn on a thread this client kept loaded (a
    * continuation). The thread is left loaded for the next call; `unload` gives it back.
    */
-  async runSteps(prompt: string, how: { history?: unknown[]; stored?: boolean; threadId?: string }): Promise<RunResult & { threadId: string | null }> {
+  async runSteps(
+    prompt: string,
+    how: { history?: unknown[]; stored?: boolean; threadId?: string },
+  ): Promise<RunResult & { threadId: string | null }> {
     const startedAt = performance.now();
     try {
       const threadId = how.threadId ?? (await this.startThread(!how.stored));
@@ -73,7 +80,14 @@ export class BaselineClient implements BenchTarget {
 
   private async startThread(ephemeral: boolean): Promise<string> {
     const { model, cwd } = this.options;
-    const start: ParamsOf<'thread/start'> = { model, cwd, sandbox: 'read-only', approvalPolicy: 'never', developerInstructions: null, ephemeral };
+    const start: ParamsOf<'thread/start'> = {
+      model,
+      cwd,
+      sandbox: 'read-only',
+      approvalPolicy: 'never',
+      developerInstructions: null,
+      ephemeral,
+    };
     const { thread } = (await this.call('thread/start', start)) as { thread: { id: string } };
     return thread.id;
   }
@@ -83,7 +97,8 @@ export class BaselineClient implements BenchTarget {
     const { model, effort } = this.options;
     const done = new Promise<string>((resolve) => {
       this.threads.set(threadId, (method, params) => {
-        if (method === 'item/agentMessage/delta' && firstTokenAt === null && params.delta !== '') firstTokenAt = performance.now();
+        if (method === 'item/agentMessage/delta' && firstTokenAt === null && params.delta !== '')
+          firstTokenAt = performance.now();
         if (method === 'turn/completed' && isRecord(params.turn)) resolve(String(params.turn.status));
       });
     });

@@ -18,7 +18,12 @@ export interface Concurrent {
  * Alternates the two targets request by request, swapping which goes first on every pair, so
  * that machine noise and any drift over the run hit both sides alike.
  */
-export async function interleaved(baseline: BenchTarget, gateway: BenchTarget, pairs: number, stream: boolean): Promise<PairedRuns> {
+export async function interleaved(
+  baseline: BenchTarget,
+  gateway: BenchTarget,
+  pairs: number,
+  stream: boolean,
+): Promise<PairedRuns> {
   const out: PairedRuns = { baseline: [], gateway: [] };
   for (let i = 0; i < pairs; i++) {
     const order: [BenchTarget, RunResult[]][] = [

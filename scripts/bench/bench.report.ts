@@ -45,7 +45,12 @@ export function formatFigures(figures: Figure[]): string {
   const rows = [['figure', 'baseline', 'gateway', 'ratio', 'per pair', 'target', 'result']];
   for (const f of figures) {
     const ratio = f.baseline === null ? '-' : `${(f.gateway / f.baseline).toFixed(2)}x`;
-    const target = f.target.kind === 'ratio' ? `<= ${f.target.max.toFixed(2)}x` : f.target.kind === 'difference' ? `<= +${f.target.max} ${f.unit} per pair` : `<= ${f.target.max} ${f.unit}`;
+    const target =
+      f.target.kind === 'ratio'
+        ? `<= ${f.target.max.toFixed(2)}x`
+        : f.target.kind === 'difference'
+          ? `<= +${f.target.max} ${f.unit} per pair`
+          : `<= ${f.target.max} ${f.unit}`;
     const base = f.baseline === null ? '-' : `${f.baseline.toFixed(1)} ${f.unit}`;
     const p = f.paired;
     const diff = p === undefined ? '-' : `${p.diffMs >= 0 ? '+' : ''}${p.diffMs.toFixed(1)} ms, ${p.ratio.toFixed(2)}x`;

@@ -25,5 +25,13 @@ export interface BenchTarget {
 export function failedRun(startedAt: number, error: unknown): RunResult {
   const endedAt = performance.now();
   const message = error instanceof Error ? error.message : String(error);
-  return { ok: false, error: message, totalMs: endedAt - startedAt, firstTokenMs: null, startedAt, firstTokenAt: null, endedAt };
+  return {
+    ok: false,
+    error: message,
+    totalMs: endedAt - startedAt,
+    firstTokenMs: null,
+    startedAt,
+    firstTokenAt: null,
+    endedAt,
+  };
 }

@@ -26,7 +26,11 @@ export interface ConversationRuns {
 function distinctKeys(provider: FakeProvider, markers: string[]): number {
   let most = 0;
   for (const marker of markers) {
-    const keys = new Set(provider.requests.filter((r) => JSON.stringify(r.body.input ?? []).includes(`${marker} turn`)).map((r) => r.promptCacheKey));
+    const keys = new Set(
+      provider.requests
+        .filter((r) => JSON.stringify(r.body.input ?? []).includes(`${marker} turn`))
+        .map((r) => r.promptCacheKey),
+    );
     most = Math.max(most, keys.size);
   }
   return most;
@@ -37,8 +41,21 @@ function distinctKeys(provider: FakeProvider, markers: string[]): number {
  * (first, then previous_response_id continuations), the bare client doing the same on a stored
  * thread it keeps loaded, chat conversations continued by affinity, and one-message chat turns.
  */
-export async function conversationRuns(gw: GatewayProcess, bare: BaselineClient, provider: FakeProvider, conversations: number): Promise<ConversationRuns> {
-  const out: ConversationRuns = { chatOne: [], gwFirst: [], gwNext: [], bareFirst: [], bareNext: [], chatFifth: [], keys: { chat: 0, responses: 0 } };
+export async function conversationRuns(
+  gw: GatewayProcess,
+  bare: BaselineClient,
+  provider: FakeProvider,
+  conversations: number,
+): Promise<ConversationRuns> {
+  const out: ConversationRuns = {
+    chatOne: [],
+    gwFirst: [],
+    gwNext: [],
+    bareFirst: [],
+    bareNext: [],
+    chatFifth: [],
+    keys: { chat: 0, responses: 0 },
+  };
   const markers = { chat: [] as string[], responses: [] as string[] };
   for (let c = 0; c < conversations; c++) {
     const r = `R${c}x`;
@@ -80,17 +97,31 @@ export async function conversationRuns(gw: GatewayProcess, bare: BaselineClient,
 }
 
 const historyOf = (sample: number, n: number): ChatMessage[] =>
-  Array.from({ length: n }, (_, i) => ({ role: i % 2 === 0 ? ('user' as const) : ('assistant' as const), content: `H${sample} message ${i}: some earlier words of this conversation.` }));
+  Array.from({ length: n }, (_, i) => ({
+    role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
+    content: `H${sample} message ${i}: some earlier words of this conversation.`,
+  }));
 
 /** A chat request with `n` messages of history the gateway never answered (no affinity) against the bare client injecting the same. */
-export async function longHistoryRuns(gw: GatewayProcess, bare: BaselineClient, pairs: number, n: number): Promise<{ baseline: RunResult[]; gateway: RunResult[] }> {
+export async function longHistoryRuns(
+  gw: GatewayProcess,
+  bare: BaselineClient,
+  pairs: number,
+  n: number,
+): Promise<{ baseline: RunResult[]; gateway: RunResult[] }> {
   const out = { baseline: [] as RunResult[], gateway: [] as RunResult[] };
   for (let i = 0; i < pairs; i++) {
     const history = historyOf(i, n - 1);
-    const items = history.map((m) => ({ type: 'message', role: m.role, content: [{ type: m.role === 'user' ? 'input_text' : 'output_text', text: m.content }] }));
+    const items = history.map((m) => ({
+      type: 'message',
+      role: m.role,
+      content: [{ type: m.role === 'user' ? 'input_text' : 'output_text', text: m.content }],
+    }));
     const steps = [
       async () => {
-        out.gateway.push((await chatTurn(gw.agent, gw.baseUrl, gw.model, [...history, { role: 'user', content: PROMPT }])).run);
+        out.gateway.push(
+          (await chatTurn(gw.agent, gw.baseUrl, gw.model, [...history, { role: 'user', content: PROMPT }])).run,
+        );
       },
       async () => {
         const run = await bare.runSteps(PROMPT, { history: items });
@@ -128,6 +159,7 @@ export async function memoryPerIdleThread(bare: BaselineClient, n: number): Prom
 /** Fills the gateway's idle-thread cache with `n` one-turn chat conversations. */
 export async function fillIdleThreads(gw: GatewayProcess, n: number): Promise<RunResult[]> {
   const runs: RunResult[] = [];
-  for (let i = 0; i < n; i++) runs.push((await chatTurn(gw.agent, gw.baseUrl, gw.model, [{ role: 'user', content: prompt(`F${i}x`, 1) }])).run);
+  for (let i = 0; i < n; i++)
+    runs.push((await chatTurn(gw.agent, gw.baseUrl, gw.model, [{ role: 'user', content: prompt(`F${i}x`, 1) }])).run);
   return runs;
 }

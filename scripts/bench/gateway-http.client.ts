@@ -11,13 +11,23 @@ interface ChunkLike {
  * One Chat Completions request over plain `node:http` with a keep-alive agent: the thinnest
  * client there is, so that the figures describe the gateway and not a client library.
  */
-export function chatRequest(agent: Agent, baseUrl: string, model: string, prompt: string, stream: boolean): Promise<RunResult> {
+export function chatRequest(
+  agent: Agent,
+  baseUrl: string,
+  model: string,
+  prompt: string,
+  stream: boolean,
+): Promise<RunResult> {
   const startedAt = performance.now();
   const body = JSON.stringify({ model, messages: [{ role: 'user', content: prompt }], stream });
   return new Promise<RunResult>((resolve) => {
     const req = request(
       `${baseUrl}/v1/chat/completions`,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         let firstTokenAt: number | null = null;
         let text = '';
@@ -39,7 +49,8 @@ export function chatRequest(agent: Agent, baseUrl: string, model: string, prompt
             }
             const parsed = JSON.parse(data) as ChunkLike;
             if (parsed.error !== undefined) error = `error frame: ${JSON.stringify(parsed.error)}`;
-            if (firstTokenAt === null && (parsed.choices?.[0]?.delta?.content ?? '') !== '') firstTokenAt = performance.now();
+            if (firstTokenAt === null && (parsed.choices?.[0]?.delta?.content ?? '') !== '')
+              firstTokenAt = performance.now();
           }
         });
         res.on('end', () => {
@@ -49,9 +60,18 @@ export function chatRequest(agent: Agent, baseUrl: string, model: string, prompt
             if (!parsed.choices?.[0]?.message?.content) error = 'empty completion';
           }
           if (stream && error === null && !done) error = 'stream ended without [DONE]';
-          if (error !== null) return resolve({ ...failedRun(startedAt, `${error} ${stream ? '' : text.slice(0, 200)}`), endedAt });
+          if (error !== null)
+            return resolve({ ...failedRun(startedAt, `${error} ${stream ? '' : text.slice(0, 200)}`), endedAt });
           const firstTokenMs = firstTokenAt === null ? null : firstTokenAt - startedAt;
-          resolve({ ok: true, error: null, totalMs: endedAt - startedAt, firstTokenMs, startedAt, firstTokenAt, endedAt });
+          resolve({
+            ok: true,
+            error: null,
+            totalMs: endedAt - startedAt,
+            firstTokenMs,
+            startedAt,
+            firstTokenAt,
+            endedAt,
+          });
         });
         res.on('error', (err) => resolve(failedRun(startedAt, err)));
       },

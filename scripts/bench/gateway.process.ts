@@ -10,7 +10,9 @@ const READY_TIMEOUT_MS = 60_000;
 
 /** Compiles the server exactly as `npm start` does, so the benchmark runs the production build. */
 export function buildServer(): void {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], {
+    stdio: 'inherit',
+  });
 }
 
 export function freePort(): Promise<number> {
@@ -57,12 +59,17 @@ export class GatewayProcess implements BenchTarget {
 
   static async start(env: Record<string, string>, model: string): Promise<GatewayProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], { env: { ...env, HOST: '127.0.0.1', PORT: String(port) }, cwd: ROOT, stdio: 'pipe' });
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'main.js')], {
+      env: { ...env, HOST: '127.0.0.1', PORT: String(port) },
+      cwd: ROOT,
+      stdio: 'pipe',
+    });
     const gateway = new GatewayProcess(child, `http://127.0.0.1:${port}`, model);
     const deadline = Date.now() + READY_TIMEOUT_MS;
     // The model catalog loads once the first app-server is up; before that /v1/models is 503.
     while ((await status(`${gateway.baseUrl}/v1/models`)) !== 200) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`gateway did not become ready:\n${gateway.output}`);
+      if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`gateway did not become ready:\n${gateway.output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     return gateway;

@@ -11,8 +11,23 @@ import { median } from './bench.report';
 /** A record the size of a short conversation turn: 4 input messages and an answer. */
 function record(i: number): StoredResponse {
   const text = 'The quick brown fox jumps over the lazy dog. '.repeat(8);
-  const items = Array.from({ length: 5 }, (_, k) => ({ type: 'message', role: k % 2 ? 'assistant' : 'user', content: [{ type: 'input_text', text }] }));
-  return { id: `resp_bench_${i}`, threadId: `thread-${i}`, turnId: `turn-${i}`, createdAt: Math.floor(Date.now() / 1000), owner: 'bench', previousResponseId: null, threadInstructions: null, items, response: { id: `resp_bench_${i}`, output_text: text } as unknown as ResponseObject, replica: 'bench' };
+  const items = Array.from({ length: 5 }, (_, k) => ({
+    type: 'message',
+    role: k % 2 ? 'assistant' : 'user',
+    content: [{ type: 'input_text', text }],
+  }));
+  return {
+    id: `resp_bench_${i}`,
+    threadId: `thread-${i}`,
+    turnId: `turn-${i}`,
+    createdAt: Math.floor(Date.now() / 1000),
+    owner: 'bench',
+    previousResponseId: null,
+    threadInstructions: null,
+    items,
+    response: { id: `resp_bench_${i}`, output_text: text } as unknown as ResponseObject,
+    replica: 'bench',
+  };
 }
 
 async function time(store: ResponseStore, n: number): Promise<{ put: number; read: number }> {
@@ -33,13 +48,22 @@ async function time(store: ResponseStore, n: number): Promise<{ put: number; rea
 }
 
 /** The store calls of one stored turn, in this process, without Codex or HTTP around them: the floor of what Redis adds. */
-export async function storeOps(socket: string, dataDir: string, n = 500): Promise<{ file: { put: number; read: number }; redis: { put: number; read: number } }> {
+export async function storeOps(
+  socket: string,
+  dataDir: string,
+  n = 500,
+): Promise<{ file: { put: number; read: number }; redis: { put: number; read: number } }> {
   const file = new FileResponseStore({ dataDir, responsesTtlMs: 86_400_000 } as CodexConfig);
   await file.onModuleInit();
   const client = new Redis({ path: socket, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1000 });
   await new Promise((resolve) => client.once('ready', resolve));
   const config = { keyPrefix: 'bench:', replicaId: 'bench' } as RedisConfig;
-  const redis = new RedisResponseStore(client, { responsesTtlMs: 86_400_000 } as CodexConfig, config, new RedisHealth(client));
+  const redis = new RedisResponseStore(
+    client,
+    { responsesTtlMs: 86_400_000 } as CodexConfig,
+    config,
+    new RedisHealth(client),
+  );
   try {
     return { file: await time(file, n), redis: await time(redis, n) };
   } finally {

@@ -9,29 +9,60 @@ import { storeOps } from './store-ops.phase';
 export type StoredRun = RunResult & { id: string | null };
 
 /** One non-streaming, stored `POST /v1/responses` (a new conversation, or the continuation of `previous`). */
-export function responseRequest(agent: Agent, baseUrl: string, model: string, previous: string | null): Promise<StoredRun> {
+export function responseRequest(
+  agent: Agent,
+  baseUrl: string,
+  model: string,
+  previous: string | null,
+): Promise<StoredRun> {
   const startedAt = performance.now();
-  const body = JSON.stringify({ model, input: 'Say hello. SCENARIO=text', store: true, ...(previous ? { previous_response_id: previous } : {}) });
+  const body = JSON.stringify({
+    model,
+    input: 'Say hello. SCENARIO=text',
+    store: true,
+    ...(previous ? { previous_response_id: previous } : {}),
+  });
   return new Promise<StoredRun>((resolve) => {
-    const req = request(`${baseUrl}/v1/responses`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => {
-        const endedAt = performance.now();
-        let parsed: { id?: unknown; status?: unknown } = {};
-        try {
-          parsed = JSON.parse(text) as typeof parsed;
-        } catch {
-          // Reported below as an error.
-        }
-        if (res.statusCode !== 200 || parsed.status !== 'completed' || typeof parsed.id !== 'string') {
-          return resolve({ ...failedRun(startedAt, `HTTP ${res.statusCode ?? '?'} ${text.slice(0, 200)}`), endedAt, id: null });
-        }
-        resolve({ ok: true, error: null, totalMs: endedAt - startedAt, firstTokenMs: null, startedAt, firstTokenAt: null, endedAt, id: parsed.id });
-      });
-      res.on('error', (err) => resolve({ ...failedRun(startedAt, err), id: null }));
-    });
+    const req = request(
+      `${baseUrl}/v1/responses`,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => {
+          const endedAt = performance.now();
+          let parsed: { id?: unknown; status?: unknown } = {};
+          try {
+            parsed = JSON.parse(text) as typeof parsed;
+          } catch {
+            // Reported below as an error.
+          }
+          if (res.statusCode !== 200 || parsed.status !== 'completed' || typeof parsed.id !== 'string') {
+            return resolve({
+              ...failedRun(startedAt, `HTTP ${res.statusCode ?? '?'} ${text.slice(0, 200)}`),
+              endedAt,
+              id: null,
+            });
+          }
+          resolve({
+            ok: true,
+            error: null,
+            totalMs: endedAt - startedAt,
+            firstTokenMs: null,
+            startedAt,
+            firstTokenAt: null,
+            endedAt,
+            id: parsed.id,
+          });
+        });
+        res.on('error', (err) => resolve({ ...failedRun(startedAt, err), id: null }));
+      },
+    );
     req.on('error', (err) => resolve({ ...failedRun(startedAt, err), id: null }));
     req.end(body);
   });
@@ -59,7 +90,10 @@ export async function storedTurns(file: string, redis: string, model: string, pa
         out.created[side].push(run);
         first[side] = run;
       }
-      for (const side of order) out.continued[side].push(await responseRequest(agent, side === 'file' ? file : redis, model, first[side]?.id ?? null));
+      for (const side of order)
+        out.continued[side].push(
+          await responseRequest(agent, side === 'file' ? file : redis, model, first[side]?.id ?? null),
+        );
     }
   } finally {
     agent.destroy();
@@ -72,16 +106,30 @@ export async function storedTurns(file: string, redis: string, model: string, pa
  * JSONL file store and one on a real redis-server, warmed up alike, then paired stored turns.
  * `control` gives the second gateway a file store too: the spread of that A/A run is the noise floor.
  */
-export async function storePhase(env: Record<string, string>, dataDir: string, model: string, pairs: number, control = false): Promise<{ figures: Figure[]; errors: string[]; ops: string }> {
+export async function storePhase(
+  env: Record<string, string>,
+  dataDir: string,
+  model: string,
+  pairs: number,
+  control = false,
+): Promise<{ figures: Figure[]; errors: string[]; ops: string }> {
   const redis = await startRedis();
   const file = await GatewayProcess.start({ ...env, CODEX_DATA_DIR: join(dataDir, 'file-store') }, model);
   const second: Record<string, string> = control ? {} : { REDIS_URL: redis.url, REPLICA_ID: 'bench' };
-  const shared = await GatewayProcess.start({ ...env, CODEX_DATA_DIR: join(dataDir, 'second-store'), ...second }, model);
+  const shared = await GatewayProcess.start(
+    { ...env, CODEX_DATA_DIR: join(dataDir, 'second-store'), ...second },
+    model,
+  );
   try {
     const warm = await storedTurns(file.baseUrl, shared.baseUrl, model, 20);
     const runs = await storedTurns(file.baseUrl, shared.baseUrl, model, pairs);
     const errors: string[] = [];
-    for (const [name, p] of [['warm-up', warm.created], ['warm-up', warm.continued], ['stored new', runs.created], ['stored continued', runs.continued]] as const) {
+    for (const [name, p] of [
+      ['warm-up', warm.created],
+      ['warm-up', warm.continued],
+      ['stored new', runs.created],
+      ['stored continued', runs.continued],
+    ] as const) {
       errors.push(...errorsOf(`file store ${name}`, p.file), ...errorsOf(`Redis store ${name}`, p.redis));
     }
     const total = (r: RunResult): number => r.totalMs;
@@ -96,7 +144,11 @@ export async function storePhase(env: Record<string, string>, dataDir: string, m
     const ops = await storeOps(redis.socket, join(dataDir, 'ops'));
     const ms = (v: number): string => `${v.toFixed(3)} ms`;
     const line = `store calls alone (median of 500): put ${ms(ops.file.put)} file / ${ms(ops.redis.put)} Redis; get + head ${ms(ops.file.read)} file / ${ms(ops.redis.read)} Redis`;
-    return { figures: [figure('stored turn', runs.created), figure('continued stored turn', runs.continued)], errors, ops: line };
+    return {
+      figures: [figure('stored turn', runs.created), figure('continued stored turn', runs.continued)],
+      errors,
+      ops: line,
+    };
   } finally {
     await Promise.all([file.stop(), shared.stop()]);
     await redis.stop();

@@ -14,7 +14,12 @@ export interface ToolBaselineOptions {
 type Message = { id?: unknown; method?: unknown; params: Record<string, unknown> };
 type Listener = (message: Message) => void;
 
-export const TOOL = { type: 'function' as const, name: 'get_weather', description: 'Weather.', inputSchema: { type: 'object', properties: { city: { type: 'string' } } } };
+export const TOOL = {
+  type: 'function' as const,
+  name: 'get_weather',
+  description: 'Weather.',
+  inputSchema: { type: 'object', properties: { city: { type: 'string' } } },
+};
 
 /**
  * The least a bare app-server client does for one client-tool round trip, written apart from the
@@ -28,7 +33,11 @@ export class ToolBaselineClient {
   private readonly rpc: RpcChild;
 
   private constructor(private readonly options: ToolBaselineOptions) {
-    this.rpc = new RpcChild(options, (msg) => this.onMessage(msg), () => undefined);
+    this.rpc = new RpcChild(
+      options,
+      (msg) => this.onMessage(msg),
+      () => undefined,
+    );
   }
 
   static async start(options: ToolBaselineOptions): Promise<ToolBaselineClient> {
@@ -40,12 +49,17 @@ export class ToolBaselineClient {
   async parkedStep(prompt: string): Promise<number> {
     const threadId = await this.thread();
     let request: Message | null = null;
-    const called = new Promise<void>((resolve) => this.listen(threadId, (m) => m.method === 'item/tool/call' && ((request = m), resolve())));
+    const called = new Promise<void>((resolve) =>
+      this.listen(threadId, (m) => m.method === 'item/tool/call' && ((request = m), resolve())),
+    );
     await this.turn(threadId, [{ type: 'text', text: prompt, text_elements: [] }]);
     await called;
     const done = this.completed(threadId);
     const t0 = performance.now();
-    this.write({ id: (request as Message | null)?.id, result: { contentItems: [{ type: 'inputText', text: 'sunny' }], success: true } });
+    this.write({
+      id: (request as Message | null)?.id,
+      result: { contentItems: [{ type: 'inputText', text: 'sunny' }], success: true },
+    });
     await done;
     return this.finish(threadId, t0);
   }
@@ -72,12 +86,26 @@ export class ToolBaselineClient {
 
   private async thread(): Promise<string> {
     const { model, cwd, catalog } = this.options;
-    const params = { model, cwd, sandbox: 'read-only', approvalPolicy: 'never', ephemeral: true, experimentalRawEvents: true, config: clientToolsThreadConfig(catalog), dynamicTools: [TOOL] };
+    const params = {
+      model,
+      cwd,
+      sandbox: 'read-only',
+      approvalPolicy: 'never',
+      ephemeral: true,
+      experimentalRawEvents: true,
+      config: clientToolsThreadConfig(catalog),
+      dynamicTools: [TOOL],
+    };
     return ((await this.call('thread/start', params)) as { thread: { id: string } }).thread.id;
   }
 
   private turn(threadId: string, input: unknown[]): Promise<unknown> {
-    return this.call('turn/start', { threadId, input, model: this.options.model, sandboxPolicy: { type: 'readOnly', networkAccess: false } });
+    return this.call('turn/start', {
+      threadId,
+      input,
+      model: this.options.model,
+      sandboxPolicy: { type: 'readOnly', networkAccess: false },
+    });
   }
 
   private completed(threadId: string): Promise<void> {

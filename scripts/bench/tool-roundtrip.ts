@@ -1,7 +1,16 @@
 import { Agent, request } from 'node:http';
 import { TreeMemorySampler } from './memory.sampler';
 
-const TOOLS = [{ type: 'function', function: { name: 'get_weather', description: 'Weather.', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+const TOOLS = [
+  {
+    type: 'function',
+    function: {
+      name: 'get_weather',
+      description: 'Weather.',
+      parameters: { type: 'object', properties: { city: { type: 'string' } } },
+    },
+  },
+];
 export const TOOL_PROMPT = 'SCENARIO=tools weather get_weather';
 
 type Message = Record<string, unknown>;
@@ -9,12 +18,20 @@ type Message = Record<string, unknown>;
 function post(agent: Agent, url: string, body: unknown): Promise<{ status: number; json: Message }> {
   const data = JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Message }));
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Message }));
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -33,10 +50,12 @@ export class GatewayToolClient {
   async step1(): Promise<Message[]> {
     const messages: Message[] = [{ role: 'user', content: TOOL_PROMPT }];
     const { status, json } = await this.chat(messages);
-    const choices = json.choices as { message: Message & { tool_calls?: { id: string }[] }; finish_reason: string }[] | undefined;
+    const choices = json.choices as
+      { message: Message & { tool_calls?: { id: string }[] }; finish_reason: string }[] | undefined;
     const message = choices?.[0]?.message;
     const id = message?.tool_calls?.[0]?.id;
-    if (status !== 200 || !message || !id) throw new Error(`step 1 did not end in a tool call: ${status} ${JSON.stringify(json).slice(0, 200)}`);
+    if (status !== 200 || !message || !id)
+      throw new Error(`step 1 did not end in a tool call: ${status} ${JSON.stringify(json).slice(0, 200)}`);
     return [...messages, message, { role: 'tool', tool_call_id: id, content: 'sunny' }];
   }
 
@@ -46,7 +65,8 @@ export class GatewayToolClient {
     const { status, json } = await this.chat(history);
     const ms = performance.now() - t0;
     const text = (json.choices as { message: { content?: string } }[] | undefined)?.[0]?.message.content ?? '';
-    if (status !== 200 || !text.startsWith('RESULT')) throw new Error(`follow-up failed: ${status} ${JSON.stringify(json).slice(0, 200)}`);
+    if (status !== 200 || !text.startsWith('RESULT'))
+      throw new Error(`follow-up failed: ${status} ${JSON.stringify(json).slice(0, 200)}`);
     return ms;
   }
 
@@ -54,7 +74,13 @@ export class GatewayToolClient {
   foreignHistory(callId: string): Message[] {
     return [
       { role: 'user', content: TOOL_PROMPT },
-      { role: 'assistant', content: null, tool_calls: [{ id: callId, type: 'function', function: { name: 'get_weather', arguments: '{"city":"v_city"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: callId, type: 'function', function: { name: 'get_weather', arguments: '{"city":"v_city"}' } },
+        ],
+      },
       { role: 'tool', tool_call_id: callId, content: 'sunny' },
     ];
   }

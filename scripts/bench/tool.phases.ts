@@ -16,7 +16,10 @@ export function catalogWithoutApplyPatch(home: string): string {
 function pairedOf(base: number[], gw: number[]): { diffMs: number; ratio: number } {
   const n = Math.min(base.length, gw.length);
   const idx = Array.from({ length: n }, (_, i) => i);
-  return { diffMs: median(idx.map((i) => (gw[i] ?? 0) - (base[i] ?? 0))), ratio: median(idx.map((i) => (gw[i] ?? 0) / (base[i] ?? 1))) };
+  return {
+    diffMs: median(idx.map((i) => (gw[i] ?? 0) - (base[i] ?? 0))),
+    ratio: median(idx.map((i) => (gw[i] ?? 0) / (base[i] ?? 1))),
+  };
 }
 
 /**
@@ -25,11 +28,21 @@ function pairedOf(base: number[], gw: number[]): { diffMs: number; ratio: number
  * bare client) and on the rebuild path (thread/start + inject + turn for the bare client); then
  * the memory that 50 parked turns cost the gateway's process tree.
  */
-export async function toolRoundTrips(options: ToolBaselineOptions, gatewayUrl: string, gatewayPid: number, pairs: number): Promise<{ figures: Figure[]; errors: string[] }> {
+export async function toolRoundTrips(
+  options: ToolBaselineOptions,
+  gatewayUrl: string,
+  gatewayPid: number,
+  pairs: number,
+): Promise<{ figures: Figure[]; errors: string[] }> {
   const base = await ToolBaselineClient.start(options);
   const gw = new GatewayToolClient(gatewayUrl, options.model);
   const errors: string[] = [];
-  const t = { baseParked: [] as number[], gwParked: [] as number[], baseRebuild: [] as number[], gwRebuild: [] as number[] };
+  const t = {
+    baseParked: [] as number[],
+    gwParked: [] as number[],
+    baseRebuild: [] as number[],
+    gwRebuild: [] as number[],
+  };
   try {
     for (let i = 0; i < 3; i++) {
       await base.parkedStep(TOOL_PROMPT);
@@ -43,14 +56,38 @@ export async function toolRoundTrips(options: ToolBaselineOptions, gatewayUrl: s
         async () => t.gwRebuild.push(await gw.followUp(gw.foreignHistory(`call_gw_${i}`))),
       ];
       const order = i % 2 === 0 ? [0, 1, 2, 3] : [1, 0, 3, 2];
-      for (const k of order) await steps[k]!().catch((err: unknown) => errors.push(`tools: ${err instanceof Error ? err.message : String(err)}`));
+      for (const k of order)
+        await steps[k]!().catch((err: unknown) =>
+          errors.push(`tools: ${err instanceof Error ? err.message : String(err)}`),
+        );
     }
     const memory = await gw.memoryPerParked(gatewayPid, 50);
-    for (const h of memory.histories) await gw.followUp(h).catch((err: unknown) => errors.push(`tools unpark: ${String(err)}`));
+    for (const h of memory.histories)
+      await gw.followUp(h).catch((err: unknown) => errors.push(`tools unpark: ${String(err)}`));
     const figures: Figure[] = [
-      { label: `tool follow-up, parked (median of ${pairs})`, baseline: median(t.baseParked), gateway: median(t.gwParked), paired: pairedOf(t.baseParked, t.gwParked), unit: 'ms', target: { kind: 'ratio', max: 1.1 } },
-      { label: `tool follow-up, rebuilt (median of ${pairs})`, baseline: median(t.baseRebuild), gateway: median(t.gwRebuild), paired: pairedOf(t.baseRebuild, t.gwRebuild), unit: 'ms', target: { kind: 'ratio', max: 1.15 } },
-      { label: 'RSS per parked turn (50 parked)', baseline: null, gateway: memory.perTurnMb, unit: 'MB', target: { kind: 'absolute', max: 2 } },
+      {
+        label: `tool follow-up, parked (median of ${pairs})`,
+        baseline: median(t.baseParked),
+        gateway: median(t.gwParked),
+        paired: pairedOf(t.baseParked, t.gwParked),
+        unit: 'ms',
+        target: { kind: 'ratio', max: 1.1 },
+      },
+      {
+        label: `tool follow-up, rebuilt (median of ${pairs})`,
+        baseline: median(t.baseRebuild),
+        gateway: median(t.gwRebuild),
+        paired: pairedOf(t.baseRebuild, t.gwRebuild),
+        unit: 'ms',
+        target: { kind: 'ratio', max: 1.15 },
+      },
+      {
+        label: 'RSS per parked turn (50 parked)',
+        baseline: null,
+        gateway: memory.perTurnMb,
+        unit: 'MB',
+        target: { kind: 'absolute', max: 2 },
+      },
     ];
     return { figures, errors };
   } finally {

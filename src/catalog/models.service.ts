@@ -81,13 +81,19 @@ export class ModelsService implements OnApplicationBootstrap, OnModuleDestroy {
     if (m?.[1] && m[2]) {
       const base = this.models.find((x) => x.id === m[1]);
       const effort = m[2];
-      if (base && efforts(base).includes(effort)) return { requested: id, model: base, aliasEffort: effort, supportedEfforts: efforts(base) };
+      if (base && efforts(base).includes(effort))
+        return { requested: id, model: base, aliasEffort: effort, supportedEfforts: efforts(base) };
     }
-    throw notFound(`The model '${id.slice(0, 200)}' does not exist or you do not have access to it.`, param, 'model_not_found');
+    throw notFound(
+      `The model '${id.slice(0, 200)}' does not exist or you do not have access to it.`,
+      param,
+      'model_not_found',
+    );
   }
 
   private ensureLoaded(): void {
-    if (!this.loaded) throw new CodexError(CodexErrorCode.EngineUnavailable, 'model catalog not loaded yet', { retryAfterSeconds: 1 });
+    if (!this.loaded)
+      throw new CodexError(CodexErrorCode.EngineUnavailable, 'model catalog not loaded yet', { retryAfterSeconds: 1 });
   }
 
   private toObject(id: string): ModelObject {

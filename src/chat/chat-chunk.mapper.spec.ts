@@ -11,10 +11,24 @@ function run(events: CodexEvent[], includeUsage: boolean, hideReasoning = false)
 
 describe('ChatChunkMapper', () => {
   it('emits role, deltas, a stop chunk and the usage chunk', () => {
-    const chunks = run([{ type: 'text_delta', itemId: 'a', delta: 'Hi' }, { type: 'completed', usage }], true);
-    expect(chunks.map((c) => c.choices[0]?.delta ?? null)).toEqual([{ role: 'assistant', content: '' }, { content: 'Hi' }, {}, null]);
+    const chunks = run(
+      [
+        { type: 'text_delta', itemId: 'a', delta: 'Hi' },
+        { type: 'completed', usage },
+      ],
+      true,
+    );
+    expect(chunks.map((c) => c.choices[0]?.delta ?? null)).toEqual([
+      { role: 'assistant', content: '' },
+      { content: 'Hi' },
+      {},
+      null,
+    ]);
     expect(chunks[2]?.choices[0]?.finish_reason).toBe('stop');
-    expect(chunks[3]).toMatchObject({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } });
+    expect(chunks[3]).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
+    });
     expect(chunks[0]?.usage).toBeNull();
   });
 
@@ -25,7 +39,13 @@ describe('ChatChunkMapper', () => {
   });
 
   it('separates distinct agent messages with a blank line', () => {
-    const chunks = run([{ type: 'text_delta', itemId: 'a', delta: 'one' }, { type: 'text_delta', itemId: 'b', delta: 'two' }], false);
+    const chunks = run(
+      [
+        { type: 'text_delta', itemId: 'a', delta: 'one' },
+        { type: 'text_delta', itemId: 'b', delta: 'two' },
+      ],
+      false,
+    );
     expect(chunks.map((c) => c.choices[0]?.delta.content).join('')).toBe('one\n\ntwo');
   });
 

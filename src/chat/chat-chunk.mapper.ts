@@ -45,7 +45,9 @@ export class ChatChunkMapper {
       case 'tool_calls': {
         // As OpenAI streams them: the call's identity first, then its arguments (here in one piece).
         const calls = event.calls.flatMap((c, index) => [
-          this.chunk({ tool_calls: [{ index, id: c.callId, type: 'function', function: { name: c.name, arguments: '' } }] }),
+          this.chunk({
+            tool_calls: [{ index, id: c.callId, type: 'function', function: { name: c.name, arguments: '' } }],
+          }),
           this.chunk({ tool_calls: [{ index, function: { arguments: c.arguments } }] }),
         ]);
         return [...this.role(), ...calls, ...this.end('tool_calls', event.usage)];
@@ -82,7 +84,10 @@ export class ChatChunkMapper {
   }
 
   private chunk(delta: ChatDelta, finish: FinishReason | null = null): ChatCompletionChunk {
-    const chunk: ChatCompletionChunk = { ...this.base(), choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] };
+    const chunk: ChatCompletionChunk = {
+      ...this.base(),
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    };
     if (this.options.includeUsage) chunk.usage = null;
     return chunk;
   }

@@ -35,7 +35,11 @@ export class ChatCompletionReducer {
           refusal: null,
         };
         if (event.type === 'tool_calls') {
-          message.tool_calls = event.calls.map((c) => ({ id: c.callId, type: 'function', function: { name: c.name, arguments: c.arguments } }));
+          message.tool_calls = event.calls.map((c) => ({
+            id: c.callId,
+            type: 'function',
+            function: { name: c.name, arguments: c.arguments },
+          }));
         }
         if (!this.hideReasoning && this.reasoning) message.reasoning_content = this.reasoning;
         this.result = {
@@ -44,7 +48,9 @@ export class ChatCompletionReducer {
           created: this.meta.created,
           model: this.meta.model,
           system_fingerprint: this.meta.fingerprint,
-          choices: [{ index: 0, message, logprobs: null, finish_reason: event.type === 'tool_calls' ? 'tool_calls' : 'stop' }],
+          choices: [
+            { index: 0, message, logprobs: null, finish_reason: event.type === 'tool_calls' ? 'tool_calls' : 'stop' },
+          ],
           usage: toChatUsage(event.usage),
         };
         return;

@@ -7,7 +7,13 @@ const m = (role: ChatMessageDto['role'], content: ChatMessageDto['content']): Ch
 
 describe('toChatTurn', () => {
   it('splits instructions, history with roles, and the last user input', () => {
-    const turn = toChatTurn([m('system', 'sys'), m('developer', 'dev'), m('user', 'q1'), m('assistant', 'a1'), m('user', [{ type: 'text', text: 'q2' }])]);
+    const turn = toChatTurn([
+      m('system', 'sys'),
+      m('developer', 'dev'),
+      m('user', 'q1'),
+      m('assistant', 'a1'),
+      m('user', [{ type: 'text', text: 'q2' }]),
+    ]);
     expect(turn.developerInstructions).toBe('sys\n\ndev');
     expect(turn.history).toEqual([
       { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'q1' }] },
@@ -30,8 +36,15 @@ describe('toChatTurn', () => {
   });
 
   it('maps tool calls and tool results to function_call items and ends the turn input with the outputs', () => {
-    const call = { ...m('assistant', 'Checking.'), tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a": 1}' } }] };
-    const turn = toChatTurn([m('user', 'q'), call, { ...m('tool', [{ type: 'text', text: 'r1' }]), tool_call_id: 'c1' }]);
+    const call = {
+      ...m('assistant', 'Checking.'),
+      tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a": 1}' } }],
+    };
+    const turn = toChatTurn([
+      m('user', 'q'),
+      call,
+      { ...m('tool', [{ type: 'text', text: 'r1' }]), tool_call_id: 'c1' },
+    ]);
     expect(turn.history).toEqual([
       { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'q' }] },
       { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Checking.' }] },
@@ -50,16 +63,22 @@ describe('toChatTurn', () => {
       m('assistant', 'ok'),
       m('user', [img('data:b'), { type: 'text', text: 'new' }]),
     ]);
-    expect((turn.history[0] as HistoryMessage | undefined)?.content).toEqual([{ type: 'input_text', text: 'old' }, { type: 'pending_image', url: 'data:a', param: 'messages[1].content[1].image_url' }]);
+    expect((turn.history[0] as HistoryMessage | undefined)?.content).toEqual([
+      { type: 'input_text', text: 'old' },
+      { type: 'pending_image', url: 'data:a', param: 'messages[1].content[1].image_url' },
+    ]);
     expect(turn.input).toEqual([
       { type: 'pending_image', url: 'data:b', param: 'messages[3].content[0].image_url' },
       { type: 'text', text: 'new', text_elements: [] },
     ]);
-    expect(turn.size).toEqual({ textChars: 11, textParam: 'messages', imageParams: ['messages[1].content[1].image_url', 'messages[3].content[0].image_url'] });
+    expect(turn.size).toEqual({
+      textChars: 11,
+      textParam: 'messages',
+      imageParams: ['messages[1].content[1].image_url', 'messages[3].content[0].image_url'],
+    });
   });
 
   it('accepts an image-only user message', () => {
     expect(toChatTurn([m('user', [{ type: 'image_url', image_url: 'data:x' }])]).input).toHaveLength(1);
   });
 });
-

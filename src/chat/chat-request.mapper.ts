@@ -1,6 +1,12 @@
 import { invalidRequest } from '../common/errors/openai-error';
 import type { UserInput } from '../codex/protocol/app-server.protocol';
-import { tallyParts, type HistoryItem, type PendingImage, type TurnContent, type TurnPart } from '../images/turn-images';
+import {
+  tallyParts,
+  type HistoryItem,
+  type PendingImage,
+  type TurnContent,
+  type TurnPart,
+} from '../images/turn-images';
 import { checkToolPairs, type ToolHistoryRef } from '../openai/tool-history';
 import { toolCallItems, toolOutputItem } from './chat-tool-messages';
 import type { ChatContentPart, ChatMessageDto } from './dto/chat-message.dto';
@@ -22,10 +28,15 @@ function partsOf(content: ChatMessageDto['content'], param: string, imagesAllowe
   if (content === null || content === undefined) return [];
   if (typeof content === 'string') return [{ type: 'text', text: content }];
   return content.map((part: ChatContentPart, i): TurnPart => {
-    if ((part.type === 'text' || part.type === 'input_text') && typeof part.text === 'string') return { type: 'text', text: part.text };
+    if ((part.type === 'text' || part.type === 'input_text') && typeof part.text === 'string')
+      return { type: 'text', text: part.text };
     const url = part.type === 'image_url' && imagesAllowed ? imageUrlOf(part) : null;
     if (url !== null) return { type: 'pending_image', url, param: `${param}[${i}].image_url` };
-    throw invalidRequest(`Content part type '${part.type}' is not supported here.`, `${param}[${i}].type`, 'unsupported_content');
+    throw invalidRequest(
+      `Content part type '${part.type}' is not supported here.`,
+      `${param}[${i}].type`,
+      'unsupported_content',
+    );
   });
 }
 
@@ -50,7 +61,11 @@ export function toChatTurn(messages: ChatMessageDto[]): ChatTurnContent {
   messages.forEach((m, i) => {
     const param = `messages[${i}].content`;
     if (m.role === 'function') {
-      throw invalidRequest("Role 'function' is deprecated and not supported; use 'tool' messages.", `messages[${i}].role`, 'unsupported_role');
+      throw invalidRequest(
+        "Role 'function' is deprecated and not supported; use 'tool' messages.",
+        `messages[${i}].role`,
+        'unsupported_role',
+      );
     }
     const parts = partsOf(m.content, param, m.role === 'user');
     tallyParts(size, parts);
@@ -68,11 +83,22 @@ export function toChatTurn(messages: ChatMessageDto[]): ChatTurnContent {
     } else {
       refs.push({ kind: 'message', param });
       const type = m.role === 'user' ? 'input_text' : 'output_text';
-      if (parts.length > 0) history.push({ type: 'message', role: m.role, content: parts.map((p) => (p.type === 'text' ? { type, text: p.text } : p)) });
+      if (parts.length > 0)
+        history.push({
+          type: 'message',
+          role: m.role,
+          content: parts.map((p) => (p.type === 'text' ? { type, text: p.text } : p)),
+        });
       history.push(...toolCallItems(m, i, refs));
     }
   });
   checkToolPairs(refs, 'messages');
   const hasToolHistory = refs.some((r) => r.kind !== 'message');
-  return { developerInstructions: instructions.length > 0 ? instructions.join('\n\n') : null, history, input, size, hasToolHistory };
+  return {
+    developerInstructions: instructions.length > 0 ? instructions.join('\n\n') : null,
+    history,
+    input,
+    size,
+    hasToolHistory,
+  };
 }

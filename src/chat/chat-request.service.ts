@@ -31,14 +31,22 @@ export class ChatRequestService {
     if (dto.n !== undefined && dto.n > 1) throw invalidRequest('Only n=1 is supported.', 'n', 'unsupported_value');
     const tools = parseChatTools(dto.tools);
     const choice = parseToolChoice(dto.tool_choice, tools);
-    if (dto.stop !== undefined && typeof dto.stop !== 'string' && !(Array.isArray(dto.stop) && dto.stop.every((s) => typeof s === 'string'))) {
+    if (
+      dto.stop !== undefined &&
+      typeof dto.stop !== 'string' &&
+      !(Array.isArray(dto.stop) && dto.stop.every((s) => typeof s === 'string'))
+    ) {
       throw invalidRequest("'stop' must be a string or an array of strings.", 'stop');
     }
-    const requestEffort = dto.reasoning_effort !== undefined ? { value: dto.reasoning_effort, param: 'reasoning_effort' } : undefined;
+    const requestEffort =
+      dto.reasoning_effort !== undefined ? { value: dto.reasoning_effort, param: 'reasoning_effort' } : undefined;
     const { resolved, policy } = this.preparer.options({ model: dto.model, xCodex: dto.x_codex, requestEffort });
     const turn = toChatTurn(dto.messages);
     checkRequestLimits(turn.size, this.app.limits);
-    const format = dto.response_format && { type: dto.response_format.type, schema: dto.response_format.json_schema?.schema };
+    const format = dto.response_format && {
+      type: dto.response_format.type,
+      schema: dto.response_format.json_schema?.schema,
+    };
     const model = resolved.model.model;
     const shape = this.preparer.shape({
       format,
@@ -52,9 +60,28 @@ export class ChatRequestService {
     });
     // Everything a conversation's thread fixes, or the client asks to keep apart, must match for affinity.
     const conversation = this.idle.enabled
-      ? { scope: conversationScope([owner, model, shape.developerInstructions, shape.tools?.tools.key ?? null, policy.sandbox, policy.networkAccess, policy.effort, policy.hideReasoning, dto.prompt_cache_key ?? null, dto.user ?? null, dto.safety_identifier ?? null]) }
+      ? {
+          scope: conversationScope([
+            owner,
+            model,
+            shape.developerInstructions,
+            shape.tools?.tools.key ?? null,
+            policy.sandbox,
+            policy.networkAccess,
+            policy.effort,
+            policy.hideReasoning,
+            dto.prompt_cache_key ?? null,
+            dto.user ?? null,
+            dto.safety_identifier ?? null,
+          ]),
+        }
       : null;
-    const { spec, images } = await this.preparer.build(turn, shape, { model, policy, thread: { kind: 'new', ephemeral: true }, conversation }, client);
+    const { spec, images } = await this.preparer.build(
+      turn,
+      shape,
+      { model, policy, thread: { kind: 'new', ephemeral: true }, conversation },
+      client,
+    );
     return {
       requestedModel: resolved.requested,
       spec,

@@ -31,7 +31,10 @@ export class ChatService {
       return { ignoredParams, stream: false, body$ };
     }
     const meta = this.meta(chat);
-    const mapper = new ChatChunkMapper(meta, { includeUsage: chat.includeUsage, hideReasoning: chat.policy.hideReasoning });
+    const mapper = new ChatChunkMapper(meta, {
+      includeUsage: chat.includeUsage,
+      hideReasoning: chat.policy.hideReasoning,
+    });
     const frames$ = this.turn(chat).pipe(
       concatMap((event) => from(mapper.map(event))),
       map((chunk) => ({ data: chunk })),
@@ -43,7 +46,8 @@ export class ChatService {
       sse: {
         done: true,
         errorFrame: (body) => ({ data: body }),
-        onError: (err) => this.logger.warn(`stream ${meta.id} failed: ${err instanceof Error ? err.message : String(err)}`),
+        onError: (err) =>
+          this.logger.warn(`stream ${meta.id} failed: ${err instanceof Error ? err.message : String(err)}`),
       },
     };
   }

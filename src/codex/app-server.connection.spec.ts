@@ -10,7 +10,12 @@ function fakeChild(): { child: ChildProcessWithoutNullStreams; written: () => st
   const stdin = new PassThrough();
   const lines: string[] = [];
   stdin.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
-  const child = Object.assign(new EventEmitter(), { stdin, stdout: new PassThrough(), stderr: new PassThrough(), pid: undefined });
+  const child = Object.assign(new EventEmitter(), {
+    stdin,
+    stdout: new PassThrough(),
+    stderr: new PassThrough(),
+    pid: undefined,
+  });
   return { child: child as unknown as ChildProcessWithoutNullStreams, written: () => lines };
 }
 
@@ -31,7 +36,10 @@ describe('AppServerConnection', () => {
     const { child } = fakeChild();
     const conn = new AppServerConnection(child, '#t', new Logger('t'), { rpcTimeoutMs: 30 });
     const call = conn.request('thread/loaded/list', {});
-    await expect(call).rejects.toMatchObject({ code: CodexErrorCode.Timeout, message: expect.stringContaining('CODEX_RPC_TIMEOUT') });
+    await expect(call).rejects.toMatchObject({
+      code: CodexErrorCode.Timeout,
+      message: expect.stringContaining('CODEX_RPC_TIMEOUT'),
+    });
     (child.stdout as PassThrough).write('{"id":1,"result":{"data":[],"nextCursor":null}}\n');
     await tick();
     // A per-call deadline overrides the default (the watchdog probe uses its own).
@@ -52,27 +60,45 @@ describe('AppServerConnection', () => {
     expect(conn.alive).toBe(false);
   });
 
-  it('hands a thread\'s server→client requests to its handler, and answers any other at once', async () => {
+  it("hands a thread's server→client requests to its handler, and answers any other at once", async () => {
     const { child, written } = fakeChild();
     const conn = new AppServerConnection(child, '#t', new Logger('t'));
     const taken: unknown[] = [];
-    const stop = conn.handleThreadRequests('th1', (r) => (r.method === 'item/tool/call' ? (taken.push(r), true) : false));
+    const stop = conn.handleThreadRequests('th1', (r) =>
+      r.method === 'item/tool/call' ? (taken.push(r), true) : false,
+    );
     const out = child.stdout as PassThrough;
-    out.write('{"id":7,"method":"item/tool/call","params":{"threadId":"th1","turnId":"t","callId":"c1","tool":"f","arguments":{}}}\n');
-    out.write('{"id":8,"method":"item/tool/call","params":{"threadId":"other","turnId":"t","callId":"c2","tool":"f","arguments":{}}}\n');
+    out.write(
+      '{"id":7,"method":"item/tool/call","params":{"threadId":"th1","turnId":"t","callId":"c1","tool":"f","arguments":{}}}\n',
+    );
+    out.write(
+      '{"id":8,"method":"item/tool/call","params":{"threadId":"other","turnId":"t","callId":"c2","tool":"f","arguments":{}}}\n',
+    );
     out.write('{"id":9,"method":"execCommandApproval","params":{"threadId":"th1"}}\n');
     await tick();
     expect(taken).toEqual([{ id: 7, method: 'item/tool/call', params: expect.objectContaining({ callId: 'c1' }) }]);
     expect(written().map((l) => JSON.parse(l) as unknown)).toEqual([
-      { id: 8, result: { contentItems: [{ type: 'inputText', text: 'No client is attached to run this tool.' }], success: false } },
+      {
+        id: 8,
+        result: {
+          contentItems: [{ type: 'inputText', text: 'No client is attached to run this tool.' }],
+          success: false,
+        },
+      },
       { id: 9, result: { decision: 'denied' } },
     ]);
     conn.respond(7, { contentItems: [{ type: 'inputText', text: 'ok' }], success: true });
     stop();
-    out.write('{"id":10,"method":"item/tool/call","params":{"threadId":"th1","turnId":"t","callId":"c3","tool":"f","arguments":{}}}\n');
+    out.write(
+      '{"id":10,"method":"item/tool/call","params":{"threadId":"th1","turnId":"t","callId":"c3","tool":"f","arguments":{}}}\n',
+    );
     await tick();
     expect(taken).toHaveLength(1);
-    expect(written().slice(2).map((l) => (JSON.parse(l) as { id: number }).id)).toEqual([7, 10]);
+    expect(
+      written()
+        .slice(2)
+        .map((l) => (JSON.parse(l) as { id: number }).id),
+    ).toEqual([7, 10]);
   });
 });
 
@@ -85,7 +111,10 @@ describe('AppServerConnection against a scripted app-server', () => {
     conn.onExit((err) => exits.push(err.code));
     await fake.waitForCall('turn/start');
     fake.exit(null, 'SIGKILL');
-    await expect(call).rejects.toMatchObject({ code: CodexErrorCode.EngineDied, message: expect.stringContaining('SIGKILL') });
+    await expect(call).rejects.toMatchObject({
+      code: CodexErrorCode.EngineDied,
+      message: expect.stringContaining('SIGKILL'),
+    });
     expect(exits).toEqual([CodexErrorCode.EngineDied]);
     await expect(conn.request('thread/loaded/list', {})).rejects.toMatchObject({ code: CodexErrorCode.EngineDied });
     // A listener added after the exit hears of it at once instead of waiting for ever.
@@ -133,8 +162,13 @@ describe('AppServerConnection against a scripted app-server', () => {
 
   it('answers a server→client request that names no thread at once, so nothing waits for it', async () => {
     const { fake } = fakeConnection();
-    await expect(fake.request(41, 'mcpServer/elicitation/request', { serverName: 'x' })).resolves.toEqual({ action: 'decline', content: null });
-    await expect(fake.request(42, 'item/commandExecution/requestApproval', { threadId: 'nobody' })).resolves.toEqual({ decision: 'decline' });
+    await expect(fake.request(41, 'mcpServer/elicitation/request', { serverName: 'x' })).resolves.toEqual({
+      action: 'decline',
+      content: null,
+    });
+    await expect(fake.request(42, 'item/commandExecution/requestApproval', { threadId: 'nobody' })).resolves.toEqual({
+      decision: 'decline',
+    });
   });
 
   it('unloads a thread by waiting for thread/closed, and stops waiting when the process dies', async () => {

@@ -45,7 +45,8 @@ const CLOSE_WAIT_MS = 5_000;
 /** Answers that let a turn go on without a human: every approval is declined, every question cancelled. */
 function answerFor(method: string): unknown {
   // A client tool call whose turn has no client attached: the model reads this text as the tool's output.
-  if (method === 'item/tool/call') return { contentItems: [{ type: 'inputText', text: 'No client is attached to run this tool.' }], success: false };
+  if (method === 'item/tool/call')
+    return { contentItems: [{ type: 'inputText', text: 'No client is attached to run this tool.' }], success: false };
   if (method === 'item/tool/requestUserInput') return { answers: {} };
   if (method === 'mcpServer/elicitation/request') return { action: 'decline', content: null };
   if (method === 'item/permissions/requestApproval') return { permissions: {}, scope: 'turn' };
@@ -108,7 +109,6 @@ export class AppServerConnection {
     };
   }
 
-
   get alive(): boolean {
     return this.exitError === null;
   }
@@ -121,15 +121,27 @@ export class AppServerConnection {
    * Every call has a deadline (`timeoutMs`, else CODEX_RPC_TIMEOUT): a line Codex never answers
    * must not hold a turn, and with it a concurrency slot, for ever.
    */
-  request<M extends Method>(method: M, params: ParamsOf<M>, timeoutMs = this.options.rpcTimeoutMs): Promise<ResultByMethod[M]> {
+  request<M extends Method>(
+    method: M,
+    params: ParamsOf<M>,
+    timeoutMs = this.options.rpcTimeoutMs,
+  ): Promise<ResultByMethod[M]> {
     if (this.exitError) return Promise.reject(this.exitError);
     const id = this.nextId++;
     return new Promise<ResultByMethod[M]>((resolve, reject) => {
-      const timer = timeoutMs > 0 ? setTimeout(() => {
-        if (!this.pending.delete(id)) return;
-        const setting = timeoutMs === this.options.rpcTimeoutMs ? ' (CODEX_RPC_TIMEOUT)' : '';
-        reject(new CodexError(CodexErrorCode.Timeout, `Codex did not answer ${method} within ${Math.ceil(timeoutMs / 1000)} s${setting}.`));
-      }, timeoutMs) : undefined;
+      const timer =
+        timeoutMs > 0
+          ? setTimeout(() => {
+              if (!this.pending.delete(id)) return;
+              const setting = timeoutMs === this.options.rpcTimeoutMs ? ' (CODEX_RPC_TIMEOUT)' : '';
+              reject(
+                new CodexError(
+                  CodexErrorCode.Timeout,
+                  `Codex did not answer ${method} within ${Math.ceil(timeoutMs / 1000)} s${setting}.`,
+                ),
+              );
+            }, timeoutMs)
+          : undefined;
       timer?.unref();
       this.pending.set(id, { method, resolve: resolve as (v: unknown) => void, reject, timer });
       this.write({ id, method, params });

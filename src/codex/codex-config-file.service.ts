@@ -52,7 +52,9 @@ export class CodexConfigFileService implements OnModuleInit, OnApplicationBootst
     }
     this.current = resolveProvider(doc, this.config.providerEnv);
     if (this.config.localOnly && !this.current.local) {
-      this.logger.warn(`CODEX_LOCAL_ONLY=1 but provider '${this.current.id}' (${this.current.baseUrl ?? 'default'}) is not local: requests will be refused.`);
+      this.logger.warn(
+        `CODEX_LOCAL_ONLY=1 but provider '${this.current.id}' (${this.current.baseUrl ?? 'default'}) is not local: requests will be refused.`,
+      );
     }
   }
 
@@ -65,13 +67,18 @@ export class CodexConfigFileService implements OnModuleInit, OnApplicationBootst
       const config = await this.codex.readEffectiveConfig();
       const effective = resolveProvider(config as Record<string, unknown>, this.config.providerEnv);
       if (effective.id !== this.current.id || effective.baseUrl !== this.current.baseUrl) {
-        this.logger.warn(`Codex's effective provider is '${effective.id}' (${effective.baseUrl ?? 'default'}), not what config.toml alone says.`);
+        this.logger.warn(
+          `Codex's effective provider is '${effective.id}' (${effective.baseUrl ?? 'default'}), not what config.toml alone says.`,
+        );
       }
       this.current = effective;
       this.confirmed = true;
-      if (this.config.localOnly && !effective.local) this.logger.warn(`CODEX_LOCAL_ONLY=1: provider '${effective.id}' is not local; requests will be refused.`);
+      if (this.config.localOnly && !effective.local)
+        this.logger.warn(`CODEX_LOCAL_ONLY=1: provider '${effective.id}' is not local; requests will be refused.`);
     } catch (err) {
-      this.logger.error(`config/read failed; CODEX_LOCAL_ONLY requests stay refused: ${err instanceof Error ? err.message : String(err)}`);
+      this.logger.error(
+        `config/read failed; CODEX_LOCAL_ONLY requests stay refused: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 }

@@ -39,8 +39,22 @@ export class CodexEngineService {
     private readonly reasoning: ToolReasoningCache,
   ) {
     this.maxParallel = config.maxParallel;
-    this.limiter = new ConcurrencyLimiter(config.maxParallel, config.maxQueue, config.queueTimeoutMs, (ms) => registry.queueWaited(ms));
-    this.deps = { limiter: this.limiter, pool, locks, spares, parked, catalog, reasoning, idle, cwd: config.workdir, timeoutMs: config.timeoutMs, sandboxTmp: config.sandboxTmp };
+    this.limiter = new ConcurrencyLimiter(config.maxParallel, config.maxQueue, config.queueTimeoutMs, (ms) =>
+      registry.queueWaited(ms),
+    );
+    this.deps = {
+      limiter: this.limiter,
+      pool,
+      locks,
+      spares,
+      parked,
+      catalog,
+      reasoning,
+      idle,
+      cwd: config.workdir,
+      timeoutMs: config.timeoutMs,
+      sandboxTmp: config.sandboxTmp,
+    };
   }
 
   /**
@@ -71,7 +85,10 @@ export class CodexEngineService {
       return spec;
     }
     this.affinity.continued++;
-    return { ...spec, thread: { kind: 'loaded', conn: claimed.idle.conn, threadId: claimed.idle.threadId, seen: claimed.seen } };
+    return {
+      ...spec,
+      thread: { kind: 'loaded', conn: claimed.idle.conn, threadId: claimed.idle.threadId, seen: claimed.seen },
+    };
   }
 
   /** The conversation's idle thread when it has one; otherwise a fresh thread, a rebuilt tool conversation getting back the reasoning chat clients do not send. */

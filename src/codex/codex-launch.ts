@@ -6,14 +6,21 @@ import type { CodexConfig } from '../config/codex.config';
 /** Flags that make failures fast and start-up cheap (see docs/architecture.md). */
 export const APP_SERVER_ARGS = [
   'app-server',
-  '--disable', 'unbounded_connection_retries',
-  '--disable', 'shell_snapshot',
-  '--disable', 'plugins',
-  '-c', 'thread_unload_delay_secs=0',
+  '--disable',
+  'unbounded_connection_retries',
+  '--disable',
+  'shell_snapshot',
+  '--disable',
+  'plugins',
+  '-c',
+  'thread_unload_delay_secs=0',
 ] as const;
 
 /** The child's environment: the gateway's own secrets are already gone from `childEnv`. */
-export function appServerEnv(config: Pick<CodexConfig, 'childEnv' | 'home'>, pathDir: string | null): Record<string, string> {
+export function appServerEnv(
+  config: Pick<CodexConfig, 'childEnv' | 'home'>,
+  pathDir: string | null,
+): Record<string, string> {
   const env: Record<string, string> = { ...config.childEnv, CODEX_HOME: config.home };
   if (pathDir) env.PATH = [pathDir, env.PATH ?? ''].join(delimiter);
   return env;

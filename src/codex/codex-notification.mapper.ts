@@ -18,10 +18,19 @@ export class TurnNotificationMapper {
   map(n: Notification): CodexEvent[] {
     switch (n.method) {
       case 'item/agentMessage/delta':
-        return n.params.turnId === this.turnId ? [{ type: 'text_delta', itemId: n.params.itemId, delta: n.params.delta }] : [];
+        return n.params.turnId === this.turnId
+          ? [{ type: 'text_delta', itemId: n.params.itemId, delta: n.params.delta }]
+          : [];
       case 'item/reasoning/summaryTextDelta':
         return n.params.turnId === this.turnId
-          ? [{ type: 'reasoning_delta', itemId: n.params.itemId, delta: n.params.delta, summaryIndex: n.params.summaryIndex }]
+          ? [
+              {
+                type: 'reasoning_delta',
+                itemId: n.params.itemId,
+                delta: n.params.delta,
+                summaryIndex: n.params.summaryIndex,
+              },
+            ]
           : [];
       case 'item/started':
         return n.params.turnId === this.turnId ? [{ type: 'item_started', item: n.params.item }] : [];
@@ -32,7 +41,16 @@ export class TurnNotificationMapper {
       case 'rawResponse/completed': {
         if (n.params.turnId !== this.turnId) return [];
         const u = n.params.usage;
-        const usage = u === null ? null : { inputTokens: u.inputTokens, cachedInputTokens: u.cachedInputTokens, outputTokens: u.outputTokens, reasoningOutputTokens: u.reasoningOutputTokens, totalTokens: u.totalTokens };
+        const usage =
+          u === null
+            ? null
+            : {
+                inputTokens: u.inputTokens,
+                cachedInputTokens: u.cachedInputTokens,
+                outputTokens: u.outputTokens,
+                reasoningOutputTokens: u.reasoningOutputTokens,
+                totalTokens: u.totalTokens,
+              };
         return [{ type: 'raw_response_completed', responseId: n.params.responseId, usage }];
       }
       case 'thread/tokenUsage/updated': {
@@ -53,7 +71,8 @@ export class TurnNotificationMapper {
         const { turn } = n.params;
         if (turn.id !== this.turnId) return [];
         if (turn.status === 'completed') return [{ type: 'completed', usage: { ...this.usage } }];
-        if (turn.status === 'interrupted') return [{ type: 'failed', error: new CodexError(CodexErrorCode.Interrupted, 'turn interrupted') }];
+        if (turn.status === 'interrupted')
+          return [{ type: 'failed', error: new CodexError(CodexErrorCode.Interrupted, 'turn interrupted') }];
         return [{ type: 'failed', error: classifyTurnError(turn.error) }];
       }
       default:
@@ -90,13 +109,20 @@ export function classifyTurnError(error: TurnError | null): CodexError {
   if (info === 'contextWindowExceeded') return new CodexError(CodexErrorCode.ContextWindowExceeded, message, cause);
   // The provider's own wait, not a guess of ours, whenever Codex passes one on.
   const retry = { ...cause, retryAfterSeconds: retryAfterFromMessage(message) ?? undefined };
-  if (info === 'usageLimitExceeded' || info === 'sessionBudgetExceeded') return new CodexError(CodexErrorCode.UsageLimitExceeded, message, retry);
-  if (info === 'rateLimitExceeded' || httpStatusOf(info) === 429) return new CodexError(CodexErrorCode.UpstreamRateLimited, message, retry);
-  if (info === 'unauthorized' || httpStatusOf(info) === 401) return new CodexError(CodexErrorCode.UpstreamUnauthorized, message, cause);
+  if (info === 'usageLimitExceeded' || info === 'sessionBudgetExceeded')
+    return new CodexError(CodexErrorCode.UsageLimitExceeded, message, retry);
+  if (info === 'rateLimitExceeded' || httpStatusOf(info) === 429)
+    return new CodexError(CodexErrorCode.UpstreamRateLimited, message, retry);
+  if (info === 'unauthorized' || httpStatusOf(info) === 401)
+    return new CodexError(CodexErrorCode.UpstreamUnauthorized, message, cause);
   const fromProvider = providerMessage(message);
   if (info === 'badRequest' || info === 'modelNotFound' || fromProvider !== null) {
     // Only the provider's own error message is meant for clients; Codex's text may name server internals.
-    return new CodexError(CodexErrorCode.UpstreamBadRequest, fromProvider ?? 'The model provider rejected the request.', cause);
+    return new CodexError(
+      CodexErrorCode.UpstreamBadRequest,
+      fromProvider ?? 'The model provider rejected the request.',
+      cause,
+    );
   }
   if (info === 'internalServerError' || info === 'serverOverloaded' || httpStatusOf(info) !== null) {
     return new CodexError(CodexErrorCode.UpstreamUnavailable, message, cause);

@@ -28,12 +28,22 @@ describe('CodexPoolService over the process seam', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  function start(overrides: Partial<CodexConfig> = {}, onSpawn?: FakeProcessRunner['onSpawn']): { pool: CodexPoolService; runner: FakeProcessRunner } {
+  function start(
+    overrides: Partial<CodexConfig> = {},
+    onSpawn?: FakeProcessRunner['onSpawn'],
+  ): { pool: CodexPoolService; runner: FakeProcessRunner } {
     const runner = new FakeProcessRunner();
     if (onSpawn) runner.onSpawn = onSpawn;
     const config = {
-      binPath: '/fake/codex', home: join(dir, 'home'), workdir: join(dir, 'work'), childEnv: {}, poolSize: 2, rpcTimeoutMs: 0,
-      watchdogIntervalMs: 0, watchdogTimeoutMs: 0, ...overrides,
+      binPath: '/fake/codex',
+      home: join(dir, 'home'),
+      workdir: join(dir, 'work'),
+      childEnv: {},
+      poolSize: 2,
+      rpcTimeoutMs: 0,
+      watchdogIntervalMs: 0,
+      watchdogTimeoutMs: 0,
+      ...overrides,
     } as unknown as CodexConfig;
     pool = new CodexPoolService(config, runner as unknown as CodexProcessRunner);
     pool.onApplicationBootstrap();
@@ -61,7 +71,12 @@ describe('CodexPoolService over the process seam', () => {
     runner.spawned[0]?.stderr.write('panic: something broke\n');
     await settle();
     runner.spawned[0]?.exit(101);
-    expect(() => pool.acquire()).toThrow(expect.objectContaining({ code: CodexErrorCode.EngineUnavailable, message: expect.stringContaining('exited with 101') }));
+    expect(() => pool.acquire()).toThrow(
+      expect.objectContaining({
+        code: CodexErrorCode.EngineUnavailable,
+        message: expect.stringContaining('exited with 101'),
+      }),
+    );
     expect({ restarts: pool.restarts, kills: runner.kills }).toEqual({ restarts: 1, kills: ['SIGKILL'] });
     // The first restart waits 250 ms.
     await until(() => pool.liveCount === 1);
@@ -75,31 +90,51 @@ describe('CodexPoolService over the process seam', () => {
     });
     await until(() => runner.spawned.length === 1 && runner.spawned[0]!.exited);
     // Killed at once (and again on its exit), never told `initialized`, and not offered to turns.
-    expect({ kills: runner.kills, live: pool.liveCount, told: runner.spawned[0]!.notifications }).toEqual({ kills: ['SIGKILL', 'SIGKILL'], live: 0, told: [] });
+    expect({ kills: runner.kills, live: pool.liveCount, told: runner.spawned[0]!.notifications }).toEqual({
+      kills: ['SIGKILL', 'SIGKILL'],
+      live: 0,
+      told: [],
+    });
     await pool.ready;
-    expect({ spawned: runner.spawned.length, restarts: pool.restarts, live: pool.liveCount, lastError: pool.lastError }).toEqual({ spawned: 2, restarts: 1, live: 1, lastError: null });
+    expect({
+      spawned: runner.spawned.length,
+      restarts: pool.restarts,
+      live: pool.liveCount,
+      lastError: pool.lastError,
+    }).toEqual({ spawned: 2, restarts: 1, live: 1, lastError: null });
   });
 
   it('gives up a hung process (watchdog), fails its calls with engine_unresponsive and replaces it', async () => {
-    const { pool, runner } = start({ poolSize: 1, watchdogIntervalMs: 10, watchdogTimeoutMs: 20 } as Partial<CodexConfig>);
+    const { pool, runner } = start({
+      poolSize: 1,
+      watchdogIntervalMs: 10,
+      watchdogTimeoutMs: 20,
+    } as Partial<CodexConfig>);
     await pool.ready;
     const conn = pool.acquire();
     const fake = runner.spawned[0]!;
     fake.script('thread/loaded/list', () => 'silent');
     fake.script('turn/start', () => 'silent');
     const call = conn.request('turn/start', { threadId: 't', input: [] } as never);
-    await expect(call).rejects.toMatchObject({ code: CodexErrorCode.EngineUnresponsive, message: expect.stringContaining('CODEX_WATCHDOG_TIMEOUT') });
+    await expect(call).rejects.toMatchObject({
+      code: CodexErrorCode.EngineUnresponsive,
+      message: expect.stringContaining('CODEX_WATCHDOG_TIMEOUT'),
+    });
     expect(pool.unresponsiveKills).toBe(1);
     await until(() => pool.liveCount === 1 && pool.hungCount === 0);
     expect(pool.acquire()).not.toBe(conn);
   });
 
-  it('on shutdown closes every process\'s stdin and restarts none', async () => {
+  it("on shutdown closes every process's stdin and restarts none", async () => {
     const { pool, runner } = start();
     await until(() => pool.liveCount === 2);
     await pool.beforeApplicationShutdown();
     expect(runner.spawned.map((f) => f.exited)).toEqual([true, true]);
     await new Promise((r) => setTimeout(r, 300));
-    expect({ spawned: runner.spawned.length, restarts: pool.restarts, live: pool.liveCount }).toEqual({ spawned: 2, restarts: 0, live: 0 });
+    expect({ spawned: runner.spawned.length, restarts: pool.restarts, live: pool.liveCount }).toEqual({
+      spawned: 2,
+      restarts: 0,
+      live: 0,
+    });
   });
 });

@@ -56,19 +56,32 @@ export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicati
   acquire(): AppServerConnection {
     let best: AppServerConnection | null = null;
     for (const c of this.slots) if (c?.alive && (!best || c.activeTurns < best.activeTurns)) best = c;
-    if (!best) throw new CodexError(CodexErrorCode.EngineUnavailable, this.lastFailure ?? 'engine starting', { retryAfterSeconds: 1 });
+    if (!best)
+      throw new CodexError(CodexErrorCode.EngineUnavailable, this.lastFailure ?? 'engine starting', {
+        retryAfterSeconds: 1,
+      });
     return best;
   }
 
   /** Processes that exited and were started again. */
-  get restarts(): number { return this.restartCount; }
+  get restarts(): number {
+    return this.restartCount;
+  }
   /** Processes killed by the watchdog because they stopped answering. */
-  get unresponsiveKills(): number { return this.watchdogKills; }
+  get unresponsiveKills(): number {
+    return this.watchdogKills;
+  }
   /** Slots whose hung process is being replaced (readiness reports them). */
-  get hungCount(): number { return this.replacing.size; }
-  get lastError(): string | null { return this.lastFailure; }
+  get hungCount(): number {
+    return this.replacing.size;
+  }
+  get lastError(): string | null {
+    return this.lastFailure;
+  }
   /** The Codex CLI version, once known. */
-  get version(): string | null { return this.codexVersion; }
+  get version(): string | null {
+    return this.codexVersion;
+  }
 
   get liveCount(): number {
     return this.slots.filter((c) => c?.alive).length;
@@ -97,7 +110,12 @@ export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicati
   private async start(index: number): Promise<void> {
     if (this.stopping || !this.binary) return;
     const { bin, pathDir } = this.binary;
-    const child = this.runner.spawn({ bin, args: APP_SERVER_ARGS, env: appServerEnv(this.config, pathDir), cwd: this.config.workdir });
+    const child = this.runner.spawn({
+      bin,
+      args: APP_SERVER_ARGS,
+      env: appServerEnv(this.config, pathDir),
+      cwd: this.config.workdir,
+    });
     const conn = new AppServerConnection(child, `#${index}`, this.logger, { rpcTimeoutMs: this.config.rpcTimeoutMs });
     this.slots[index] = conn;
     conn.onExit((err) => this.onExit(index, conn, err));
@@ -130,7 +148,12 @@ export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicati
     this.watchdogKills++;
     this.replacing.add(index);
     const seconds = Math.ceil(this.config.watchdogTimeoutMs / 1000);
-    conn.abandon(new CodexError(CodexErrorCode.EngineUnresponsive, `codex app-server ${conn.name} did not answer the liveness probe within ${seconds} s (CODEX_WATCHDOG_TIMEOUT); killed`));
+    conn.abandon(
+      new CodexError(
+        CodexErrorCode.EngineUnresponsive,
+        `codex app-server ${conn.name} did not answer the liveness probe within ${seconds} s (CODEX_WATCHDOG_TIMEOUT); killed`,
+      ),
+    );
   }
 
   private onExit(index: number, conn: AppServerConnection, err: CodexError): void {

@@ -19,8 +19,11 @@ export class CodexProcessRunner {
   /** Runs a short command to completion and returns its stdout (no shell, typed arguments only). */
   output(spec: SpawnSpec, timeoutMs: number): Promise<string> {
     return new Promise((resolve, reject) => {
-      execFile(spec.bin, [...spec.args], { env: spec.env, cwd: spec.cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout) =>
-        err ? reject(err) : resolve(stdout),
+      execFile(
+        spec.bin,
+        [...spec.args],
+        { env: spec.env, cwd: spec.cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+        (err, stdout) => (err ? reject(err) : resolve(stdout)),
       );
     });
   }

@@ -2,7 +2,10 @@ import type { CodexConfig } from '../config/codex.config';
 import type { CodexPoolService } from './codex-pool.service';
 import { CodexReadsService } from './codex-reads.service';
 
-function reads(pages: Record<string, { data: { id: string }[]; nextCursor: string | null }>): { service: CodexReadsService; calls: unknown[][] } {
+function reads(pages: Record<string, { data: { id: string }[]; nextCursor: string | null }>): {
+  service: CodexReadsService;
+  calls: unknown[][];
+} {
   const calls: unknown[][] = [];
   const conn = {
     request: (method: string, params: { cursor?: string | null }) => {
@@ -17,7 +20,10 @@ function reads(pages: Record<string, { data: { id: string }[]; nextCursor: strin
 
 describe('CodexReadsService', () => {
   it('lists every page of model/list, without hidden models', async () => {
-    const { service, calls } = reads({ '': { data: [{ id: 'a' }], nextCursor: 'c1' }, c1: { data: [{ id: 'b' }], nextCursor: null } });
+    const { service, calls } = reads({
+      '': { data: [{ id: 'a' }], nextCursor: 'c1' },
+      c1: { data: [{ id: 'b' }], nextCursor: null },
+    });
     expect((await service.listModels()).map((m) => m.id)).toEqual(['a', 'b']);
     expect(calls).toEqual([
       ['model/list', { includeHidden: false, cursor: null }],

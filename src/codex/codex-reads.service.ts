@@ -24,7 +24,9 @@ export class CodexReadsService {
     const all: Model[] = [];
     let cursor: string | null = null;
     do {
-      const page: ResultByMethod['model/list'] = await this.pool.acquire().request('model/list', { includeHidden: false, cursor });
+      const page: ResultByMethod['model/list'] = await this.pool
+        .acquire()
+        .request('model/list', { includeHidden: false, cursor });
       all.push(...page.data);
       cursor = page.nextCursor;
     } while (cursor);
@@ -38,7 +40,9 @@ export class CodexReadsService {
 
   /** Codex's effective configuration as seen from the work directory (every layer merged). */
   async readEffectiveConfig(): Promise<ResultByMethod['config/read']['config']> {
-    const { config } = await this.pool.acquire().request('config/read', { includeLayers: false, cwd: this.config.workdir });
+    const { config } = await this.pool
+      .acquire()
+      .request('config/read', { includeLayers: false, cwd: this.config.workdir });
     return config;
   }
 }

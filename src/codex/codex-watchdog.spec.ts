@@ -24,7 +24,9 @@ describe('watchConnection', () => {
 
   it('keeps probing a process that answers, even with an error', async () => {
     let n = 0;
-    const { conn, calls } = probed(() => (n++ % 2 === 0 ? Promise.resolve({}) : Promise.reject(new CodexError(CodexErrorCode.ProtocolError, 'nope'))));
+    const { conn, calls } = probed(() =>
+      n++ % 2 === 0 ? Promise.resolve({}) : Promise.reject(new CodexError(CodexErrorCode.ProtocolError, 'nope')),
+    );
     const hung = jest.fn();
     const stop = watchConnection(conn, timing, hung);
     await sleep(100);

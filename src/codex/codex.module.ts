@@ -14,7 +14,28 @@ import { ToolReasoningCache } from './tools/tool-reasoning.cache';
 
 /** The only module that talks to the Codex CLI: turns through CodexEngineService, reads through CodexReadsService. */
 @Module({
-  providers: [CodexProcessRunner, CodexPoolService, CodexReadsService, CodexEngineService, CodexConfigFileService, ThreadLockService, SpareThreadsService, CodexTurnRegistry, ParkedTurnsService, ToolCatalogService, ToolReasoningCache, IdleThreadsService],
-  exports: [IdleThreadsService, CodexPoolService, CodexReadsService, CodexEngineService, CodexConfigFileService, ThreadLockService, CodexTurnRegistry],
+  providers: [
+    CodexProcessRunner,
+    CodexPoolService,
+    CodexReadsService,
+    CodexEngineService,
+    CodexConfigFileService,
+    ThreadLockService,
+    SpareThreadsService,
+    CodexTurnRegistry,
+    ParkedTurnsService,
+    ToolCatalogService,
+    ToolReasoningCache,
+    IdleThreadsService,
+  ],
+  exports: [
+    IdleThreadsService,
+    CodexPoolService,
+    CodexReadsService,
+    CodexEngineService,
+    CodexConfigFileService,
+    ThreadLockService,
+    CodexTurnRegistry,
+  ],
 })
 export class CodexModule {}

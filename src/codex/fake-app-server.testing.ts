@@ -40,7 +40,12 @@ export class FakeAppServer {
   exited = false;
 
   constructor() {
-    const child = Object.assign(new EventEmitter(), { stdin: this.stdin, stdout: this.stdout, stderr: this.stderr, pid: undefined });
+    const child = Object.assign(new EventEmitter(), {
+      stdin: this.stdin,
+      stdout: this.stdout,
+      stderr: this.stderr,
+      pid: undefined,
+    });
     this.child = child as unknown as ChildProcessWithoutNullStreams;
     this.stdin.on('data', (chunk: Buffer) => this.read(chunk.toString('utf8')));
     // Closing stdin is how the pool asks app-server to stop; the real one exits by itself.
@@ -48,7 +53,9 @@ export class FakeAppServer {
     this.script('initialize', () => ({ result: { userAgent: 'codex_wrapper/0.169.0 (fake)' } }));
     this.script('thread/start', () => ({ result: { thread: { id: `thr_${this.nextThread++}` } } }));
     this.script('thread/inject_items', () => ({ result: {} }));
-    this.script('turn/start', () => ({ result: { turn: { id: `turn_${this.nextTurn++}`, items: [], status: 'inProgress', error: null } } }));
+    this.script('turn/start', () => ({
+      result: { turn: { id: `turn_${this.nextTurn++}`, items: [], status: 'inProgress', error: null } },
+    }));
     this.script('thread/loaded/list', () => ({ result: { data: [], nextCursor: null } }));
     this.script('thread/unsubscribe', (p) => {
       setImmediate(() => this.notify('thread/closed', { threadId: p.threadId }));
@@ -74,7 +81,9 @@ export class FakeAppServer {
   waitForCall(method: string, index = 0): Promise<FakeCall> {
     const made = this.callsOf(method)[index];
     if (made) return Promise.resolve(made);
-    return new Promise((resolve) => this.waiters.push({ match: (c) => c.method === method && this.callsOf(method)[index] === c, resolve }));
+    return new Promise((resolve) =>
+      this.waiters.push({ match: (c) => c.method === method && this.callsOf(method)[index] === c, resolve }),
+    );
   }
 
   notify(method: string, params: unknown): void {
@@ -97,7 +106,12 @@ export class FakeAppServer {
     this.completeTurn(threadId, turnId, 'completed');
   }
 
-  completeTurn(threadId: string, turnId: string, status: 'completed' | 'interrupted' | 'failed', error: unknown = null): void {
+  completeTurn(
+    threadId: string,
+    turnId: string,
+    status: 'completed' | 'interrupted' | 'failed',
+    error: unknown = null,
+  ): void {
     this.notify('turn/completed', { threadId, turn: { id: turnId, items: [], status, error } });
   }
 
@@ -140,7 +154,10 @@ export class FakeAppServer {
     this.calls.push(call);
     const answer = this.scripts.get(call.method)?.(params, call) ?? { error: `unknown method ${call.method}` };
     if (answer !== 'silent') {
-      const reply = 'result' in answer ? { id: call.id, result: answer.result } : { id: call.id, error: { code: -32600, message: answer.error } };
+      const reply =
+        'result' in answer
+          ? { id: call.id, result: answer.result }
+          : { id: call.id, error: { code: -32600, message: answer.error } };
       this.line(JSON.stringify(reply));
     }
     for (const w of this.waiters.splice(0)) {

@@ -4,9 +4,17 @@ const noEnv: ProviderEnv = { openaiBaseUrl: null, ossBaseUrl: null, ossPort: nul
 
 describe('isLocalUrl', () => {
   it.each([
-    ['http://127.0.0.1:8080/v1', true], ['http://127.5.0.1/v1', true], ['http://localhost:1234', true], ['http://[::1]:80/v1', true],
-    ['unix:///run/provider.sock', true], ['https://api.openai.com/v1', false], ['http://0.0.0.0:8080', false],
-    ['http://10.0.0.5/v1', false], ['http://192.168.1.2/v1', false], ['http://127.0.0.1.evil.com/v1', false], ['not a url', false],
+    ['http://127.0.0.1:8080/v1', true],
+    ['http://127.5.0.1/v1', true],
+    ['http://localhost:1234', true],
+    ['http://[::1]:80/v1', true],
+    ['unix:///run/provider.sock', true],
+    ['https://api.openai.com/v1', false],
+    ['http://0.0.0.0:8080', false],
+    ['http://10.0.0.5/v1', false],
+    ['http://192.168.1.2/v1', false],
+    ['http://127.0.0.1.evil.com/v1', false],
+    ['not a url', false],
     ['ftp://127.0.0.1/', false],
   ])('%s → %s', (url, local) => {
     expect(isLocalUrl(url)).toBe(local);
@@ -33,7 +41,11 @@ describe('resolveProvider', () => {
   });
 
   it('treats a provider without base_url as non-local', () => {
-    expect(resolveProvider({ model_provider: 'mystery' }, noEnv)).toEqual({ id: 'mystery', baseUrl: null, local: false });
+    expect(resolveProvider({ model_provider: 'mystery' }, noEnv)).toEqual({
+      id: 'mystery',
+      baseUrl: null,
+      local: false,
+    });
   });
 
   it('asks every address that could apply to be local', () => {
@@ -44,8 +56,16 @@ describe('resolveProvider', () => {
   });
 
   it('knows the built-in local providers and the variables that move them', () => {
-    expect(resolveProvider({ model_provider: 'ollama' }, noEnv)).toMatchObject({ baseUrl: 'http://localhost:11434/v1', local: true });
-    expect(resolveProvider({ model_provider: 'lmstudio' }, { ...noEnv, ossPort: '9999' })).toMatchObject({ baseUrl: 'http://localhost:9999/v1', local: true });
-    expect(resolveProvider({ model_provider: 'oss' }, { ...noEnv, ossBaseUrl: 'https://gpu.example/v1' }).local).toBe(false);
+    expect(resolveProvider({ model_provider: 'ollama' }, noEnv)).toMatchObject({
+      baseUrl: 'http://localhost:11434/v1',
+      local: true,
+    });
+    expect(resolveProvider({ model_provider: 'lmstudio' }, { ...noEnv, ossPort: '9999' })).toMatchObject({
+      baseUrl: 'http://localhost:9999/v1',
+      local: true,
+    });
+    expect(resolveProvider({ model_provider: 'oss' }, { ...noEnv, ossBaseUrl: 'https://gpu.example/v1' }).local).toBe(
+      false,
+    );
   });
 });

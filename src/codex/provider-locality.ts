@@ -27,7 +27,11 @@ export interface ProviderEnv {
   ossPort: string | null;
 }
 
-const OSS_DEFAULT: Record<string, string> = { oss: 'http://localhost:11434/v1', ollama: 'http://localhost:11434/v1', lmstudio: 'http://localhost:1234/v1' };
+const OSS_DEFAULT: Record<string, string> = {
+  oss: 'http://localhost:11434/v1',
+  ollama: 'http://localhost:11434/v1',
+  lmstudio: 'http://localhost:1234/v1',
+};
 
 function str(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;
@@ -39,7 +43,10 @@ function str(value: unknown): string | null {
  * `model_providers` override, `openai_base_url`, the environment) must be local, so an ambiguous
  * precedence can only make the answer stricter.
  */
-export function resolveProvider(doc: Record<string, unknown>, env: ProviderEnv): { id: string; baseUrl: string | null; local: boolean } {
+export function resolveProvider(
+  doc: Record<string, unknown>,
+  env: ProviderEnv,
+): { id: string; baseUrl: string | null; local: boolean } {
   const profileName = str(doc.profile);
   const profile = profileName ? asRecord(asRecord(doc.profiles)[profileName]) : {};
   const id = str(profile.model_provider) ?? str(doc.model_provider) ?? 'openai';

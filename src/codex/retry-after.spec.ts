@@ -13,7 +13,10 @@ describe('retryAfterFromMessage', () => {
     expect(retryAfterFromMessage(message)).toBe(seconds);
   });
 
-  it.each(['exceeded retry limit, last status: 429 Too Many Requests', 'try again later', ''])('names no wait in %j', (message) => {
-    expect(retryAfterFromMessage(message)).toBeNull();
-  });
+  it.each(['exceeded retry limit, last status: 429 Too Many Requests', 'try again later', ''])(
+    'names no wait in %j',
+    (message) => {
+      expect(retryAfterFromMessage(message)).toBeNull();
+    },
+  );
 });

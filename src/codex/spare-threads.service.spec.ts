@@ -2,17 +2,25 @@ import type { CodexConfig } from '../config/codex.config';
 import { fakeConnection, settle } from './fake-app-server.testing';
 import { STORED_SPARE, SpareThreadsService } from './spare-threads.service';
 
-const config = (spareThreads: number) => ({ spareThreads, sandboxMode: 'read-only', workdir: '/tmp/work' }) as CodexConfig;
+const config = (spareThreads: number) =>
+  ({ spareThreads, sandboxMode: 'read-only', workdir: '/tmp/work' }) as CodexConfig;
 
 describe('SpareThreadsService against a scripted app-server', () => {
-  it('tops up to CODEX_SPARE_THREADS with the parameters of a request\'s own thread, and hands them out oldest first', async () => {
+  it("tops up to CODEX_SPARE_THREADS with the parameters of a request's own thread, and hands them out oldest first", async () => {
     const { fake, conn } = fakeConnection();
     const spares = new SpareThreadsService(config(2));
     expect(spares.take(conn, 'm', 'read-only')).toBeNull();
     await settle(10);
     expect(spares.peek(conn, 'm')).toEqual(['thr_1', 'thr_2']);
     expect(fake.callsOf('thread/start').map((c) => c.params)).toEqual([
-      { model: 'm', cwd: '/tmp/work', sandbox: 'read-only', approvalPolicy: 'never', ephemeral: true, experimentalRawEvents: true },
+      {
+        model: 'm',
+        cwd: '/tmp/work',
+        sandbox: 'read-only',
+        approvalPolicy: 'never',
+        ephemeral: true,
+        experimentalRawEvents: true,
+      },
       expect.objectContaining({ model: 'm' }),
     ]);
     expect(spares.take(conn, 'm', 'read-only')).toBe('thr_1');
@@ -63,6 +71,9 @@ describe('SpareThreadsService against a scripted app-server', () => {
     const spares = new SpareThreadsService(config(2));
     expect(spares.take(conn, 'm', 'read-only')).toBeNull();
     await settle(10);
-    expect({ ready: spares.peek(conn, 'm'), calls: fake.callsOf('thread/start').length }).toEqual({ ready: [], calls: 1 });
+    expect({ ready: spares.peek(conn, 'm'), calls: fake.callsOf('thread/start').length }).toEqual({
+      ready: [],
+      calls: 1,
+    });
   });
 });

@@ -96,7 +96,14 @@ export class SpareThreadsService {
     experimentalRawEvents: true;
   } {
     // Raw events carry what the wire needs and typed items lack: exact argument strings, encrypted reasoning, per-response usage.
-    return { model, cwd: this.config.workdir, sandbox: this.config.sandboxMode, approvalPolicy: 'never', ephemeral: true, experimentalRawEvents: true };
+    return {
+      model,
+      cwd: this.config.workdir,
+      sandbox: this.config.sandboxMode,
+      approvalPolicy: 'never',
+      ephemeral: true,
+      experimentalRawEvents: true,
+    };
   }
 
   private of(conn: AppServerConnection): { plain: Map<string, Warm>; tools: Map<string, Warm> } {

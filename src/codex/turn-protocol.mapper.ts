@@ -13,7 +13,10 @@ export interface SandboxTmp {
  * The per-turn sandbox as the typed protocol object (never a TOML string). `tmp` takes /tmp or
  * $TMPDIR out of workspace-write's writable roots when the request images live there.
  */
-export function toSandboxPolicy(spec: Pick<TurnSpec, 'sandbox' | 'networkAccess'>, tmp: SandboxTmp = { excludeSlashTmp: false, excludeTmpdirEnvVar: false }): SandboxPolicy {
+export function toSandboxPolicy(
+  spec: Pick<TurnSpec, 'sandbox' | 'networkAccess'>,
+  tmp: SandboxTmp = { excludeSlashTmp: false, excludeTmpdirEnvVar: false },
+): SandboxPolicy {
   switch (spec.sandbox) {
     case 'danger-full-access':
       return { type: 'dangerFullAccess' };

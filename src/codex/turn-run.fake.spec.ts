@@ -17,8 +17,15 @@ import type { TurnSpec } from './turn-spec.types';
 import type { CodexConfig } from '../config/codex.config';
 
 const baseSpec: TurnSpec = {
-  model: 'm', effort: null, sandbox: 'read-only', networkAccess: false, developerInstructions: 'Be brief.',
-  history: [], input: [{ type: 'text', text: 'hi', text_elements: [] }], outputSchema: null, thread: { kind: 'new', ephemeral: true },
+  model: 'm',
+  effort: null,
+  sandbox: 'read-only',
+  networkAccess: false,
+  developerInstructions: 'Be brief.',
+  history: [],
+  input: [{ type: 'text', text: 'hi', text_elements: [] }],
+  outputSchema: null,
+  thread: { kind: 'new', ephemeral: true },
 };
 
 const tools: ClientToolsSpec = {
@@ -34,14 +41,22 @@ type Ending = { error: unknown } | 'complete';
  * Subscribes to a turn the way CodexEngineService.runTurn does: the subscriber's end (complete,
  * error, unsubscribe) tears the turn down. Records its events and how it ended.
  */
-function observe(begin: (sub: Subscriber<CodexEvent>) => TurnRun): { events: CodexEvent[]; ended: Promise<Ending>; subscription: Subscription } {
+function observe(begin: (sub: Subscriber<CodexEvent>) => TurnRun): {
+  events: CodexEvent[];
+  ended: Promise<Ending>;
+  subscription: Subscription;
+} {
   const events: CodexEvent[] = [];
   let done: (v: Ending) => void = () => undefined;
   const ended = new Promise<Ending>((r) => (done = r));
   const subscription = new Observable<CodexEvent>((sub) => {
     const turn = begin(sub);
     return () => turn.teardown();
-  }).subscribe({ next: (e) => events.push(e), error: (error: unknown) => done({ error }), complete: () => done('complete') });
+  }).subscribe({
+    next: (e) => events.push(e),
+    error: (error: unknown) => done({ error }),
+    complete: () => done('complete'),
+  });
   return { events, ended, subscription };
 }
 
@@ -64,7 +79,13 @@ function harness(overrides: Partial<CodexConfig> = {}, timeoutMs = 60_000, rpcTi
   const { fake, conn } = fakeConnection(rpcTimeoutMs);
   fakes.push(fake);
   const config = {
-    spareThreads: 0, sandboxMode: 'read-only', workdir: '/tmp/work', maxParkedTurns: 4, toolParkMs: 60_000, maxIdleThreads: 0, idleThreadMs: 60_000,
+    spareThreads: 0,
+    sandboxMode: 'read-only',
+    workdir: '/tmp/work',
+    maxParkedTurns: 4,
+    toolParkMs: 60_000,
+    maxIdleThreads: 0,
+    idleThreadMs: 60_000,
     ...overrides,
   } as CodexConfig;
   const limiter = new ConcurrencyLimiter(2, 0, 1000);
@@ -72,7 +93,10 @@ function harness(overrides: Partial<CodexConfig> = {}, timeoutMs = 60_000, rpcTi
   const parked = new ParkedTurnsService(config);
   const spares = new SpareThreadsService(config);
   const deps: TurnRunDeps = {
-    limiter, locks, spares, parked,
+    limiter,
+    locks,
+    spares,
+    parked,
     pool: { acquire: () => conn } as unknown as CodexPoolService,
     catalog: { path: Promise.resolve(null) } as unknown as ToolCatalogService,
     reasoning: new ToolReasoningCache(config),
@@ -114,8 +138,14 @@ describe('TurnRun against a scripted app-server', () => {
     expect(await ended).toBe('complete');
     expect(events.map((e) => e.type)).toEqual(['started', 'item_started', 'text_delta', 'item_completed', 'completed']);
     await settle();
-    expect({ active: h.limiter.active, turns: h.conn.activeTurns, unloaded: h.fake.callsOf('thread/unsubscribe').map((c) => c.params.threadId) }).toEqual({
-      active: 0, turns: 0, unloaded: [threadId],
+    expect({
+      active: h.limiter.active,
+      turns: h.conn.activeTurns,
+      unloaded: h.fake.callsOf('thread/unsubscribe').map((c) => c.params.threadId),
+    }).toEqual({
+      active: 0,
+      turns: 0,
+      unloaded: [threadId],
     });
     expect(h.fake.callsOf('turn/interrupt')).toHaveLength(0);
   });
@@ -123,8 +153,18 @@ describe('TurnRun against a scripted app-server', () => {
   it('keeps notifications that arrive before turn/start answers, in order', async () => {
     const h = harness();
     h.fake.script('turn/start', (p) => {
-      h.fake.notify('item/agentMessage/delta', { threadId: p.threadId, turnId: 'turn_early', itemId: 'i', delta: 'Hel' });
-      h.fake.notify('item/agentMessage/delta', { threadId: p.threadId, turnId: 'turn_early', itemId: 'i', delta: 'lo' });
+      h.fake.notify('item/agentMessage/delta', {
+        threadId: p.threadId,
+        turnId: 'turn_early',
+        itemId: 'i',
+        delta: 'Hel',
+      });
+      h.fake.notify('item/agentMessage/delta', {
+        threadId: p.threadId,
+        turnId: 'turn_early',
+        itemId: 'i',
+        delta: 'lo',
+      });
       return { result: { turn: { id: 'turn_early', items: [], status: 'inProgress', error: null } } };
     });
     const { events, ended } = h.run();
@@ -132,7 +172,12 @@ describe('TurnRun against a scripted app-server', () => {
     await settle();
     h.fake.completeTurn(String(call.params.threadId), 'turn_early', 'completed');
     expect(await ended).toBe('complete');
-    expect(events.flatMap((e) => (e.type === 'text_delta' ? [e.delta] : [e.type]))).toEqual(['started', 'Hel', 'lo', 'completed']);
+    expect(events.flatMap((e) => (e.type === 'text_delta' ? [e.delta] : [e.type]))).toEqual([
+      'started',
+      'Hel',
+      'lo',
+      'completed',
+    ]);
   });
 
   it('fails the turn with engine_error when the process exits mid-turn, and frees its slot', async () => {
@@ -146,11 +191,16 @@ describe('TurnRun against a scripted app-server', () => {
     expect({ active: h.limiter.active, turns: h.conn.activeTurns }).toEqual({ active: 0, turns: 0 });
   });
 
-  it('times out (CODEX_TIMEOUT) when Codex never answers turn/start, and unloads the thread once that call\'s deadline passes', async () => {
+  it("times out (CODEX_TIMEOUT) when Codex never answers turn/start, and unloads the thread once that call's deadline passes", async () => {
     const h = harness({}, 30, 80);
     h.fake.script('turn/start', () => 'silent');
     const { ended } = h.run();
-    expect(await ended).toEqual({ error: expect.objectContaining({ code: CodexErrorCode.Timeout, message: expect.stringContaining('CODEX_TIMEOUT') }) });
+    expect(await ended).toEqual({
+      error: expect.objectContaining({
+        code: CodexErrorCode.Timeout,
+        message: expect.stringContaining('CODEX_TIMEOUT'),
+      }),
+    });
     expect(h.limiter.active).toBe(0);
     const call = await h.fake.waitForCall('turn/start');
     // Until then start() still owns the thread; the call's CODEX_RPC_TIMEOUT ends the wait.
@@ -162,7 +212,11 @@ describe('TurnRun against a scripted app-server', () => {
     const h = harness();
     const { ended } = h.run();
     const { threadId, turnId } = await started(h.fake);
-    h.fake.completeTurn(threadId, turnId, 'failed', { message: 'slow down', codexErrorInfo: 'rateLimitExceeded', additionalDetails: null });
+    h.fake.completeTurn(threadId, turnId, 'failed', {
+      message: 'slow down',
+      codexErrorInfo: 'rateLimitExceeded',
+      additionalDetails: null,
+    });
     expect(await ended).toEqual({ error: expect.objectContaining({ code: CodexErrorCode.UpstreamRateLimited }) });
   });
 
@@ -202,7 +256,9 @@ describe('TurnRun against a scripted app-server', () => {
     const h = harness();
     h.run();
     const { threadId, turnId } = await started(h.fake);
-    await expect(h.fake.request('req-1', 'item/commandExecution/requestApproval', { threadId, turnId, itemId: 'x' })).resolves.toEqual({ decision: 'decline' });
+    await expect(
+      h.fake.request('req-1', 'item/commandExecution/requestApproval', { threadId, turnId, itemId: 'x' }),
+    ).resolves.toEqual({ decision: 'decline' });
   });
 
   it('falls back to a thread of its own when Codex no longer knows the spare', async () => {
@@ -211,7 +267,11 @@ describe('TurnRun against a scripted app-server', () => {
     expect(h.spares.take(h.conn, 'm', 'read-only')).toBeNull();
     await settle();
     expect(h.spares.peek(h.conn, 'm')).toEqual(['thr_1']);
-    h.fake.script('turn/start', (p) => (p.threadId === 'thr_1' ? { error: 'thread not found: thr_1' } : { result: { turn: { id: 'turn_own', items: [], status: 'inProgress', error: null } } }));
+    h.fake.script('turn/start', (p) =>
+      p.threadId === 'thr_1'
+        ? { error: 'thread not found: thr_1' }
+        : { result: { turn: { id: 'turn_own', items: [], status: 'inProgress', error: null } } },
+    );
     const { events, ended } = h.run();
     const own = await h.fake.waitForCall('turn/start', 1);
     await settle();
@@ -221,14 +281,32 @@ describe('TurnRun against a scripted app-server', () => {
     expect(events[0]).toEqual({ type: 'started', threadId: own.params.threadId, turnId: 'turn_own' });
     // The spare Codex forgot is let go, and the replacement got the system prompt too.
     expect(h.fake.callsOf('thread/unsubscribe').map((c) => c.params.threadId)).toContain('thr_1');
-    expect(h.fake.callsOf('thread/inject_items').filter((c) => c.params.threadId === own.params.threadId)).toHaveLength(1);
+    expect(h.fake.callsOf('thread/inject_items').filter((c) => c.params.threadId === own.params.threadId)).toHaveLength(
+      1,
+    );
   });
 });
 
 /** Streams one model response that calls get_weather, with its item/tool/call request; resolves with the gateway's answer to it. */
 function callTool(fake: FakeAppServer, threadId: string, turnId: string, callId: string): Promise<unknown> {
-  fake.notify('rawResponseItem/completed', { threadId, turnId, item: { type: 'function_call', id: `fc_${callId}`, call_id: callId, name: 'get_weather', arguments: '{"city":"Paris"}' } });
-  const answered = fake.request(`req-${callId}`, 'item/tool/call', { threadId, turnId, callId, tool: 'get_weather', arguments: { city: 'Paris' } });
+  fake.notify('rawResponseItem/completed', {
+    threadId,
+    turnId,
+    item: {
+      type: 'function_call',
+      id: `fc_${callId}`,
+      call_id: callId,
+      name: 'get_weather',
+      arguments: '{"city":"Paris"}',
+    },
+  });
+  const answered = fake.request(`req-${callId}`, 'item/tool/call', {
+    threadId,
+    turnId,
+    callId,
+    tool: 'get_weather',
+    arguments: { city: 'Paris' },
+  });
   fake.notify('rawResponse/completed', { threadId, turnId, responseId: 'resp_1', usage: null });
   return answered;
 }
@@ -244,11 +322,18 @@ describe('TurnRun parked on client tool calls', () => {
     return { ...r, threadId, turnId, answered };
   }
 
-  it('ends the HTTP answer with the calls, holding no slot, and resumes with the client\'s outputs', async () => {
+  it("ends the HTTP answer with the calls, holding no slot, and resumes with the client's outputs", async () => {
     const h = harness();
     const { turn, events, threadId, turnId, answered } = await parkOne(h);
-    expect(events[events.length - 1]).toMatchObject({ type: 'tool_calls', calls: [{ callId: 'call_0', name: 'get_weather', arguments: '{"city":"Paris"}' }] });
-    expect({ phase: turn.phase, parked: h.parked.size, active: h.limiter.active }).toEqual({ phase: 'parked', parked: 1, active: 0 });
+    expect(events[events.length - 1]).toMatchObject({
+      type: 'tool_calls',
+      calls: [{ callId: 'call_0', name: 'get_weather', arguments: '{"city":"Paris"}' }],
+    });
+    expect({ phase: turn.phase, parked: h.parked.size, active: h.limiter.active }).toEqual({
+      phase: 'parked',
+      parked: 1,
+      active: 0,
+    });
     const entry = h.parked.claim('call_0');
     expect(entry?.turn).toBe(turn);
     const next = observe((sub) => {
@@ -259,9 +344,19 @@ describe('TurnRun parked on client tool calls', () => {
     expect(h.limiter.active).toBe(1);
     h.fake.answerTurn(threadId, turnId, 'It is sunny.');
     expect(await next.ended).toBe('complete');
-    expect(next.events.map((e) => e.type)).toEqual(['started', 'item_started', 'text_delta', 'item_completed', 'completed']);
+    expect(next.events.map((e) => e.type)).toEqual([
+      'started',
+      'item_started',
+      'text_delta',
+      'item_completed',
+      'completed',
+    ]);
     await settle();
-    expect({ active: h.limiter.active, phase: turn.phase, unloaded: h.fake.callsOf('thread/unsubscribe').length }).toEqual({ active: 0, phase: 'ended', unloaded: 1 });
+    expect({
+      active: h.limiter.active,
+      phase: turn.phase,
+      unloaded: h.fake.callsOf('thread/unsubscribe').length,
+    }).toEqual({ active: 0, phase: 'ended', unloaded: 1 });
   });
 
   it('interrupts the parked turn and gives its thread back when the TTL runs out', async () => {
@@ -270,7 +365,12 @@ describe('TurnRun parked on client tool calls', () => {
     const interrupt = await h.fake.waitForCall('turn/interrupt');
     expect(interrupt.params).toEqual({ threadId, turnId });
     await h.fake.waitForCall('thread/unsubscribe');
-    expect({ phase: turn.phase, parked: h.parked.size, expired: h.parked.expired, turns: h.conn.activeTurns }).toEqual({ phase: 'ended', parked: 0, expired: 1, turns: 0 });
+    expect({ phase: turn.phase, parked: h.parked.size, expired: h.parked.expired, turns: h.conn.activeTurns }).toEqual({
+      phase: 'ended',
+      parked: 0,
+      expired: 1,
+      turns: 0,
+    });
   });
 
   it('evicts the oldest parked turn beyond CODEX_MAX_PARKED_TURNS', async () => {
@@ -280,8 +380,16 @@ describe('TurnRun parked on client tool calls', () => {
     const interrupt = await h.fake.waitForCall('turn/interrupt');
     expect(interrupt.params).toEqual({ threadId: first.threadId, turnId: first.turnId });
     await settle();
-    expect({ first: first.turn.phase, second: second.turn.phase, parked: h.parked.size, evicted: h.parked.evicted }).toEqual({
-      first: 'ended', second: 'parked', parked: 1, evicted: 1,
+    expect({
+      first: first.turn.phase,
+      second: second.turn.phase,
+      parked: h.parked.size,
+      evicted: h.parked.evicted,
+    }).toEqual({
+      first: 'ended',
+      second: 'parked',
+      parked: 1,
+      evicted: 1,
     });
   });
 
@@ -290,7 +398,11 @@ describe('TurnRun parked on client tool calls', () => {
     const { turn } = await parkOne(h);
     h.fake.exit(1);
     await settle();
-    expect({ phase: turn.phase, parked: h.parked.size, claim: h.parked.claim('call_0') }).toEqual({ phase: 'ended', parked: 0, claim: null });
+    expect({ phase: turn.phase, parked: h.parked.size, claim: h.parked.claim('call_0') }).toEqual({
+      phase: 'ended',
+      parked: 0,
+      claim: null,
+    });
   });
 
   it('stops at once when parking is off (CODEX_MAX_PARKED_TURNS=0): the follow-up is rebuilt', async () => {

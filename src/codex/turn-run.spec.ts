@@ -27,8 +27,15 @@ function silentConnection(): AppServerConnection {
 }
 
 const spec: TurnSpec = {
-  model: 'm', effort: null, sandbox: 'read-only', networkAccess: false, developerInstructions: null,
-  history: [], input: [{ type: 'text', text: 'hi', text_elements: [] }], outputSchema: null, thread: { kind: 'new', ephemeral: true },
+  model: 'm',
+  effort: null,
+  sandbox: 'read-only',
+  networkAccess: false,
+  developerInstructions: null,
+  history: [],
+  input: [{ type: 'text', text: 'hi', text_elements: [] }],
+  outputSchema: null,
+  thread: { kind: 'new', ephemeral: true },
 };
 
 describe('TurnRun', () => {
@@ -82,7 +89,11 @@ describe('TurnRun', () => {
       cwd: '/tmp',
       timeoutMs: 1000,
     };
-    const run = new TurnRun({ ...spec, thread: { kind: 'loaded', conn, threadId: 'idle-1', seen: 2 } }, new Subscriber<CodexEvent>(), deps);
+    const run = new TurnRun(
+      { ...spec, thread: { kind: 'loaded', conn, threadId: 'idle-1', seen: 2 } },
+      new Subscriber<CodexEvent>(),
+      deps,
+    );
     void run.start();
     await new Promise((r) => setImmediate(r));
     expect(limiter.queued).toBe(1);

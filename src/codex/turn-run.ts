@@ -169,9 +169,17 @@ export class TurnRun {
     if (this.stopping) return;
     this.current = 'opening';
     // A conversation's idle thread lives on the process that ran its last turn.
-    const conn = target.kind === 'loaded' ? target.conn : target.kind === 'resume' && target.loaded ? target.loaded : this.deps.pool.acquire();
+    const conn =
+      target.kind === 'loaded'
+        ? target.conn
+        : target.kind === 'resume' && target.loaded
+          ? target.loaded
+          : this.deps.pool.acquire();
     this.conn = conn;
-    this.cleanups.push(conn.beginTurn(), conn.onExit((err) => this.fail(err)));
+    this.cleanups.push(
+      conn.beginTurn(),
+      conn.onExit((err) => this.fail(err)),
+    );
     this.timer = setTimeout(() => this.onTimeout(), this.deps.timeoutMs);
     const opened = await openTurnThread(conn, this.spec, this.deps, this.sourceLease);
     this.onSpare = opened.onSpare;
@@ -183,7 +191,13 @@ export class TurnRun {
       turn = await this.startTurn(conn, this.threadId);
     } catch (err) {
       const idle = target.kind === 'loaded' && !this.idleLost;
-      if (!(this.onSpare || idle) || this.stopping || !(err instanceof CodexError) || err.code !== CodexErrorCode.ProtocolError) throw err;
+      if (
+        !(this.onSpare || idle) ||
+        this.stopping ||
+        !(err instanceof CodexError) ||
+        err.code !== CodexErrorCode.ProtocolError
+      )
+        throw err;
       // A spare or idle thread that Codex no longer knows must not fail the request: start a thread of its own
       // (an idle one's conversation then gets its whole history, like any request without affinity).
       this.stopListening?.();
@@ -207,7 +221,9 @@ export class TurnRun {
   }
 
   private async startTurn(conn: AppServerConnection, threadId: string): Promise<Turn> {
-    const stopRequests = this.tools ? conn.handleThreadRequests(threadId, (r) => this.onServerRequest(r)) : () => undefined;
+    const stopRequests = this.tools
+      ? conn.handleThreadRequests(threadId, (r) => this.onServerRequest(r))
+      : () => undefined;
     const stopNotifications = conn.subscribeThread(threadId, (n) => this.onNotification(n));
     this.stopListening = () => {
       stopRequests();
@@ -242,7 +258,10 @@ export class TurnRun {
     if (thread.kind === 'loaded' && !this.idleLost) return history.slice(thread.seen);
     const ephemeral = this.spec.tools || thread.kind === 'loaded' || (thread.kind === 'new' && thread.ephemeral);
     if (!ephemeral || !developerInstructions) return history;
-    return [{ type: 'message', role: 'developer', content: [{ type: 'input_text', text: developerInstructions }] }, ...history];
+    return [
+      { type: 'message', role: 'developer', content: [{ type: 'input_text', text: developerInstructions }] },
+      ...history,
+    ];
   }
 
   private onServerRequest(request: ServerRequestMessage): boolean {
@@ -261,12 +280,14 @@ export class TurnRun {
     for (const event of this.mapper.map(n)) {
       if (event.type === 'completed' || event.type === 'failed') this.markSettled();
       if (this.stopping || this.current === 'parked') {
-        if (event.type === 'completed' || event.type === 'failed') this.fail(event.type === 'failed' ? event.error : null);
+        if (event.type === 'completed' || event.type === 'failed')
+          this.fail(event.type === 'failed' ? event.error : null);
         continue;
       }
       if (event.type === 'failed') return this.fail(event.error);
       this.tools?.observe(event);
-      if (event.type === 'item_completed' && event.item.type === 'agentMessage') this.answer.set(event.item.id, event.item.text);
+      if (event.type === 'item_completed' && event.item.type === 'agentMessage')
+        this.answer.set(event.item.id, event.item.text);
       if (event.type === 'completed') {
         this.answered = true;
         this.out?.next(this.tools ? { ...event, usage: this.tools.segmentUsage(event.usage) } : event);
@@ -281,7 +302,8 @@ export class TurnRun {
   private maybePark(grace: boolean): void {
     const tools = this.tools;
     if (!tools || this.current !== 'running' || !tools.batch.ready(!grace)) {
-      if (tools?.batch.waiting && !this.graceTimer) this.graceTimer = setTimeout(() => this.maybePark(true), BATCH_GRACE_MS);
+      if (tools?.batch.waiting && !this.graceTimer)
+        this.graceTimer = setTimeout(() => this.maybePark(true), BATCH_GRACE_MS);
       return;
     }
     if (this.graceTimer) clearTimeout(this.graceTimer);
@@ -296,9 +318,19 @@ export class TurnRun {
     const out = this.out;
     this.out = null;
     out?.next({ type: 'tool_calls', calls, usage: tools.segmentUsage(emptyUsage()) });
-    this.deps.reasoning.remember(calls.map((c) => c.callId), tools.lastReasoning);
+    this.deps.reasoning.remember(
+      calls.map((c) => c.callId),
+      tools.lastReasoning,
+    );
     // Parking is off (cap 0): the follow-up rebuilds the conversation, so this turn can go.
-    if (!this.deps.parked.park(this, calls.map((c) => c.callId), expectKey)) this.stop();
+    if (
+      !this.deps.parked.park(
+        this,
+        calls.map((c) => c.callId),
+        expectKey,
+      )
+    )
+      this.stop();
     out?.complete();
   }
 
@@ -321,7 +353,9 @@ export class TurnRun {
     const out = this.out;
     this.out = null;
     if (!out) return;
-    out.error(err instanceof CodexError ? err : new CodexError(CodexErrorCode.ProtocolError, String(err), { cause: err }));
+    out.error(
+      err instanceof CodexError ? err : new CodexError(CodexErrorCode.ProtocolError, String(err), { cause: err }),
+    );
   }
 
   private markSettled(): void {
@@ -357,10 +391,14 @@ export class TurnRun {
     else this.sourceLease?.();
     const lease = this.threadLease;
     // A completed turn's thread may stay loaded for its conversation's next turn, unless turns are queueing.
-    const keep = this.answered && this.deps.limiter.queued === 0 ? keepAs(this.spec, this.segmentSpec, lease !== null, [...this.answer.values()].join('\n\n')) : null;
+    const keep =
+      this.answered && this.deps.limiter.queued === 0
+        ? keepAs(this.spec, this.segmentSpec, lease !== null, [...this.answer.values()].join('\n\n'))
+        : null;
     if (conn && threadId !== null && conn.alive && keep && this.deps.idle.keep(conn, threadId, keep)) return lease?.();
     // Stored threads are handed on only after Codex has really unloaded them.
-    if (conn && threadId !== null && conn.alive) void conn.unloadThread(threadId, lease !== null).finally(() => lease?.());
+    if (conn && threadId !== null && conn.alive)
+      void conn.unloadThread(threadId, lease !== null).finally(() => lease?.());
     else lease?.();
   }
 }

@@ -2,7 +2,10 @@ import { ConfigType, registerAs } from '@nestjs/config';
 import { validateEnv } from './env.validation';
 
 function list(raw: string | undefined): string[] {
-  return (raw ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 /** Exact origins only: a wildcard would let any web page drive Codex with a visitor's network position. */
@@ -15,7 +18,10 @@ function corsOrigins(raw: string | undefined): string[] {
     } catch {
       normalized = null;
     }
-    if (normalized !== origin || origin.includes('*')) throw new Error(`CORS_ORIGINS: '${origin}' is not an exact origin such as https://app.example.com (no '*', path or trailing slash).`);
+    if (normalized !== origin || origin.includes('*'))
+      throw new Error(
+        `CORS_ORIGINS: '${origin}' is not an exact origin such as https://app.example.com (no '*', path or trailing slash).`,
+      );
   }
   return origins;
 }
@@ -35,7 +41,11 @@ export const appConfig = registerAs('app', () => {
     trustProxy: env.TRUST_PROXY,
     corsOrigins: corsOrigins(env.CORS_ORIGINS),
     maxBodyBytes: env.MAX_REQUEST_BODY_BYTES,
-    limits: { maxMessages: env.MAX_MESSAGES, maxInputChars: env.MAX_INPUT_CHARS, maxImages: env.MAX_IMAGES_PER_REQUEST },
+    limits: {
+      maxMessages: env.MAX_MESSAGES,
+      maxInputChars: env.MAX_INPUT_CHARS,
+      maxImages: env.MAX_IMAGES_PER_REQUEST,
+    },
     sseKeepaliveMs: env.SSE_KEEPALIVE_SECONDS * 1000,
   };
 });

@@ -35,10 +35,13 @@ describe('server-side gates in the configuration', () => {
     expect(appConfig()).toMatchObject({ host: '10.1.2.3', hostExplicit: true });
   });
 
-  it.each(['*', 'https://app.example.com/', 'app.example.com', 'https://*.example.com'])('refuses CORS_ORIGINS=%j at boot', (origin) => {
-    process.env.CORS_ORIGINS = origin;
-    expect(() => appConfig()).toThrow(/CORS_ORIGINS/);
-  });
+  it.each(['*', 'https://app.example.com/', 'app.example.com', 'https://*.example.com'])(
+    'refuses CORS_ORIGINS=%j at boot',
+    (origin) => {
+      process.env.CORS_ORIGINS = origin;
+      expect(() => appConfig()).toThrow(/CORS_ORIGINS/);
+    },
+  );
 
   it('accepts a list of exact origins', () => {
     process.env.CORS_ORIGINS = 'https://app.example.com, http://localhost:3000';

@@ -3,12 +3,20 @@ import { validateEnv } from './env.validation';
 describe('validateEnv', () => {
   it('applies the defaults', () => {
     const env = validateEnv({});
-    expect(env).toMatchObject({ PORT: 8000, RATE_LIMIT_PER_MINUTE: 60, CODEX_SANDBOX_MODE: 'read-only', CODEX_TIMEOUT: 120, CODEX_POOL_SIZE: 1 });
+    expect(env).toMatchObject({
+      PORT: 8000,
+      RATE_LIMIT_PER_MINUTE: 60,
+      CODEX_SANDBOX_MODE: 'read-only',
+      CODEX_TIMEOUT: 120,
+      CODEX_POOL_SIZE: 1,
+    });
   });
 
   it('reads the prototype boolean spellings', () => {
     expect(validateEnv({ CODEX_LOCAL_ONLY: 'yes', CODEX_HIDE_REASONING: 'on', TRUST_PROXY: '0' })).toMatchObject({
-      CODEX_LOCAL_ONLY: true, CODEX_HIDE_REASONING: true, TRUST_PROXY: false,
+      CODEX_LOCAL_ONLY: true,
+      CODEX_HIDE_REASONING: true,
+      TRUST_PROXY: false,
     });
   });
 

@@ -1,5 +1,16 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
 import { blankToUndefined, toBool, toInt } from './env-parsing';
 import { IsTrustProxy, toTrustProxy, TrustProxy } from './trust-proxy';
 
@@ -81,16 +92,34 @@ export class EnvVars {
 /** Validates `env` against {@link EnvVars}; throws one error listing every bad variable. */
 export function validateEnv(env: Record<string, string | undefined>): EnvVars {
   const known = Object.fromEntries(
-    Object.keys(new EnvVars()).concat(['PROXY_API_KEY', 'PROXY_API_KEYS_FILE', 'CORS_ORIGINS', 'HOST', 'CODEX_PATH',
-      'CODEX_WORKDIR', 'CODEX_CONFIG_DIR', 'CODEX_HOME', 'CODEX_DATA_DIR', 'CODEX_MODEL', 'IMAGE_FETCH_ALLOW_CIDRS', 'IMAGE_TEMP_DIR',
-      'REDIS_URL', 'REDIS_TLS_CA_FILE', 'REPLICA_ID', 'USAGE_ADMIN_KEYS'])
+    Object.keys(new EnvVars())
+      .concat([
+        'PROXY_API_KEY',
+        'PROXY_API_KEYS_FILE',
+        'CORS_ORIGINS',
+        'HOST',
+        'CODEX_PATH',
+        'CODEX_WORKDIR',
+        'CODEX_CONFIG_DIR',
+        'CODEX_HOME',
+        'CODEX_DATA_DIR',
+        'CODEX_MODEL',
+        'IMAGE_FETCH_ALLOW_CIDRS',
+        'IMAGE_TEMP_DIR',
+        'REDIS_URL',
+        'REDIS_TLS_CA_FILE',
+        'REPLICA_ID',
+        'USAGE_ADMIN_KEYS',
+      ])
       .filter((k) => env[k] !== undefined)
       .map((k) => [k, env[k]]),
   );
   const vars = plainToInstance(EnvVars, known, { exposeDefaultValues: true });
   const errors = validateSync(vars, { skipMissingProperties: false });
   if (errors.length > 0) {
-    const lines = errors.map((e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    const lines = errors.map(
+      (e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+    );
     throw new Error(`Invalid environment variables:\n${lines.join('\n')}`);
   }
   return vars;

@@ -13,7 +13,10 @@ export const imagesConfig = registerAs('images', () => {
       enabled: env.IMAGE_FETCH_ENABLED,
       timeoutMs: env.IMAGE_FETCH_TIMEOUT * 1000,
       maxRedirects: env.IMAGE_FETCH_MAX_REDIRECTS,
-      allowCidrs: (env.IMAGE_FETCH_ALLOW_CIDRS ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0),
+      allowCidrs: (env.IMAGE_FETCH_ALLOW_CIDRS ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
     },
   };
 });

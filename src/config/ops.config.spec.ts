@@ -19,8 +19,14 @@ describe('opsConfig', () => {
   });
 
   it('has safe defaults: 30 s grace, private metrics, info level, no prompts', () => {
-    for (const k of ['SHUTDOWN_GRACE_SECONDS', 'METRICS_PUBLIC', 'LOG_LEVEL', 'LOG_FORMAT', 'LOG_PROMPTS']) delete process.env[k];
-    expect(opsConfig()).toMatchObject({ shutdownGraceMs: 30_000, metricsPublic: false, logLevel: 'info', logPrompts: false });
+    for (const k of ['SHUTDOWN_GRACE_SECONDS', 'METRICS_PUBLIC', 'LOG_LEVEL', 'LOG_FORMAT', 'LOG_PROMPTS'])
+      delete process.env[k];
+    expect(opsConfig()).toMatchObject({
+      shutdownGraceMs: 30_000,
+      metricsPublic: false,
+      logLevel: 'info',
+      logPrompts: false,
+    });
   });
 
   it('rejects unknown values', () => {

@@ -14,10 +14,15 @@ describe('where request images live, and what the sandbox may write', () => {
   it('keeps images in CODEX_DATA_DIR by default, where no sandbox writes, and leaves /tmp to the agent', () => {
     const env = validateEnv({ CODEX_DATA_DIR: '/srv/data', CODEX_WORKDIR: '/srv/work' });
     expect(imageTempRootOf(env)).toBe('/srv/data/images');
-    expect(sandboxTmpExclusions(env)).toEqual({ excludeSlashTmp: false, excludeTmpdirEnvVar: isInside('/srv/data/images', tmpdir()) });
+    expect(sandboxTmpExclusions(env)).toEqual({
+      excludeSlashTmp: false,
+      excludeTmpdirEnvVar: isInside('/srv/data/images', tmpdir()),
+    });
   });
 
   it('refuses an image directory inside the agent workspace', () => {
-    expect(() => sandboxTmpExclusions(validateEnv({ IMAGE_TEMP_DIR: '/srv/work/images', CODEX_WORKDIR: '/srv/work' }))).toThrow(/inside CODEX_WORKDIR/);
+    expect(() =>
+      sandboxTmpExclusions(validateEnv({ IMAGE_TEMP_DIR: '/srv/work/images', CODEX_WORKDIR: '/srv/work' })),
+    ).toThrow(/inside CODEX_WORKDIR/);
   });
 });

@@ -34,7 +34,9 @@ export function imageTempRootOf(env: EnvVars): string {
 export function sandboxTmpExclusions(env: EnvVars): { excludeSlashTmp: boolean; excludeTmpdirEnvVar: boolean } {
   const images = imageTempRootOf(env);
   if (isInside(images, workdirOf(env))) {
-    throw new Error(`IMAGE_TEMP_DIR (${images}) is inside CODEX_WORKDIR, which the agent's workspace-write sandbox can write. Put it elsewhere.`);
+    throw new Error(
+      `IMAGE_TEMP_DIR (${images}) is inside CODEX_WORKDIR, which the agent's workspace-write sandbox can write. Put it elsewhere.`,
+    );
   }
   return { excludeSlashTmp: isInside(images, '/tmp'), excludeTmpdirEnvVar: isInside(images, tmpdir()) };
 }

@@ -26,15 +26,25 @@ export function parseRedisUrl(raw: string): RedisTarget {
   try {
     url = new URL(raw);
   } catch {
-    throw new Error('REDIS_URL: not a URL; expected redis://host:port, rediss://host:port or unix:///path/to/redis.sock.');
+    throw new Error(
+      'REDIS_URL: not a URL; expected redis://host:port, rediss://host:port or unix:///path/to/redis.sock.',
+    );
   }
   const username = decode(url.username) ?? url.searchParams.get('username') ?? undefined;
   const password = decode(url.password) ?? url.searchParams.get('password') ?? undefined;
   if (url.protocol === 'unix:') {
-    if (!url.pathname || url.pathname === '/') throw new Error('REDIS_URL: a unix:// URL needs a socket path, e.g. unix:///run/redis/redis.sock.');
-    return { path: decodeURIComponent(url.pathname), username, password, db: dbOf(url.searchParams.get('db')), tls: false };
+    if (!url.pathname || url.pathname === '/')
+      throw new Error('REDIS_URL: a unix:// URL needs a socket path, e.g. unix:///run/redis/redis.sock.');
+    return {
+      path: decodeURIComponent(url.pathname),
+      username,
+      password,
+      db: dbOf(url.searchParams.get('db')),
+      tls: false,
+    };
   }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error(`REDIS_URL: scheme '${url.protocol}' is not redis:, rediss: or unix:.`);
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:')
+    throw new Error(`REDIS_URL: scheme '${url.protocol}' is not redis:, rediss: or unix:.`);
   if (!url.hostname) throw new Error('REDIS_URL: no host.');
   return {
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'),

@@ -6,7 +6,8 @@ describe('redisConfig', () => {
     process.env = { ...saved };
   });
   beforeEach(() => {
-    for (const k of ['REDIS_URL', 'REDIS_TLS_CA_FILE', 'REDIS_KEY_PREFIX', 'REPLICA_ID', 'USAGE_ADMIN_KEYS']) delete process.env[k];
+    for (const k of ['REDIS_URL', 'REDIS_TLS_CA_FILE', 'REDIS_KEY_PREFIX', 'REPLICA_ID', 'USAGE_ADMIN_KEYS'])
+      delete process.env[k];
   });
 
   it('needs no Redis by default: no target, one local replica', () => {
@@ -20,7 +21,11 @@ describe('redisConfig', () => {
     expect(redisConfig().replicaId).toBe(derived);
     process.env.REPLICA_ID = 'gateway-1';
     process.env.USAGE_ADMIN_KEYS = 'ops, audit';
-    expect(redisConfig()).toMatchObject({ replicaId: 'gateway-1', usageAdminKeys: ['ops', 'audit'], target: { host: 'redis', port: 6379 } });
+    expect(redisConfig()).toMatchObject({
+      replicaId: 'gateway-1',
+      usageAdminKeys: ['ops', 'audit'],
+      target: { host: 'redis', port: 6379 },
+    });
   });
 
   it.each([

@@ -7,7 +7,10 @@ import { validateEnv } from './env.validation';
 import { parseRedisUrl } from './redis-url';
 
 function list(raw: string | undefined): string[] {
-  return (raw ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 /**

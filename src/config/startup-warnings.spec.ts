@@ -9,7 +9,16 @@ describe('startupWarnings', () => {
     process.env = { ...saved };
   });
   const warnings = (env: Record<string, string>): string => {
-    for (const k of ['PROXY_API_KEY', 'PROXY_API_KEYS_FILE', 'HOST', 'TRUST_PROXY', 'IMAGE_FETCH_ENABLED', 'IMAGE_FETCH_ALLOW_CIDRS', 'CODEX_ALLOW_DANGER_FULL_ACCESS']) delete process.env[k];
+    for (const k of [
+      'PROXY_API_KEY',
+      'PROXY_API_KEYS_FILE',
+      'HOST',
+      'TRUST_PROXY',
+      'IMAGE_FETCH_ENABLED',
+      'IMAGE_FETCH_ALLOW_CIDRS',
+      'CODEX_ALLOW_DANGER_FULL_ACCESS',
+    ])
+      delete process.env[k];
     Object.assign(process.env, env);
     return startupWarnings(appConfig(), codexConfig(), imagesConfig()).join('\n');
   };
@@ -25,7 +34,13 @@ describe('startupWarnings', () => {
   });
 
   it('names the dangerous switches', () => {
-    const all = warnings({ PROXY_API_KEY: 'k', CODEX_ALLOW_DANGER_FULL_ACCESS: '1', TRUST_PROXY: '1', IMAGE_FETCH_ENABLED: '1', IMAGE_FETCH_ALLOW_CIDRS: '10.0.0.0/8' });
+    const all = warnings({
+      PROXY_API_KEY: 'k',
+      CODEX_ALLOW_DANGER_FULL_ACCESS: '1',
+      TRUST_PROXY: '1',
+      IMAGE_FETCH_ENABLED: '1',
+      IMAGE_FETCH_ALLOW_CIDRS: '10.0.0.0/8',
+    });
     expect(all).toMatch(/CODEX_ALLOW_DANGER_FULL_ACCESS/);
     expect(all).toMatch(/TRUST_PROXY/);
     expect(all).toMatch(/IMAGE_FETCH_ALLOW_CIDRS=10\.0\.0\.0\/8/);

@@ -27,7 +27,10 @@ export function toTrustProxy({ value }: { value: unknown }): unknown {
   const flag = toBool({ value });
   if (flag === true) return 1;
   if (flag === false) return false;
-  const tokens = value.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
+  const tokens = value
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
   return tokens.length > 0 && tokens.every(isProxyToken) ? tokens : value;
 }
 
@@ -36,8 +39,10 @@ export function IsTrustProxy(options?: ValidationOptions): PropertyDecorator {
     {
       name: 'isTrustProxy',
       validator: {
-        validate: (v: unknown) => v === false || (typeof v === 'number' && Number.isInteger(v) && v >= 1) || Array.isArray(v),
-        defaultMessage: () => 'must be off, on, a hop count, or a comma-separated list of proxy addresses/CIDRs (loopback, linklocal, uniquelocal allowed)',
+        validate: (v: unknown) =>
+          v === false || (typeof v === 'number' && Number.isInteger(v) && v >= 1) || Array.isArray(v),
+        defaultMessage: () =>
+          'must be off, on, a hop count, or a comma-separated list of proxy addresses/CIDRs (loopback, linklocal, uniquelocal allowed)',
       },
     },
     options,

@@ -48,7 +48,9 @@ export class CodexAuthService implements OnApplicationBootstrap, OnModuleDestroy
       this.accountType = account?.type ?? null;
       const state = account ? 'signed_in' : requiresOpenaiAuth ? 'signed_out' : 'not_required';
       if (state === 'signed_out' && this.current !== 'signed_out') {
-        this.logger.warn(`Codex is not signed in: run \`CODEX_HOME=${this.config.home} codex login --device-auth\` (or \`docker compose run --rm login\`), then restart the gateway.`);
+        this.logger.warn(
+          `Codex is not signed in: run \`CODEX_HOME=${this.config.home} codex login --device-auth\` (or \`docker compose run --rm login\`), then restart the gateway.`,
+        );
       }
       this.current = state;
     } catch (err) {

@@ -34,16 +34,27 @@ export class ReadinessService {
     const live = this.pool.liveCount;
     if (this.shutdown.draining) reasons.push('shutting_down: the server is draining');
     if (live === 0) reasons.push('engine_down: no Codex app-server process is running (see the log)');
-    if (this.pool.hungCount > 0) reasons.push('engine_unresponsive: a Codex app-server stopped answering and is being replaced');
-    if (this.auth.state === 'signed_out') reasons.push('codex_signed_out: Codex is not signed in; run `codex login --device-auth` (docker compose run --rm login)');
+    if (this.pool.hungCount > 0)
+      reasons.push('engine_unresponsive: a Codex app-server stopped answering and is being replaced');
+    if (this.auth.state === 'signed_out')
+      reasons.push(
+        'codex_signed_out: Codex is not signed in; run `codex login --device-auth` (docker compose run --rm login)',
+      );
     if (this.auth.state === 'unknown') reasons.push('codex_auth_unknown: the Codex sign-in state is not known yet');
     if (!this.models.isLoaded) reasons.push('models_not_loaded: the model catalog has not loaded yet');
     // Stored responses would answer 503 here: let the load balancer prefer a replica that can store.
-    if (this.redis.configured && !this.redis.available) reasons.push('redis_down: the shared store (REDIS_URL) does not answer; the client reconnects by itself');
+    if (this.redis.configured && !this.redis.available)
+      reasons.push('redis_down: the shared store (REDIS_URL) does not answer; the client reconnects by itself');
     return {
       ready: reasons.length === 0,
       reasons,
-      engine: { live, size: this.pool.size, restarts: this.pool.restarts, hung: this.pool.hungCount, watchdogKills: this.pool.unresponsiveKills },
+      engine: {
+        live,
+        size: this.pool.size,
+        restarts: this.pool.restarts,
+        hung: this.pool.hungCount,
+        watchdogKills: this.pool.unresponsiveKills,
+      },
       codex: { version: this.pool.version, auth: this.auth.state, account: this.auth.account },
       models: { loaded: this.models.isLoaded },
       draining: this.shutdown.draining,

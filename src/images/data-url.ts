@@ -14,7 +14,10 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export function parseDataUrl(url: string): DataUrl | null {
   const comma = url.indexOf(',');
   if (comma < 0 || url.slice(0, 5).toLowerCase() !== 'data:') return null;
-  const params = url.slice(5, comma).split(';').map((p) => p.trim());
+  const params = url
+    .slice(5, comma)
+    .split(';')
+    .map((p) => p.trim());
   if (params.length < 2 || params[params.length - 1]?.toLowerCase() !== 'base64') return null;
   const base64 = url.slice(comma + 1);
   if (base64.length % 4 !== 0 || !BASE64.test(base64)) return null;

@@ -42,18 +42,30 @@ describe('ImageFetcher', () => {
   beforeEach(() => seen.splice(0));
 
   /** Host names resolve through `answers` (one answer list per lookup, the last one repeating). */
-  function fetcher(answers: string[][], overrides: Partial<ImageFetchOptions> = {}): { f: ImageFetcher; lookups: string[] } {
+  function fetcher(
+    answers: string[][],
+    overrides: Partial<ImageFetchOptions> = {},
+  ): { f: ImageFetcher; lookups: string[] } {
     const lookups: string[] = [];
     const lookup = (host: string): Promise<LookupAddress[]> => {
       const answer = answers[Math.min(lookups.length, answers.length - 1)] ?? [];
       lookups.push(host);
       return Promise.resolve(answer.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
     };
-    const options = { timeoutMs: 2000, maxBytes: 4096, maxRedirects: 3, policy: new AddressPolicy(['127.0.0.1/32']), lookup, ...overrides };
+    const options = {
+      timeoutMs: 2000,
+      maxBytes: 4096,
+      maxRedirects: 3,
+      policy: new AddressPolicy(['127.0.0.1/32']),
+      lookup,
+      ...overrides,
+    };
     return { f: new ImageFetcher(options), lookups };
   }
 
-  async function failure(p: Promise<unknown>): Promise<{ code: string | null; param: string | null; message?: string }> {
+  async function failure(
+    p: Promise<unknown>,
+  ): Promise<{ code: string | null; param: string | null; message?: string }> {
     try {
       await p;
     } catch (e) {
@@ -76,7 +88,8 @@ describe('ImageFetcher', () => {
   it('refuses a host when any of its addresses is forbidden, without connecting', async () => {
     const { f } = fetcher([['127.0.0.1', '10.0.0.1']]);
     expect(await failure(f.fetch(url('/cat.png'), 'messages[0].content[1].image_url', never))).toMatchObject({
-      code: 'image_url_not_allowed', param: 'messages[0].content[1].image_url',
+      code: 'image_url_not_allowed',
+      param: 'messages[0].content[1].image_url',
     });
     expect(seen).toEqual([]);
   });
@@ -106,9 +119,12 @@ describe('ImageFetcher', () => {
 
   it('gives up after the timeout', async () => {
     const started = Date.now();
-    expect(await failure(fetcher([['127.0.0.1']], { timeoutMs: 300 }).f.fetch(url('/hang'), 'p', never))).toMatchObject({
-      code: 'image_fetch_failed', message: expect.stringContaining('within 0.3 s') as unknown,
-    });
+    expect(await failure(fetcher([['127.0.0.1']], { timeoutMs: 300 }).f.fetch(url('/hang'), 'p', never))).toMatchObject(
+      {
+        code: 'image_fetch_failed',
+        message: expect.stringContaining('within 0.3 s') as unknown,
+      },
+    );
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -121,13 +137,21 @@ describe('ImageFetcher', () => {
 
   it('reports non-200 answers and unresolvable hosts', async () => {
     expect((await failure(fetcher([['127.0.0.1']]).f.fetch(url('/gone'), 'p', never))).code).toBe('image_fetch_failed');
-    const broken = new ImageFetcher({ timeoutMs: 500, maxBytes: 10, maxRedirects: 0, policy: new AddressPolicy(), lookup: () => Promise.reject(new Error('ENOTFOUND')) });
+    const broken = new ImageFetcher({
+      timeoutMs: 500,
+      maxBytes: 10,
+      maxRedirects: 0,
+      policy: new AddressPolicy(),
+      lookup: () => Promise.reject(new Error('ENOTFOUND')),
+    });
     expect((await failure(broken.fetch(url('/cat.png'), 'p', never))).code).toBe('image_fetch_failed');
   });
 
   it('checks IP literals without any lookup', async () => {
     const { f, lookups } = fetcher([['127.0.0.1']]);
-    expect((await failure(f.fetch(new URL(`http://[::1]:${port}/cat.png`), 'p', never))).code).toBe('image_url_not_allowed');
+    expect((await failure(f.fetch(new URL(`http://[::1]:${port}/cat.png`), 'p', never))).code).toBe(
+      'image_url_not_allowed',
+    );
     await expect(f.fetch(url('/cat.png', '127.0.0.1'), 'p', never)).resolves.toEqual(PNG);
     expect(lookups).toEqual([]);
   });

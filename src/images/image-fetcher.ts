@@ -43,15 +43,24 @@ export class ImageFetcher {
     for (let hop = 0; ; hop++) {
       const pinned = await this.pin(url, param, deadline);
       const result = await getPinned(url, pinned, maxBytes, deadline).catch((err: unknown) => {
-        if (err instanceof BodyTooLargeError) throw invalidRequest(`The image at '${param}' is larger than ${maxBytes} bytes (IMAGE_MAX_BYTES).`, param, 'image_too_large');
-        throw failed(param, timeout.aborted ? `no complete answer within ${timeoutMs / 1000} s` : 'the connection failed');
+        if (err instanceof BodyTooLargeError)
+          throw invalidRequest(
+            `The image at '${param}' is larger than ${maxBytes} bytes (IMAGE_MAX_BYTES).`,
+            param,
+            'image_too_large',
+          );
+        throw failed(
+          param,
+          timeout.aborted ? `no complete answer within ${timeoutMs / 1000} s` : 'the connection failed',
+        );
       });
       if (result.status >= 300 && result.status < 400 && result.location !== null) {
         if (hop >= maxRedirects) throw failed(param, 'too many redirects');
         url = redirectTarget(origin, url, result.location, param);
         continue;
       }
-      if (result.status !== 200 || result.body === null) throw failed(param, `the server answered HTTP ${result.status}`);
+      if (result.status !== 200 || result.body === null)
+        throw failed(param, `the server answered HTTP ${result.status}`);
       return result.body;
     }
   }
@@ -60,14 +69,19 @@ export class ImageFetcher {
   private async pin(url: URL, param: string, signal: AbortSignal): Promise<LookupAddress> {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const literal = isIP(host);
-    const addresses = literal !== 0
-      ? [{ address: host, family: literal }]
-      : await abortable(this.options.lookup(host), signal).catch(() => {
-          throw failed(param, 'its host name could not be resolved');
-        });
+    const addresses =
+      literal !== 0
+        ? [{ address: host, family: literal }]
+        : await abortable(this.options.lookup(host), signal).catch(() => {
+            throw failed(param, 'its host name could not be resolved');
+          });
     const first = addresses[0];
     if (!first || !addresses.every((a) => this.options.policy.allows(a.address))) {
-      throw invalidRequest(`The image URL at '${param}' points to an address this server does not fetch from.`, param, 'image_url_not_allowed');
+      throw invalidRequest(
+        `The image URL at '${param}' points to an address this server does not fetch from.`,
+        param,
+        'image_url_not_allowed',
+      );
     }
     return first;
   }

@@ -27,7 +27,12 @@ export class ImageInputService implements OnModuleInit, OnApplicationShutdown {
 
   constructor(@Inject(imagesConfig.KEY) private readonly config: ImagesConfig) {
     const { fetch, maxBytes } = config;
-    this.fetcher = new ImageFetcher({ ...fetch, maxBytes, policy: new AddressPolicy(fetch.allowCidrs), lookup: systemLookup });
+    this.fetcher = new ImageFetcher({
+      ...fetch,
+      maxBytes,
+      policy: new AddressPolicy(fetch.allowCidrs),
+      lookup: systemLookup,
+    });
   }
 
   onModuleInit(): void {
@@ -56,11 +61,15 @@ export class ImageInputService implements OnModuleInit, OnApplicationShutdown {
    * temp files from then on; if anything fails first (a refused image, the client gone), they are
    * removed before the error is rethrown.
    */
-  async resolveTurn(turn: TurnContent<HistoryItem>, client: AbortSignal): Promise<ResolvedTurn & { scope: ImageScope }> {
+  async resolveTurn(
+    turn: TurnContent<HistoryItem>,
+    client: AbortSignal,
+  ): Promise<ResolvedTurn & { scope: ImageScope }> {
     const scope = this.openScope(client);
     try {
       const resolved = await resolveTurnImages(turn, scope);
-      if (client.aborted) throw new CodexError(CodexErrorCode.Interrupted, 'client closed the connection before the turn started');
+      if (client.aborted)
+        throw new CodexError(CodexErrorCode.Interrupted, 'client closed the connection before the turn started');
       return { ...resolved, scope };
     } catch (err) {
       await scope.dispose();
@@ -72,10 +81,18 @@ export class ImageInputService implements OnModuleInit, OnApplicationShutdown {
     const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
     if (scheme === 'data') return this.decode(url, param);
     if (scheme !== 'http' && scheme !== 'https') {
-      throw invalidRequest(`The image URL at '${param}' must be a base64 data: URL${this.config.fetch.enabled ? ' or an http(s) URL' : ''}.`, param, 'unsupported_image_url');
+      throw invalidRequest(
+        `The image URL at '${param}' must be a base64 data: URL${this.config.fetch.enabled ? ' or an http(s) URL' : ''}.`,
+        param,
+        'unsupported_image_url',
+      );
     }
     if (!this.config.fetch.enabled) {
-      throw invalidRequest(`This server does not download image URLs (IMAGE_FETCH_ENABLED is off); send '${param}' as a base64 data: URL.`, param, 'image_fetch_disabled');
+      throw invalidRequest(
+        `This server does not download image URLs (IMAGE_FETCH_ENABLED is off); send '${param}' as a base64 data: URL.`,
+        param,
+        'image_fetch_disabled',
+      );
     }
     let parsed: URL;
     try {
@@ -83,7 +100,8 @@ export class ImageInputService implements OnModuleInit, OnApplicationShutdown {
     } catch {
       throw invalidRequest(`The image URL at '${param}' is not a valid URL.`, param, 'invalid_image_url');
     }
-    if (parsed.username || parsed.password) throw invalidRequest(`The image URL at '${param}' must not contain credentials.`, param, 'invalid_image_url');
+    if (parsed.username || parsed.password)
+      throw invalidRequest(`The image URL at '${param}' must not contain credentials.`, param, 'invalid_image_url');
     const bytes = await this.fetcher.fetch(parsed, param, signal);
     const mime = sniffImageMime(bytes);
     if (!mime) throw unsupportedType(param);
@@ -93,10 +111,19 @@ export class ImageInputService implements OnModuleInit, OnApplicationShutdown {
 
   private decode(url: string, param: string): LoadedImage {
     const data = parseDataUrl(url);
-    if (!data) throw invalidRequest(`The image at '${param}' must be a base64 data: URL (data:image/png;base64,...).`, param, 'invalid_image_url');
+    if (!data)
+      throw invalidRequest(
+        `The image at '${param}' must be a base64 data: URL (data:image/png;base64,...).`,
+        param,
+        'invalid_image_url',
+      );
     if (!declaredImageMime(data.mime)) throw unsupportedType(param);
     if (decodedSize(data.base64) > this.config.maxBytes) {
-      throw invalidRequest(`The image at '${param}' is larger than ${this.config.maxBytes} bytes (IMAGE_MAX_BYTES).`, param, 'image_too_large');
+      throw invalidRequest(
+        `The image at '${param}' is larger than ${this.config.maxBytes} bytes (IMAGE_MAX_BYTES).`,
+        param,
+        'image_too_large',
+      );
     }
     const bytes = Buffer.from(data.base64, 'base64');
     const mime = sniffImageMime(bytes);

@@ -24,8 +24,15 @@ describe('sniffImageMime', () => {
 
 describe('declaredImageMime', () => {
   it.each([
-    ['image/png', 'image/png'], ['IMAGE/JPEG', 'image/jpeg'], ['image/jpg', 'image/jpeg'], ['image/webp', 'image/webp'],
-    ['image/svg+xml', null], ['text/html', null], ['application/octet-stream', null], ['', null], ['image/png"', null],
+    ['image/png', 'image/png'],
+    ['IMAGE/JPEG', 'image/jpeg'],
+    ['image/jpg', 'image/jpeg'],
+    ['image/webp', 'image/webp'],
+    ['image/svg+xml', null],
+    ['text/html', null],
+    ['application/octet-stream', null],
+    ['', null],
+    ['image/png"', null],
   ])('%s → %s', (declared, mime) => {
     expect(declaredImageMime(declared)).toBe(mime);
   });

@@ -15,7 +15,11 @@ export function redirectTarget(origin: URL, current: URL, location: string, para
   const sameHost = next?.hostname === origin.hostname;
   const schemeOk = next?.protocol === 'https:' || (next?.protocol === 'http:' && current.protocol === 'http:');
   if (!next || !sameHost || !schemeOk || next.username || next.password) {
-    throw invalidRequest(`The image at '${param}' redirects to another host or scheme, which this server does not follow.`, param, 'image_redirect_refused');
+    throw invalidRequest(
+      `The image at '${param}' redirects to another host or scheme, which this server does not follow.`,
+      param,
+      'image_redirect_refused',
+    );
   }
   return next;
 }

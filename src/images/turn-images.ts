@@ -61,14 +61,18 @@ type HistoryPart = Exclude<HistoryContent, PendingImage> | { type: 'input_image'
  */
 export async function resolveTurnImages(turn: TurnContent<HistoryItem>, scope: ImageScope): Promise<ResolvedTurn> {
   const input = Promise.all(
-    turn.input.map(async (p): Promise<UserInput> => (p.type === 'pending_image' ? { type: 'localImage', ...(await scope.materialize(p.url, p.param)) } : p)),
+    turn.input.map(async (p): Promise<UserInput> =>
+      p.type === 'pending_image' ? { type: 'localImage', ...(await scope.materialize(p.url, p.param)) } : p,
+    ),
   );
   const history = Promise.all(
     turn.history.map(async (m): Promise<JsonValue> => {
       if (m.type === 'raw') return m.item;
       const content = await Promise.all(
         m.content.map(async (c): Promise<HistoryPart> =>
-          c.type === 'pending_image' ? { type: 'input_image', image_url: (await scope.inline(c.url, c.param)).dataUrl } : c,
+          c.type === 'pending_image'
+            ? { type: 'input_image', image_url: (await scope.inline(c.url, c.param)).dataUrl }
+            : c,
         ),
       );
       return { type: m.type, role: m.role, content };

@@ -31,7 +31,9 @@ export class GracefulShutdownService implements OnModuleDestroy {
     if (isListening(server)) server.close();
     const inFlight = this.turns.activeCount;
     if (inFlight === 0) return;
-    this.logger.log(`shutting down: waiting up to ${this.ops.shutdownGraceMs / 1000} s for ${inFlight} turn(s) in flight`);
+    this.logger.log(
+      `shutting down: waiting up to ${this.ops.shutdownGraceMs / 1000} s for ${inFlight} turn(s) in flight`,
+    );
     if (await this.turns.whenIdle(this.ops.shutdownGraceMs)) return;
     this.logger.warn(`shutting down: grace period over, aborting ${this.turns.activeCount} turn(s)`);
     this.turns.abortAll(refusal);

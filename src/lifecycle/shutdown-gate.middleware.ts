@@ -17,6 +17,11 @@ export class ShutdownGateMiddleware {
   readonly handle = (req: Request, res: Response, next: NextFunction): void => {
     if (!this.shutdown.draining || !req.path.startsWith('/v1/')) return next();
     res.setHeader('Connection', 'close');
-    sendOpenAIError(req, res, new CodexError(CodexErrorCode.ShuttingDown, 'server shutting down', { retryAfterSeconds: 1 }), this.logger);
+    sendOpenAIError(
+      req,
+      res,
+      new CodexError(CodexErrorCode.ShuttingDown, 'server shutting down', { retryAfterSeconds: 1 }),
+      this.logger,
+    );
   };
 }

@@ -6,7 +6,11 @@ import { opsConfig, OpsConfig } from '../config/ops.config';
 import { createPinoHttp, PINO_HTTP } from './pino-http.factory';
 import { RequestStatsListener } from './request-stats.listener';
 
-const pinoHttpProvider = { provide: PINO_HTTP, inject: [opsConfig.KEY], useFactory: (ops: OpsConfig) => createPinoHttp(ops) };
+const pinoHttpProvider = {
+  provide: PINO_HTTP,
+  inject: [opsConfig.KEY],
+  useFactory: (ops: OpsConfig) => createPinoHttp(ops),
+};
 
 /**
  * Request logs come from the pino-http middleware that bootstrap.ts mounts first; nestjs-pino

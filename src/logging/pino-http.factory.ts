@@ -23,23 +23,40 @@ export const PINO_HTTP = Symbol('PINO_HTTP');
  * Mounted by bootstrap.ts ahead of the body parser, so requests it refuses are logged too.
  */
 export function createPinoHttp(ops: OpsConfig): HttpLogger {
-  const fields = (req: IncomingMessage, res: ServerResponse): Record<string, unknown> => requestLogFields(req, res, ops.logPrompts);
+  const fields = (req: IncomingMessage, res: ServerResponse): Record<string, unknown> =>
+    requestLogFields(req, res, ops.logPrompts);
   return pinoHttp<IncomingMessage, ServerResponse, never>({
     level: ops.logLevel,
     timestamp: stdTimeFunctions.isoTime,
     // Never log credentials, even if a serializer changes one day.
-    redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], censor: '[redacted]' },
-    transport: ops.logPretty ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } : undefined,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'],
+      censor: '[redacted]',
+    },
+    transport: ops.logPretty
+      ? {
+          target: 'pino-pretty',
+          options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+        }
+      : undefined,
     genReqId: (req) => requestIdOf(req as Request),
     customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
     // Log lines carry the request id only; the one access line per request adds the rest.
     quietReqLogger: true,
     quietResLogger: true,
-    autoLogging: { ignore: (req) => QUIET_PATHS.has(((req as Request).originalUrl ?? req.url ?? '').split('?')[0] ?? '') },
+    autoLogging: {
+      ignore: (req) => QUIET_PATHS.has(((req as Request).originalUrl ?? req.url ?? '').split('?')[0] ?? ''),
+    },
     customLogLevel: (_req, res, err) => level(res, err),
     customSuccessMessage: () => 'request completed',
     customErrorMessage: () => 'request failed',
-    customSuccessObject: (req, res, val: Record<string, unknown>) => ({ ...fields(req, res), durationMs: val.durationMs }),
-    customErrorObject: (req, res, _err, val: Record<string, unknown>) => ({ ...fields(req, res), durationMs: val.durationMs }),
+    customSuccessObject: (req, res, val: Record<string, unknown>) => ({
+      ...fields(req, res),
+      durationMs: val.durationMs,
+    }),
+    customErrorObject: (req, res, _err, val: Record<string, unknown>) => ({
+      ...fields(req, res),
+      durationMs: val.durationMs,
+    }),
   });
 }

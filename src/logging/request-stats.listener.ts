@@ -30,8 +30,10 @@ export class RequestStatsListener implements TurnListener, OnModuleInit {
     const started = performance.now();
     return {
       event: (event: CodexEvent) => {
-        if (stats.ttftMs === null && (event.type === 'text_delta' || event.type === 'reasoning_delta')) stats.ttftMs = performance.now() - started;
-        if (event.type === 'text_delta' && this.ops.logPrompts && stats.output.length < MAX_LOGGED_OUTPUT) stats.output += event.delta;
+        if (stats.ttftMs === null && (event.type === 'text_delta' || event.type === 'reasoning_delta'))
+          stats.ttftMs = performance.now() - started;
+        if (event.type === 'text_delta' && this.ops.logPrompts && stats.output.length < MAX_LOGGED_OUTPUT)
+          stats.output += event.delta;
         if (event.type === 'completed') stats.usage = event.usage;
       },
     };

@@ -36,7 +36,8 @@ export class HttpMetricsMiddleware {
       this.metrics.requests.inc({ ...labels, model: stats.model ?? 'none' });
       this.metrics.requestSeconds.observe(labels, (performance.now() - started) / 1000);
       // Only answers that report an error count: a 503 from /readyz is an answer, not a refusal.
-      if (isRejection(status) && stats.error !== undefined) this.metrics.rejected.inc({ reason: errorReason(stats.error) });
+      if (isRejection(status) && stats.error !== undefined)
+        this.metrics.rejected.inc({ reason: errorReason(stats.error) });
     });
     next();
   };

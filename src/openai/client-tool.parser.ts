@@ -16,7 +16,9 @@ export interface ClientTool {
 /** The one argument a custom (freeform) tool is carried with. */
 export const CUSTOM_INPUT_SCHEMA: JsonValue = {
   type: 'object',
-  properties: { input: { type: 'string', description: 'The raw input for this tool, in the format its description gives.' } },
+  properties: {
+    input: { type: 'string', description: 'The raw input for this tool, in the format its description gives.' },
+  },
   required: ['input'],
   additionalProperties: false,
 };
@@ -35,7 +37,11 @@ function checkName(name: unknown, param: string, seen: Set<string>): string {
 function checkSchema(schema: unknown, param: string): JsonValue {
   if (schema === undefined || schema === null) return EMPTY_SCHEMA;
   if (!isRecord(schema) || (schema.type !== undefined && schema.type !== 'object')) {
-    throw invalidRequest("A tool's parameters must be a JSON Schema object with type 'object'.", param, 'invalid_tool_schema');
+    throw invalidRequest(
+      "A tool's parameters must be a JSON Schema object with type 'object'.",
+      param,
+      'invalid_tool_schema',
+    );
   }
   return schema as JsonValue;
 }
@@ -52,7 +58,11 @@ export function parseChatTools(tools: unknown[] | undefined): ClientTool[] {
   return (tools ?? []).map((tool, i) => {
     const p = `tools[${i}]`;
     if (!isRecord(tool) || tool.type !== 'function' || !isRecord(tool.function)) {
-      throw invalidRequest("Only tools of type 'function' with a 'function' object are supported.", `${p}.type`, 'unsupported_tool');
+      throw invalidRequest(
+        "Only tools of type 'function' with a 'function' object are supported.",
+        `${p}.type`,
+        'unsupported_tool',
+      );
     }
     const fn = tool.function;
     return {
@@ -84,13 +94,26 @@ export function parseResponseTools(tools: unknown): { tools: ClientTool[]; ignor
   const ignored: string[] = [];
   tools.forEach((tool: unknown, i) => {
     const p = `tools[${i}]`;
-    if (!isRecord(tool) || typeof tool.type !== 'string') throw invalidRequest('A tool must be an object with a type.', p);
+    if (!isRecord(tool) || typeof tool.type !== 'string')
+      throw invalidRequest('A tool must be an object with a type.', p);
     if (tool.type === 'function') {
       const name = checkName(tool.name, `${p}.name`, seen);
-      out.push({ name, description: describe(tool.description, `${p}.description`), parameters: checkSchema(tool.parameters, `${p}.parameters`), kind: 'function', strict: tool.strict === true });
+      out.push({
+        name,
+        description: describe(tool.description, `${p}.description`),
+        parameters: checkSchema(tool.parameters, `${p}.parameters`),
+        kind: 'function',
+        strict: tool.strict === true,
+      });
     } else if (tool.type === 'custom') {
       const name = checkName(tool.name, `${p}.name`, seen);
-      out.push({ name, description: customDescription(tool), parameters: CUSTOM_INPUT_SCHEMA, kind: 'custom', strict: false });
+      out.push({
+        name,
+        description: customDescription(tool),
+        parameters: CUSTOM_INPUT_SCHEMA,
+        kind: 'custom',
+        strict: false,
+      });
     } else {
       ignored.push(p);
     }

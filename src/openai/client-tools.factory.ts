@@ -9,14 +9,35 @@ export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
 
 /** Chat's `{type:"function", function:{name}}` or Responses' `{type:"function"|"custom", name}`. */
 export function parseToolChoice(choice: unknown, tools: readonly ClientTool[]): ToolChoice {
-  if (choice === undefined || choice === null || choice === 'auto' || choice === 'none') return choice === 'none' ? 'none' : 'auto';
+  if (choice === undefined || choice === null || choice === 'auto' || choice === 'none')
+    return choice === 'none' ? 'none' : 'auto';
   if (choice === 'required') {
-    if (tools.length === 0) throw invalidRequest("tool_choice 'required' needs at least one tool in 'tools'.", 'tool_choice', 'unsupported_value');
+    if (tools.length === 0)
+      throw invalidRequest(
+        "tool_choice 'required' needs at least one tool in 'tools'.",
+        'tool_choice',
+        'unsupported_value',
+      );
     return 'required';
   }
-  const name = isRecord(choice) && (choice.type === 'function' || choice.type === 'custom') ? (isRecord(choice.function) ? choice.function.name : choice.name) : undefined;
-  if (typeof name !== 'string') throw invalidRequest("tool_choice must be 'auto', 'none', 'required' or name a function.", 'tool_choice', 'unsupported_value');
-  if (!tools.some((t) => t.name === name)) throw invalidRequest(`tool_choice names '${name.slice(0, 64)}', which is not in 'tools'.`, 'tool_choice', 'unknown_tool');
+  const name =
+    isRecord(choice) && (choice.type === 'function' || choice.type === 'custom')
+      ? isRecord(choice.function)
+        ? choice.function.name
+        : choice.name
+      : undefined;
+  if (typeof name !== 'string')
+    throw invalidRequest(
+      "tool_choice must be 'auto', 'none', 'required' or name a function.",
+      'tool_choice',
+      'unsupported_value',
+    );
+  if (!tools.some((t) => t.name === name))
+    throw invalidRequest(
+      `tool_choice names '${name.slice(0, 64)}', which is not in 'tools'.`,
+      'tool_choice',
+      'unknown_tool',
+    );
   return { name };
 }
 
@@ -58,11 +79,20 @@ export function toolTurn(input: {
   const names = codexToolNames(tools.map((t) => t.name));
   const codexName = (name: string): string => names.get(name) ?? codexToolNames([name]).get(name) ?? name;
   const offered = choice === 'none' ? [] : tools;
-  const dynamicTools = offered.map((t) => ({ type: 'function' as const, name: codexName(t.name), description: t.description, inputSchema: t.parameters }));
+  const dynamicTools = offered.map((t) => ({
+    type: 'function' as const,
+    name: codexName(t.name),
+    description: t.description,
+    inputSchema: t.parameters,
+  }));
   const clientNames: Record<string, string> = {};
   for (const [client, codex] of names) if (client !== codex) clientNames[codex] = client;
   const extra = emulation(choice, input.parallel, offered);
   const instructions = [input.instructions, ...extra].filter((s): s is string => !!s).join('\n\n') || null;
   const hash = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
-  return { tools: { dynamicTools, clientNames, key: hash([instructions, dynamicTools, model]), threadKey: hash(dynamicTools) }, instructions, codexName };
+  return {
+    tools: { dynamicTools, clientNames, key: hash([instructions, dynamicTools, model]), threadKey: hash(dynamicTools) },
+    instructions,
+    codexName,
+  };
 }

@@ -20,11 +20,15 @@ export function applyOutputFormat(
   if (format?.type === 'json_schema') {
     if (!format.schema) throw invalidRequest(`'${schemaParam}' is required for json_schema.`, schemaParam);
     // A JSON Schema is an object; anything else would reach Codex as its output schema.
-    if (typeof format.schema !== 'object' || Array.isArray(format.schema)) throw invalidRequest(`'${schemaParam}' must be a JSON Schema object.`, schemaParam);
+    if (typeof format.schema !== 'object' || Array.isArray(format.schema))
+      throw invalidRequest(`'${schemaParam}' must be a JSON Schema object.`, schemaParam);
     return { instructions, outputSchema: format.schema as JsonValue };
   }
   if (format?.type === 'json_object') {
-    return { instructions: [instructions, JSON_OBJECT_INSTRUCTION].filter((s) => s !== null).join('\n\n'), outputSchema: null };
+    return {
+      instructions: [instructions, JSON_OBJECT_INSTRUCTION].filter((s) => s !== null).join('\n\n'),
+      outputSchema: null,
+    };
   }
   return { instructions, outputSchema: null };
 }

@@ -4,7 +4,8 @@ import type { JsonValue } from '../codex/protocol/app-server.protocol';
 import type { HistoryMessage, RawHistoryItem } from '../images/turn-images';
 
 /** A conversation item as the pairing check sees it, with where it came from in the request. */
-export type ToolHistoryRef = { kind: 'call' | 'output'; callId: string; param: string } | { kind: 'message'; param: string };
+export type ToolHistoryRef =
+  { kind: 'call' | 'output'; callId: string; param: string } | { kind: 'message'; param: string };
 
 /**
  * Every tool output answers an earlier call, once; every call is answered before the
@@ -15,17 +16,30 @@ export function checkToolPairs(items: readonly ToolHistoryRef[], missingParam: s
   const open: string[] = [];
   const answered = new Set<string>();
   const missing = (): never => {
-    throw invalidRequest(`Tool calls without results: ${open.join(', ')}. Send one tool output for each call id.`, missingParam, 'missing_tool_output');
+    throw invalidRequest(
+      `Tool calls without results: ${open.join(', ')}. Send one tool output for each call id.`,
+      missingParam,
+      'missing_tool_output',
+    );
   };
   for (const item of items) {
     if (item.kind === 'call') {
-      if (open.includes(item.callId) || answered.has(item.callId)) throw invalidRequest(`Duplicate tool call id '${item.callId.slice(0, 80)}'.`, item.param, 'duplicate_tool_call_id');
+      if (open.includes(item.callId) || answered.has(item.callId))
+        throw invalidRequest(
+          `Duplicate tool call id '${item.callId.slice(0, 80)}'.`,
+          item.param,
+          'duplicate_tool_call_id',
+        );
       open.push(item.callId);
     } else if (item.kind === 'output') {
       const at = open.indexOf(item.callId);
       if (at < 0) {
         const why = answered.has(item.callId) ? 'was already answered' : 'has no tool call before it';
-        throw invalidRequest(`The tool output for '${item.callId.slice(0, 80)}' ${why}.`, item.param, 'unknown_tool_call_id');
+        throw invalidRequest(
+          `The tool output for '${item.callId.slice(0, 80)}' ${why}.`,
+          item.param,
+          'unknown_tool_call_id',
+        );
       }
       open.splice(at, 1);
       answered.add(item.callId);
@@ -43,6 +57,11 @@ export function withCodexName(item: JsonValue, codexName: (name: string) => stri
 }
 
 /** History entries with client tool names replaced by the Codex-side names the thread offers. */
-export function withCodexNames<T extends HistoryMessage | RawHistoryItem>(history: T[], codexName: (name: string) => string): T[] {
-  return history.map((entry) => (entry.type === 'raw' ? { ...entry, item: withCodexName(entry.item, codexName) } : entry));
+export function withCodexNames<T extends HistoryMessage | RawHistoryItem>(
+  history: T[],
+  codexName: (name: string) => string,
+): T[] {
+  return history.map((entry) =>
+    entry.type === 'raw' ? { ...entry, item: withCodexName(entry.item, codexName) } : entry,
+  );
 }

@@ -47,7 +47,11 @@ export class TurnRequestPreparer {
   ) {}
 
   /** The model (or its `"<model> <effort>"` alias) and the server's verdict on the request's options. */
-  options(input: { model: string | undefined; xCodex: XCodexDto | undefined; requestEffort?: { value: string; param: string } }): {
+  options(input: {
+    model: string | undefined;
+    xCodex: XCodexDto | undefined;
+    requestEffort?: { value: string; param: string };
+  }): {
     resolved: ResolvedModel;
     policy: TurnPolicy;
   } {
@@ -73,8 +77,20 @@ export class TurnRequestPreparer {
     hasToolHistory: boolean;
   }): TurnShape {
     const { instructions, outputSchema } = applyOutputFormat(input.format, input.instructions, input.schemaParam);
-    const tools = toolTurn({ tools: input.tools, choice: input.choice, parallel: input.parallel, instructions, model: input.model, hasToolHistory: input.hasToolHistory });
-    return { tools, developerInstructions: tools ? tools.instructions : instructions, formatInstructions: instructions, outputSchema };
+    const tools = toolTurn({
+      tools: input.tools,
+      choice: input.choice,
+      parallel: input.parallel,
+      instructions,
+      model: input.model,
+      hasToolHistory: input.hasToolHistory,
+    });
+    return {
+      tools,
+      developerInstructions: tools ? tools.instructions : instructions,
+      formatInstructions: instructions,
+      outputSchema,
+    };
   }
 
   /** Loads the turn's images (the last step that can fail with 4xx) and writes the turn spec. `client` aborts downloads. */

@@ -7,7 +7,14 @@ import { SandboxPolicyService } from './sandbox-policy.service';
 const input = { aliasEffort: null, supportedEfforts: ['low', 'medium'] };
 
 function policy(localOnly: boolean, provider: { local: boolean; verified: boolean }): SandboxPolicyService {
-  const config = { localOnly, sandboxMode: 'read-only', allowDangerFullAccess: false, reasoningEffort: 'medium', workspaceNetworkAccess: false, hideReasoning: false };
+  const config = {
+    localOnly,
+    sandboxMode: 'read-only',
+    allowDangerFullAccess: false,
+    reasoningEffort: 'medium',
+    workspaceNetworkAccess: false,
+    hideReasoning: false,
+  };
   const file = { provider: { id: 'p', baseUrl: null, local: provider.local }, verified: provider.verified };
   return new SandboxPolicyService(config as unknown as CodexConfig, file as unknown as CodexConfigFileService);
 }
@@ -33,7 +40,10 @@ describe('SandboxPolicyService under CODEX_LOCAL_ONLY', () => {
       expect((e as CodexError).code).toBe(CodexErrorCode.NonLocalProvider);
       wire = toOpenAIError(e);
     }
-    expect(wire).toMatchObject({ status: 400, body: { error: { type: 'invalid_request_error', code: 'non_local_provider', param: null } } });
+    expect(wire).toMatchObject({
+      status: 400,
+      body: { error: { type: 'invalid_request_error', code: 'non_local_provider', param: null } },
+    });
     expect(wire?.body.error.message).toMatch(/not local/);
     expect(wire?.body.error.message).not.toMatch(/'p'/);
   });

@@ -40,7 +40,10 @@ export class SandboxPolicyService {
     const xp = input.xCodexParam ?? 'x_codex';
     this.checkProvider();
     const sandbox = this.sandbox(x.sandbox, `${xp}.sandbox`);
-    const explicit = x.reasoning_effort !== undefined ? { value: x.reasoning_effort, param: `${xp}.reasoning_effort` } : input.requestEffort;
+    const explicit =
+      x.reasoning_effort !== undefined
+        ? { value: x.reasoning_effort, param: `${xp}.reasoning_effort` }
+        : input.requestEffort;
     let effort: string | null;
     if (explicit) {
       if (!input.supportedEfforts.includes(explicit.value)) {
@@ -71,28 +74,54 @@ export class SandboxPolicyService {
   private sandbox(requested: string | undefined, param: string): SandboxMode {
     if (requested === undefined) return this.config.sandboxMode;
     const mode = SANDBOX_MODES.find((m) => m === requested);
-    if (!mode) throw invalidRequest(`Invalid sandbox '${requested}'; expected one of ${SANDBOX_MODES.join(', ')}.`, param, 'invalid_value');
+    if (!mode)
+      throw invalidRequest(
+        `Invalid sandbox '${requested}'; expected one of ${SANDBOX_MODES.join(', ')}.`,
+        param,
+        'invalid_value',
+      );
     if (mode === 'danger-full-access' && !this.config.allowDangerFullAccess) {
-      throw new OpenAIHttpException(400, 'danger-full-access is disabled by server policy.', 'invalid_request_error', param, 'sandbox_not_allowed');
+      throw new OpenAIHttpException(
+        400,
+        'danger-full-access is disabled by server policy.',
+        'invalid_request_error',
+        param,
+        'sandbox_not_allowed',
+      );
     }
     // Asking for the server's own default is never "more": the ceiling bounds what a client adds.
     const ceiling = this.config.maxRequestSandbox;
     if (mode !== this.config.sandboxMode && SANDBOX_MODES.indexOf(mode) > SANDBOX_MODES.indexOf(ceiling)) {
-      throw new OpenAIHttpException(400, `Sandbox '${mode}' is above what this server lets a request ask for (${ceiling}, CODEX_MAX_REQUEST_SANDBOX).`, 'invalid_request_error', param, 'sandbox_not_allowed');
+      throw new OpenAIHttpException(
+        400,
+        `Sandbox '${mode}' is above what this server lets a request ask for (${ceiling}, CODEX_MAX_REQUEST_SANDBOX).`,
+        'invalid_request_error',
+        param,
+        'sandbox_not_allowed',
+      );
     }
     return mode;
   }
 
   private checkNetwork(requested: boolean | undefined, param: string): void {
     if (requested !== true || this.config.allowRequestNetwork || this.config.workspaceNetworkAccess) return;
-    throw new OpenAIHttpException(400, 'Requests may not turn network access on here (CODEX_ALLOW_REQUEST_NETWORK=0).', 'invalid_request_error', param, 'network_not_allowed');
+    throw new OpenAIHttpException(
+      400,
+      'Requests may not turn network access on here (CODEX_ALLOW_REQUEST_NETWORK=0).',
+      'invalid_request_error',
+      param,
+      'network_not_allowed',
+    );
   }
 
   private checkProvider(): void {
     if (!this.config.localOnly) return;
     const { provider, verified } = this.configFile;
     // Until Codex has said which provider it uses, no turn may run under CODEX_LOCAL_ONLY.
-    if (!verified) throw new CodexError(CodexErrorCode.EngineUnavailable, 'model provider not verified yet', { retryAfterSeconds: 1 });
+    if (!verified)
+      throw new CodexError(CodexErrorCode.EngineUnavailable, 'model provider not verified yet', {
+        retryAfterSeconds: 1,
+      });
     if (!provider.local) throw new CodexError(CodexErrorCode.NonLocalProvider, 'model provider is not local');
   }
 }

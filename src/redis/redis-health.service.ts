@@ -38,7 +38,10 @@ export class RedisHealth implements OnModuleInit, OnApplicationShutdown {
     client.on('close', () => this.mark(false, 'connection closed'));
     client.on('error', (err: Error) => this.mark(false, err.message));
     this.timer = setInterval(() => {
-      client.ping().then(() => this.mark(true, 'answering again'), (err: unknown) => this.mark(false, err instanceof Error ? err.message : String(err)));
+      client.ping().then(
+        () => this.mark(true, 'answering again'),
+        (err: unknown) => this.mark(false, err instanceof Error ? err.message : String(err)),
+      );
     }, PING_MS);
     this.timer.unref();
   }
@@ -59,6 +62,9 @@ export class RedisHealth implements OnModuleInit, OnApplicationShutdown {
     if (up === this.up) return;
     this.up = up;
     if (up) this.logger.log(`Redis ${why}`);
-    else this.logger.error(`Redis unavailable: ${why}; rate limits fail open, stored responses answer 503 until it is back`);
+    else
+      this.logger.error(
+        `Redis unavailable: ${why}; rate limits fail open, stored responses answer 503 until it is back`,
+      );
   }
 }

@@ -6,7 +6,14 @@ import { RedisHealth } from './redis-health.service';
 /** The process's one Redis client (null without REDIS_URL) and its health, for every module that shares state. */
 @Global()
 @Module({
-  providers: [{ provide: REDIS_CLIENT, inject: [redisConfig.KEY], useFactory: (config: RedisConfig) => createRedisClient(config) }, RedisHealth],
+  providers: [
+    {
+      provide: REDIS_CLIENT,
+      inject: [redisConfig.KEY],
+      useFactory: (config: RedisConfig) => createRedisClient(config),
+    },
+    RedisHealth,
+  ],
   exports: [REDIS_CLIENT, RedisHealth],
 })
 export class RedisModule {}

@@ -9,7 +9,13 @@ const SUMMARIES = new Set(['auto', 'concise', 'detailed']);
 function textFormat(format: TextFormatDto | undefined): ResponseObject['text']['format'] {
   if (!format) return { type: 'text' };
   if (format.type !== 'json_schema') return { type: format.type };
-  return { type: 'json_schema', name: format.name ?? 'response', description: format.description ?? null, schema: format.schema ?? {}, strict: format.strict ?? false };
+  return {
+    type: 'json_schema',
+    name: format.name ?? 'response',
+    description: format.description ?? null,
+    schema: format.schema ?? {},
+    strict: format.strict ?? false,
+  };
 }
 
 /**
@@ -17,7 +23,12 @@ function textFormat(format: TextFormatDto | undefined): ResponseObject['text']['
  * settings where it gave them and OpenAI's defaults otherwise (the gateway cannot apply sampling
  * settings to Codex; they are echoed and listed in X-Gateway-Ignored-Params).
  */
-export function responseBase(dto: CreateResponseDto, model: string, effort: string | null, store: boolean): ResponseObject {
+export function responseBase(
+  dto: CreateResponseDto,
+  model: string,
+  effort: string | null,
+  store: boolean,
+): ResponseObject {
   const summary = dto.reasoning?.summary;
   return {
     id: `resp_${randomBytes(24).toString('hex')}`,

@@ -8,5 +8,12 @@ import type { ResponseStreamEvent } from './responses.types';
  */
 export function errorEvent(error: OpenAIErrorBody['error']): ResponseStreamEvent {
   const payload = { type: error.type, code: error.code, message: error.message, param: error.param };
-  return { type: 'error', sequence_number: 0, error: payload, code: error.code, message: error.message, param: error.param };
+  return {
+    type: 'error',
+    sequence_number: 0,
+    error: payload,
+    code: error.code,
+    message: error.message,
+    param: error.param,
+  };
 }

@@ -6,7 +6,8 @@ import type { ResponseObject } from './responses.types';
 const base = { id: 'resp_1', object: 'response', created_at: 1, model: 'm', output: [] } as unknown as ResponseObject;
 const usage = { inputTokens: 10, cachedInputTokens: 2, outputTokens: 3, reasoningOutputTokens: 1, totalTokens: 13 };
 const message = (id: string, text: string) => ({ type: 'agentMessage', id, text }) as unknown as ThreadItem;
-const reasoning = (id: string, summary: string[]) => ({ type: 'reasoning', id, summary, content: [] }) as unknown as ThreadItem;
+const reasoning = (id: string, summary: string[]) =>
+  ({ type: 'reasoning', id, summary, content: [] }) as unknown as ThreadItem;
 
 function run(events: CodexEvent[], hide = false, encryptedReasoning = false) {
   const m = new ResponseEventMapper(base, hide, { encryptedReasoning });
@@ -23,17 +24,31 @@ describe('ResponseEventMapper', () => {
       { type: 'completed', usage },
     ]);
     expect(out.map((e) => e.type)).toEqual([
-      'response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added',
-      'response.output_text.delta', 'response.output_text.delta', 'response.output_text.done', 'response.content_part.done',
-      'response.output_item.done', 'response.completed',
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+      'response.output_text.delta',
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.completed',
     ]);
     expect(out.map((e) => e.sequence_number)).toEqual(out.map((_, i) => i));
-    expect(m.response).toMatchObject({ status: 'completed', output_text: 'Hello', usage: { input_tokens: 10, total_tokens: 13 } });
+    expect(m.response).toMatchObject({
+      status: 'completed',
+      output_text: 'Hello',
+      usage: { input_tokens: 10, total_tokens: 13 },
+    });
     expect(out[0]).toMatchObject({ response: { status: 'in_progress', output: [] } });
   });
 
   it('turns a message without deltas into one delta', () => {
-    const { out } = run([{ type: 'item_completed', item: message('a', 'Whole') }, { type: 'completed', usage }]);
+    const { out } = run([
+      { type: 'item_completed', item: message('a', 'Whole') },
+      { type: 'completed', usage },
+    ]);
     expect(out.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta)).toEqual(['Whole']);
   });
 
@@ -46,7 +61,10 @@ describe('ResponseEventMapper', () => {
     ];
     const shown = run(events);
     expect(shown.out.map((e) => e.type)).toContain('response.reasoning_summary_text.done');
-    expect(shown.m.response.output[0]).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: 'think' }] });
+    expect(shown.m.response.output[0]).toMatchObject({
+      type: 'reasoning',
+      summary: [{ type: 'summary_text', text: 'think' }],
+    });
     const hidden = run(events, true);
     expect(hidden.m.response.output).toEqual([]);
     expect(hidden.out.some((e) => e.type.includes('reasoning'))).toBe(false);
@@ -61,7 +79,10 @@ describe('ResponseEventMapper', () => {
   });
 
   describe('with include reasoning.encrypted_content', () => {
-    const raw = { type: 'raw_item', item: { type: 'reasoning', id: 'r', summary: [], encrypted_content: 'ENC' } } as unknown as CodexEvent;
+    const raw = {
+      type: 'raw_item',
+      item: { type: 'reasoning', id: 'r', summary: [], encrypted_content: 'ENC' },
+    } as unknown as CodexEvent;
     const turn = (rawEvents: CodexEvent[]): CodexEvent[] => [
       { type: 'item_started', item: reasoning('r', []) },
       { type: 'item_completed', item: reasoning('r', ['think']) },
@@ -74,7 +95,9 @@ describe('ResponseEventMapper', () => {
     it('holds the finished reasoning item until its raw item brings the encrypted content', () => {
       const { m, out } = run(turn([raw]), false, true);
       const done = out.filter((e) => e.type === 'response.output_item.done');
-      expect(done[0]).toMatchObject({ item: { type: 'reasoning', encrypted_content: 'ENC', summary: [{ text: 'think' }] } });
+      expect(done[0]).toMatchObject({
+        item: { type: 'reasoning', encrypted_content: 'ENC', summary: [{ text: 'think' }] },
+      });
       expect(m.response.output[0]).toMatchObject({ encrypted_content: 'ENC' });
       const types = out.map((e) => e.type);
       expect(types.indexOf('response.output_item.done')).toBeLessThan(types.lastIndexOf('response.output_item.added'));

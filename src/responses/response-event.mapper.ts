@@ -69,7 +69,11 @@ export class ResponseEventMapper {
         const out = this.ensureCreated();
         for (const call of event.calls) {
           const custom = this.options.customTools?.has(call.name) === true;
-          const item = toolCallItem(call, custom, itemId(custom ? 'ctc' : 'fc', this.response.id, 'output', this.response.output.length));
+          const item = toolCallItem(
+            call,
+            custom,
+            itemId(custom ? 'ctc' : 'fc', this.response.id, 'output', this.response.output.length),
+          );
           this.response.output.push(item);
           out.push(...toolCallEvents(item, this.response.output.length - 1, (type, fields) => this.ev(type, fields)));
         }
@@ -101,7 +105,10 @@ export class ResponseEventMapper {
   private ensureCreated(): ResponseStreamEvent[] {
     if (this.created) return [];
     this.created = true;
-    return [this.ev('response.created', { response: this.snapshot() }), this.ev('response.in_progress', { response: this.snapshot() })];
+    return [
+      this.ev('response.created', { response: this.snapshot() }),
+      this.ev('response.in_progress', { response: this.snapshot() }),
+    ];
   }
 
   private add(codexId: string, item: OutputItem): ResponseStreamEvent[] {
@@ -111,15 +118,30 @@ export class ResponseEventMapper {
     this.response.output.push(item);
     out.push(this.ev('response.output_item.added', { output_index: entry.index, item: structuredClone(item) }));
     if (item.type === 'message') {
-      out.push(this.ev('response.content_part.added', { item_id: item.id, output_index: entry.index, content_index: 0, part: { type: 'output_text', text: '', annotations: [], logprobs: [] } }));
+      out.push(
+        this.ev('response.content_part.added', {
+          item_id: item.id,
+          output_index: entry.index,
+          content_index: 0,
+          part: { type: 'output_text', text: '', annotations: [], logprobs: [] },
+        }),
+      );
     }
     return out;
   }
 
   private started(item: ThreadItem): ResponseStreamEvent[] {
     const id = (prefix: string): string => itemId(prefix, this.response.id, 'output', this.response.output.length);
-    if (item.type === 'agentMessage') return this.add(item.id, { type: 'message', id: id('msg'), status: 'in_progress', role: 'assistant', content: [] });
-    if (item.type === 'reasoning' && !this.hideReasoning) return this.add(item.id, { type: 'reasoning', id: id('rs'), summary: [] });
+    if (item.type === 'agentMessage')
+      return this.add(item.id, {
+        type: 'message',
+        id: id('msg'),
+        status: 'in_progress',
+        role: 'assistant',
+        content: [],
+      });
+    if (item.type === 'reasoning' && !this.hideReasoning)
+      return this.add(item.id, { type: 'reasoning', id: id('rs'), summary: [] });
     return [];
   }
 
@@ -129,7 +151,15 @@ export class ResponseEventMapper {
     if (!entry || entry.item.type !== 'message') return out;
     entry.sawDelta = true;
     entry.parts[0] = (entry.parts[0] ?? '') + delta;
-    out.push(this.ev('response.output_text.delta', { item_id: entry.item.id, output_index: entry.index, content_index: 0, delta, logprobs: [] }));
+    out.push(
+      this.ev('response.output_text.delta', {
+        item_id: entry.item.id,
+        output_index: entry.index,
+        content_index: 0,
+        delta,
+        logprobs: [],
+      }),
+    );
     return out;
   }
 
@@ -139,7 +169,8 @@ export class ResponseEventMapper {
     if (!entry || entry.item.type !== 'reasoning') return out;
     entry.sawDelta = true;
     const base = { item_id: entry.item.id, output_index: entry.index, summary_index: index };
-    if (entry.parts[index] === undefined) out.push(this.ev('response.reasoning_summary_part.added', { ...base, part: { type: 'summary_text', text: '' } }));
+    if (entry.parts[index] === undefined)
+      out.push(this.ev('response.reasoning_summary_part.added', { ...base, part: { type: 'summary_text', text: '' } }));
     entry.parts[index] = (entry.parts[index] ?? '') + delta;
     out.push(this.ev('response.reasoning_summary_text.delta', { ...base, delta }));
     return out;
@@ -166,7 +197,8 @@ export class ResponseEventMapper {
   /** Raw items matter only for encrypted reasoning: attach it to the held item of the same id and close that. */
   private rawItem(raw: ResponseItem): ResponseStreamEvent[] {
     const entry = raw.type === 'reasoning' && raw.id ? this.open.get(raw.id) : undefined;
-    if (entry && raw.type === 'reasoning' && raw.encrypted_content) this.encrypted[entry.item.id] = raw.encrypted_content;
+    if (entry && raw.type === 'reasoning' && raw.encrypted_content)
+      this.encrypted[entry.item.id] = raw.encrypted_content;
     if (entry?.awaitingRaw && entry.item.type === 'reasoning' && raw.type === 'reasoning') {
       if (raw.encrypted_content) entry.item.encrypted_content = raw.encrypted_content;
       entry.awaitingRaw = false;
@@ -224,7 +256,9 @@ export class ResponseEventMapper {
       status: 'completed',
       completed_at: Math.floor(Date.now() / 1000),
       usage: toResponseUsage(usage),
-      output_text: this.response.output.flatMap((i) => (i.type === 'message' ? i.content.map((c) => c.text) : [])).join(''),
+      output_text: this.response.output
+        .flatMap((i) => (i.type === 'message' ? i.content.map((c) => c.text) : []))
+        .join(''),
     });
     out.push(this.ev('response.completed', { response: this.snapshot() }));
     return out;

@@ -18,7 +18,9 @@ function storedPart(part: unknown): JsonValue {
       return { type: 'input_image', image_url: url, detail: typeof part.detail === 'string' ? part.detail : 'auto' };
     }
     case 'input_file':
-      return typeof part.filename === 'string' ? { type: 'input_file', filename: part.filename } : { type: 'input_file' };
+      return typeof part.filename === 'string'
+        ? { type: 'input_file', filename: part.filename }
+        : { type: 'input_file' };
     default:
       return { type: 'input_text', text: String(part.text ?? '') };
   }
@@ -35,6 +37,17 @@ export function storedInputItem(item: Record<string, unknown>, responseId: strin
     const summary = Array.isArray(item.summary) ? (item.summary as JsonValue[]) : [];
     return { type: 'reasoning', id: own ?? itemId('rs', responseId, 'input', index), summary, ...enc };
   }
-  const content = typeof item.content === 'string' ? [storedPart(item.content)] : Array.isArray(item.content) ? item.content.map(storedPart) : [];
-  return { type: 'message', id: own ?? itemId('msg', responseId, 'input', index), status: 'completed', role: String(item.role), content };
+  const content =
+    typeof item.content === 'string'
+      ? [storedPart(item.content)]
+      : Array.isArray(item.content)
+        ? item.content.map(storedPart)
+        : [];
+  return {
+    type: 'message',
+    id: own ?? itemId('msg', responseId, 'input', index),
+    status: 'completed',
+    role: String(item.role),
+    content,
+  };
 }

@@ -1,6 +1,13 @@
 import { invalidRequest } from '../common/errors/openai-error';
 import type { JsonValue } from '../codex/protocol/app-server.protocol';
-import { tallyParts, type HistoryContent, type HistoryItem, type HistoryMessage, type TurnContent, type TurnPart } from '../images/turn-images';
+import {
+  tallyParts,
+  type HistoryContent,
+  type HistoryItem,
+  type HistoryMessage,
+  type TurnContent,
+  type TurnPart,
+} from '../images/turn-images';
 import { isRecord } from '../util/is-record';
 import type { ToolHistoryRef } from '../openai/tool-history';
 import { itemId } from './response-item-ids';
@@ -30,14 +37,24 @@ function partsOf(content: unknown, role: string, param: string): TurnPart[] {
     if (!isRecord(part)) throw invalidRequest('A content part must be an object.', p);
     const type = part.type;
     // output_text as the API returns it also has annotations and logprobs: what the model said is the text.
-    if ((type === 'input_text' || type === 'output_text' || type === 'text') && typeof part.text === 'string') return { type: 'text', text: part.text };
+    if ((type === 'input_text' || type === 'output_text' || type === 'text') && typeof part.text === 'string')
+      return { type: 'text', text: part.text };
     if (type === 'refusal' && typeof part.refusal === 'string') return { type: 'text', text: part.refusal };
     if (type === 'input_image' && role === 'user') {
-      if (typeof part.image_url !== 'string') throw invalidRequest("input_image needs 'image_url' (file_id is not supported).", `${p}.image_url`, 'unsupported_value');
+      if (typeof part.image_url !== 'string')
+        throw invalidRequest(
+          "input_image needs 'image_url' (file_id is not supported).",
+          `${p}.image_url`,
+          'unsupported_value',
+        );
       return { type: 'pending_image', url: part.image_url, param: `${p}.image_url` };
     }
     if (type === 'input_file' && role === 'user') return { type: 'text', text: fileText(part, p) };
-    throw invalidRequest(`Content part type '${String(type).slice(0, 40)}' is not supported here.`, `${p}.type`, 'unsupported_content');
+    throw invalidRequest(
+      `Content part type '${String(type).slice(0, 40)}' is not supported here.`,
+      `${p}.type`,
+      'unsupported_content',
+    );
   });
 }
 
@@ -53,7 +70,11 @@ function historyMessage(role: string, parts: TurnPart[]): HistoryMessage {
 
 function storedItem(message: HistoryMessage): JsonValue {
   const type = message.role === 'assistant' ? 'output_text' : 'input_text';
-  return { type: 'message', role: message.role, content: message.content.map((c) => ({ type, text: c.type === 'pending_image' ? IMAGE_PLACEHOLDER : c.text })) };
+  return {
+    type: 'message',
+    role: message.role,
+    content: message.content.map((c) => ({ type, text: c.type === 'pending_image' ? IMAGE_PLACEHOLDER : c.text })),
+  };
 }
 
 /** Which mapping an input item takes; anything else is refused, naming its type. */
@@ -69,7 +90,8 @@ function kindOf(item: Record<string, unknown>): 'message' | 'reasoning' | null {
  * messages; they are loaded later, all at once, by the images module.
  */
 export function toResponseTurn(input: unknown, responseId = ''): ResponseTurnContent {
-  const list: unknown[] = typeof input === 'string' ? [{ role: 'user', content: input }] : Array.isArray(input) ? input : [];
+  const list: unknown[] =
+    typeof input === 'string' ? [{ role: 'user', content: input }] : Array.isArray(input) ? input : [];
   if (list.length === 0) throw invalidRequest('input must be a string or a non-empty array.', 'input');
   const history: HistoryItem[] = [];
   const items: JsonValue[] = [];
@@ -86,13 +108,24 @@ export function toResponseTurn(input: unknown, responseId = ''): ResponseTurnCon
       size.textChars += toolItemChars(tool.item);
       history.push(tool);
       items.push(tool.item);
-      inputItems.push(storedToolInputItem(item, itemId(String(item.type).startsWith('custom') ? 'ctc' : 'fc', responseId, 'input', i)));
+      inputItems.push(
+        storedToolInputItem(
+          item,
+          itemId(String(item.type).startsWith('custom') ? 'ctc' : 'fc', responseId, 'input', i),
+        ),
+      );
       return;
     }
     const kind = kindOf(item);
     // Resolved references were replaced already: one still here has no usable id.
-    if (item.type === 'item_reference') throw invalidRequest("An item_reference needs a string 'id'.", `${param}.id`, 'missing_required_parameter');
-    if (kind === null) throw invalidRequest(`Input items of type '${String(item.type).slice(0, 40)}' are not supported.`, `${param}.type`, 'unsupported_item');
+    if (item.type === 'item_reference')
+      throw invalidRequest("An item_reference needs a string 'id'.", `${param}.id`, 'missing_required_parameter');
+    if (kind === null)
+      throw invalidRequest(
+        `Input items of type '${String(item.type).slice(0, 40)}' are not supported.`,
+        `${param}.type`,
+        'unsupported_item',
+      );
     if (kind === 'reasoning') {
       if (isLast) throw invalidRequest('The last input item must be a user message or a tool output.', `${param}.type`);
       const raw = reasoningHistoryItem(item, param);
@@ -102,12 +135,15 @@ export function toResponseTurn(input: unknown, responseId = ''): ResponseTurnCon
       return;
     }
     const role = item.role;
-    if (typeof role !== 'string' || !ROLES.has(role)) throw invalidRequest('role must be one of user, assistant, system, developer.', `${param}.role`);
-    if (isLast && role !== 'user') throw invalidRequest('The last input item must have role "user" or be a tool output.', `${param}.role`);
+    if (typeof role !== 'string' || !ROLES.has(role))
+      throw invalidRequest('role must be one of user, assistant, system, developer.', `${param}.role`);
+    if (isLast && role !== 'user')
+      throw invalidRequest('The last input item must have role "user" or be a tool output.', `${param}.role`);
     const parts = partsOf(item.content, role, `${param}.content`);
     tallyParts(size, parts);
     const empty = parts.every((p) => p.type === 'text' && p.text.trim() === '');
-    if (role === 'user' && empty) throw invalidRequest('A user message must not be empty.', `${param}.content`, 'empty_content');
+    if (role === 'user' && empty)
+      throw invalidRequest('A user message must not be empty.', `${param}.content`, 'empty_content');
     toolRefs.push({ kind: 'message', param });
     const message = historyMessage(role, parts);
     (isLast ? finalMessage : history).push(message);
@@ -116,7 +152,9 @@ export function toResponseTurn(input: unknown, responseId = ''): ResponseTurnCon
   });
   return {
     history,
-    input: (finalMessage[0]?.content ?? []).map((c) => (c.type === 'pending_image' ? c : { type: 'text', text: c.text, text_elements: [] })),
+    input: (finalMessage[0]?.content ?? []).map((c) =>
+      c.type === 'pending_image' ? c : { type: 'text', text: c.text, text_elements: [] },
+    ),
     size,
     items,
     inputItems,

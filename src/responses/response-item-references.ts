@@ -9,13 +9,19 @@ import { storedInputItemsOf } from './store/stored-input-items';
 function referenceId(item: unknown): string | null {
   if (!isRecord(item) || typeof item.id !== 'string') return null;
   if (item.type === 'item_reference') return item.id;
-  return (item.type === undefined || item.type === null) && item.role === undefined && item.content === undefined ? item.id : null;
+  return (item.type === undefined || item.type === null) && item.role === undefined && item.content === undefined
+    ? item.id
+    : null;
 }
 
 /** A stored image part has no URL left (data URLs are not kept): the model is told one was there. */
 function usable(item: JsonValue): JsonValue {
   if (!isRecord(item) || !Array.isArray(item.content)) return item;
-  const content = item.content.map((p) => (isRecord(p) && p.type === 'input_image' && typeof p.image_url !== 'string' ? { type: 'input_text', text: '[image]' } : p));
+  const content = item.content.map((p) =>
+    isRecord(p) && p.type === 'input_image' && typeof p.image_url !== 'string'
+      ? { type: 'input_text', text: '[image]' }
+      : p,
+  );
   return { ...item, content };
 }
 
@@ -25,7 +31,11 @@ function usable(item: JsonValue): JsonValue {
  * Unknown, expired and other keys' ids are all refused alike (400, `param` naming the item),
  * before any turn starts.
  */
-export async function resolveItemReferences(input: unknown, owner: string | null, get: (responseId: string) => Promise<StoredResponse | null>): Promise<unknown> {
+export async function resolveItemReferences(
+  input: unknown,
+  owner: string | null,
+  get: (responseId: string) => Promise<StoredResponse | null>,
+): Promise<unknown> {
   if (!Array.isArray(input) || !input.some((item) => referenceId(item) !== null)) return input;
   const records = new Map<string, Promise<StoredResponse | null>>();
   return Promise.all(
@@ -38,10 +48,13 @@ export async function resolveItemReferences(input: unknown, owner: string | null
       const found = await record;
       const stored = found && found.owner === owner ? [...found.response.output, ...storedInputItemsOf(found)] : [];
       const hit = stored.find((candidate) => isRecord(candidate) && candidate.id === id);
-      if (!hit) throw invalidRequest(`Item with id '${id.slice(0, 80)}' not found.`, `input[${i}].id`, 'item_not_found');
+      if (!hit)
+        throw invalidRequest(`Item with id '${id.slice(0, 80)}' not found.`, `input[${i}].id`, 'item_not_found');
       const encrypted = found?.encryptedReasoning?.[id];
       const resolved = usable(structuredClone(hit) as JsonValue);
-      return encrypted && isRecord(resolved) && resolved.type === 'reasoning' ? { ...resolved, encrypted_content: encrypted } : resolved;
+      return encrypted && isRecord(resolved) && resolved.type === 'reasoning'
+        ? { ...resolved, encrypted_content: encrypted }
+        : resolved;
     }),
   );
 }

@@ -8,7 +8,10 @@ function textParts(value: unknown, types: string[], param: string): TextPart[] {
   if (!Array.isArray(value)) throw invalidRequest('Must be an array.', param);
   return value.map((p: unknown, i) => {
     if (!isRecord(p) || typeof p.type !== 'string' || !types.includes(p.type) || typeof p.text !== 'string') {
-      throw invalidRequest(`Each part must be {type: ${types.map((t) => `"${t}"`).join(' | ')}, text}.`, `${param}[${i}]`);
+      throw invalidRequest(
+        `Each part must be {type: ${types.map((t) => `"${t}"`).join(' | ')}, text}.`,
+        `${param}[${i}]`,
+      );
     }
     return { type: p.type, text: p.text };
   });
@@ -22,15 +25,27 @@ function textParts(value: unknown, types: string[], param: string): TextPart[] {
  */
 export function reasoningHistoryItem(item: Record<string, unknown>, param: string): JsonValue {
   const summary = textParts(item.summary ?? [], ['summary_text'], `${param}.summary`);
-  const content = item.content === undefined || item.content === null ? null : textParts(item.content, ['reasoning_text', 'text'], `${param}.content`);
+  const content =
+    item.content === undefined || item.content === null
+      ? null
+      : textParts(item.content, ['reasoning_text', 'text'], `${param}.content`);
   const enc = item.encrypted_content;
-  if (enc !== undefined && enc !== null && typeof enc !== 'string') throw invalidRequest('encrypted_content must be a string.', `${param}.encrypted_content`);
-  return { type: 'reasoning', summary, ...(content ? { content } : {}), encrypted_content: typeof enc === 'string' ? enc : null };
+  if (enc !== undefined && enc !== null && typeof enc !== 'string')
+    throw invalidRequest('encrypted_content must be a string.', `${param}.encrypted_content`);
+  return {
+    type: 'reasoning',
+    summary,
+    ...(content ? { content } : {}),
+    encrypted_content: typeof enc === 'string' ? enc : null,
+  };
 }
 
 /** The characters a reasoning item adds to the request (the encrypted content is opaque and not counted). */
 export function reasoningChars(item: JsonValue): number {
   if (!isRecord(item)) return 0;
-  const parts = [...(Array.isArray(item.summary) ? item.summary : []), ...(Array.isArray(item.content) ? item.content : [])];
+  const parts = [
+    ...(Array.isArray(item.summary) ? item.summary : []),
+    ...(Array.isArray(item.content) ? item.content : []),
+  ];
   return parts.reduce((n: number, p) => n + (isRecord(p) && typeof p.text === 'string' ? p.text.length : 0), 0);
 }

@@ -56,20 +56,31 @@ export class ResponseRequestService {
    * response (visible to the same API key only), then images. `client` aborts image downloads.
    */
   async prepare(dto: CreateResponseDto, client: AbortSignal, owner: string | null): Promise<PreparedResponse> {
-    if (dto.background) throw invalidRequest('Background responses are not supported.', 'background', 'unsupported_value');
+    if (dto.background)
+      throw invalidRequest('Background responses are not supported.', 'background', 'unsupported_value');
     const offered = parseResponseTools(dto.tools);
     const choice = parseToolChoice(dto.tool_choice, offered.tools);
-    const requestEffort = dto.reasoning?.effort !== undefined ? { value: dto.reasoning.effort, param: 'reasoning.effort' } : undefined;
+    const requestEffort =
+      dto.reasoning?.effort !== undefined ? { value: dto.reasoning.effort, param: 'reasoning.effort' } : undefined;
     const { resolved, policy } = this.preparer.options({ model: dto.model, xCodex: dto.x_codex, requestEffort });
     const store = dto.store ?? true;
     // Refused before any turn: a conversation that could not be stored would be silently lost.
     if (store && this.store.writable && !this.store.writable()) throw storeUnavailable();
     const base = responseBase(dto, resolved.requested, policy.effort, store);
     const turn = toResponseTurn(await resolveItemReferences(dto.input, owner, (id) => this.store.get(id)), base.id);
-    checkRequestLimits({ ...turn.size, textChars: turn.size.textChars + (dto.instructions?.length ?? 0) }, this.app.limits);
+    checkRequestLimits(
+      { ...turn.size, textChars: turn.size.textChars + (dto.instructions?.length ?? 0) },
+      this.app.limits,
+    );
     const previous = dto.previous_response_id ? await this.store.get(dto.previous_response_id) : null;
     if (dto.previous_response_id && (!previous || previous.owner !== owner)) {
-      throw new OpenAIHttpException(400, `Previous response with id '${dto.previous_response_id}' not found.`, 'invalid_request_error', 'previous_response_id', 'previous_response_not_found');
+      throw new OpenAIHttpException(
+        400,
+        `Previous response with id '${dto.previous_response_id}' not found.`,
+        'invalid_request_error',
+        'previous_response_id',
+        'previous_response_not_found',
+      );
     }
     // Outputs sent after previous_response_id answer the calls that response left open.
     checkToolPairs([...openCallsOf(previous?.items ?? [], 'previous_response_id'), ...turn.toolRefs], 'input');
@@ -88,9 +99,17 @@ export class ResponseRequestService {
     const { tools } = shape;
     const items = tools ? turn.items.map((item) => withCodexName(item, tools.codexName)) : turn.items;
     // Refused before the turn when the input alone would not fit; the stored record is checked again.
-    const inputBytes = store ? jsonBytes({ items, inputItems: turn.inputItems, instructions: shape.formatInstructions }) : 0;
-    if (inputBytes > this.codex.responsesMaxRecordBytes) throw recordTooLarge(inputBytes, this.codex.responsesMaxRecordBytes, 'input');
-    const { spec, images } = await this.preparer.build(turn, shape, { model, policy, thread: { kind: 'new', ephemeral: !store } }, client);
+    const inputBytes = store
+      ? jsonBytes({ items, inputItems: turn.inputItems, instructions: shape.formatInstructions })
+      : 0;
+    if (inputBytes > this.codex.responsesMaxRecordBytes)
+      throw recordTooLarge(inputBytes, this.codex.responsesMaxRecordBytes, 'input');
+    const { spec, images } = await this.preparer.build(
+      turn,
+      shape,
+      { model, policy, thread: { kind: 'new', ephemeral: !store } },
+      client,
+    );
     return {
       base,
       spec,
@@ -103,7 +122,9 @@ export class ResponseRequestService {
       inputItems: turn.inputItems,
       encryptedReasoning: dto.include?.includes(ENCRYPTED_REASONING) ?? false,
       ignoredParams: [
-        ...IGNORED_RESPONSE_PARAMS.filter((k) => dto[k] !== undefined && (k !== 'include' || dto.include?.some((v) => v !== ENCRYPTED_REASONING))),
+        ...IGNORED_RESPONSE_PARAMS.filter(
+          (k) => dto[k] !== undefined && (k !== 'include' || dto.include?.some((v) => v !== ENCRYPTED_REASONING)),
+        ),
         ...offered.ignored,
       ],
       tools,

@@ -28,10 +28,21 @@ export class ResponseThreadPlanner {
     @Inject(redisConfig.KEY) private readonly redis: RedisConfig,
   ) {}
 
-  async plan(previous: StoredResponse | null, instructions: string | null, store: boolean, signal: AbortSignal, tools = false): Promise<ThreadPlan> {
+  async plan(
+    previous: StoredResponse | null,
+    instructions: string | null,
+    store: boolean,
+    signal: AbortSignal,
+    tools = false,
+  ): Promise<ThreadPlan> {
     if (!previous) return { thread: { kind: 'new', ephemeral: !store }, history: [] };
     // Client-tool turns run on throwaway threads with the client's tools fixed at start: rebuild.
-    if (previous.threadInstructions !== instructions || !this.holdsThread(previous) || tools || previous.toolThread === true) {
+    if (
+      previous.threadInstructions !== instructions ||
+      !this.holdsThread(previous) ||
+      tools ||
+      previous.toolThread === true
+    ) {
       return { thread: { kind: 'new', ephemeral: !store }, history: await this.conversation(previous) };
     }
     const lease = await this.locks.acquire(previous.threadId, signal);
@@ -42,7 +53,10 @@ export class ResponseThreadPlanner {
         const loaded = this.idle.claimThread(previous.threadId)?.conn;
         return { thread: { kind: 'resume', threadId: previous.threadId, lease, loaded }, history: [] };
       }
-      return { thread: { kind: 'fork', threadId: previous.threadId, lastTurnId: previous.turnId, ephemeral: !store, lease }, history: [] };
+      return {
+        thread: { kind: 'fork', threadId: previous.threadId, lastTurnId: previous.turnId, ephemeral: !store, lease },
+        history: [],
+      };
     } catch (err) {
       lease();
       throw err;
@@ -58,7 +72,11 @@ export class ResponseThreadPlanner {
   private async conversation(last: StoredResponse): Promise<JsonValue[]> {
     const chain: StoredResponse[] = [];
     const seen = new Set<string>();
-    for (let r: StoredResponse | null = last; r && !seen.has(r.id); r = r.previousResponseId ? await this.store.get(r.previousResponseId) : null) {
+    for (
+      let r: StoredResponse | null = last;
+      r && !seen.has(r.id);
+      r = r.previousResponseId ? await this.store.get(r.previousResponseId) : null
+    ) {
       seen.add(r.id);
       chain.unshift(r);
     }

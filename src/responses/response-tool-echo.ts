@@ -9,7 +9,13 @@ export function echoedTools(tools: unknown): unknown[] {
   if (!Array.isArray(tools)) return [];
   return tools.map((t: unknown) => {
     if (!isRecord(t) || t.type !== 'function') return structuredClone(t);
-    return { type: 'function', name: t.name, description: t.description ?? null, parameters: structuredClone(t.parameters ?? null), strict: t.strict ?? null };
+    return {
+      type: 'function',
+      name: t.name,
+      description: t.description ?? null,
+      parameters: structuredClone(t.parameters ?? null),
+      strict: t.strict ?? null,
+    };
   });
 }
 

@@ -8,7 +8,8 @@ const TOOL_ITEMS = new Set(['function_call', 'function_call_output', 'custom_too
 
 function str(item: Record<string, unknown>, key: string, param: string): string {
   const value = item[key];
-  if (typeof value !== 'string' || (key === 'call_id' && value === '')) throw invalidRequest(`'${key}' must be a string.`, `${param}.${key}`);
+  if (typeof value !== 'string' || (key === 'call_id' && value === ''))
+    throw invalidRequest(`'${key}' must be a string.`, `${param}.${key}`);
   return value;
 }
 
@@ -16,8 +17,17 @@ function output(item: Record<string, unknown>, param: string): JsonValue {
   const out = item.output;
   if (typeof out === 'string') return out;
   const parts = Array.isArray(out) ? out : null;
-  if (!parts || !parts.every((p) => isRecord(p) && (typeof p.text === 'string' || (p.type === 'input_image' && typeof p.image_url === 'string')))) {
-    throw invalidRequest('A tool output must be a string or an array of input_text and input_image parts.', `${param}.output`);
+  if (
+    !parts ||
+    !parts.every(
+      (p) =>
+        isRecord(p) && (typeof p.text === 'string' || (p.type === 'input_image' && typeof p.image_url === 'string')),
+    )
+  ) {
+    throw invalidRequest(
+      'A tool output must be a string or an array of input_text and input_image parts.',
+      `${param}.output`,
+    );
   }
   return parts as JsonValue;
 }
@@ -27,7 +37,11 @@ function output(item: Record<string, unknown>, param: string): JsonValue {
  * Custom (freeform) tools travel as functions with one string argument `input`
  * (client-tool.parser.ts), so their calls and outputs become function items too.
  */
-export function toolInputItem(item: Record<string, unknown>, param: string, refs: ToolHistoryRef[]): RawHistoryItem | null {
+export function toolInputItem(
+  item: Record<string, unknown>,
+  param: string,
+  refs: ToolHistoryRef[],
+): RawHistoryItem | null {
   if (typeof item.type !== 'string' || !TOOL_ITEMS.has(item.type)) return null;
   const callId = str(item, 'call_id', param);
   if (item.type === 'function_call_output' || item.type === 'custom_tool_call_output') {
@@ -35,7 +49,10 @@ export function toolInputItem(item: Record<string, unknown>, param: string, refs
     return { type: 'raw', item: { type: 'function_call_output', call_id: callId, output: output(item, param) } };
   }
   const name = str(item, 'name', param);
-  const args = item.type === 'custom_tool_call' ? JSON.stringify({ input: str(item, 'input', param) }) : str(item, 'arguments', param);
+  const args =
+    item.type === 'custom_tool_call'
+      ? JSON.stringify({ input: str(item, 'input', param) })
+      : str(item, 'arguments', param);
   refs.push({ kind: 'call', callId, param: `${param}.call_id` });
   return { type: 'raw', item: { type: 'function_call', call_id: callId, name, arguments: args } };
 }
@@ -56,12 +73,16 @@ export function toolItemChars(raw: JsonValue): number {
   if (!isRecord(raw)) return 0;
   if (typeof raw.arguments === 'string') return raw.arguments.length;
   if (typeof raw.output === 'string') return raw.output.length;
-  return Array.isArray(raw.output) ? raw.output.reduce((n: number, p) => n + (isRecord(p) && typeof p.text === 'string' ? p.text.length : 0), 0) : 0;
+  return Array.isArray(raw.output)
+    ? raw.output.reduce((n: number, p) => n + (isRecord(p) && typeof p.text === 'string' ? p.text.length : 0), 0)
+    : 0;
 }
 
 /** A tool input item as `input_items` lists it: its own id when it has one, else one derived from the response. */
 export function storedToolInputItem(item: Record<string, unknown>, id: string): JsonValue {
   const own = typeof item.id === 'string' && item.id.length > 0 && item.id.length <= 128 ? item.id : id;
-  const keep = ['type', 'call_id', 'name', 'arguments', 'input', 'output'].flatMap((k) => (item[k] === undefined ? [] : [[k, item[k] as JsonValue] as const]));
+  const keep = ['type', 'call_id', 'name', 'arguments', 'input', 'output'].flatMap((k) =>
+    item[k] === undefined ? [] : [[k, item[k] as JsonValue] as const],
+  );
   return { ...Object.fromEntries(keep), id: own, status: 'completed' };
 }

@@ -22,7 +22,9 @@ function customInput(args: string): string {
  */
 export function toolCallItem(call: ClientToolCall, custom: boolean, id: string): FunctionCallItem | CustomToolCallItem {
   const base = { id, call_id: call.callId, name: call.name, status: 'completed' as const };
-  return custom ? { type: 'custom_tool_call', ...base, input: customInput(call.arguments) } : { type: 'function_call', ...base, arguments: call.arguments };
+  return custom
+    ? { type: 'custom_tool_call', ...base, input: customInput(call.arguments) }
+    : { type: 'function_call', ...base, arguments: call.arguments };
 }
 
 /**
@@ -30,11 +32,18 @@ export function toolCallItem(call: ClientToolCall, custom: boolean, id: string):
  * the arguments (or custom input) as one delta and done, then the finished item. Codex exposes a
  * call only once complete, so there is exactly one delta.
  */
-export function toolCallEvents(item: FunctionCallItem | CustomToolCallItem, index: number, emit: Emit): ResponseStreamEvent[] {
+export function toolCallEvents(
+  item: FunctionCallItem | CustomToolCallItem,
+  index: number,
+  emit: Emit,
+): ResponseStreamEvent[] {
   const ids = { item_id: item.id, output_index: index };
   const text = item.type === 'function_call' ? item.arguments : item.input;
   const kind = item.type === 'function_call' ? 'function_call_arguments' : 'custom_tool_call_input';
-  const started = item.type === 'function_call' ? { ...item, arguments: '', status: 'in_progress' } : { ...item, input: '', status: 'in_progress' };
+  const started =
+    item.type === 'function_call'
+      ? { ...item, arguments: '', status: 'in_progress' }
+      : { ...item, input: '', status: 'in_progress' };
   const done = item.type === 'function_call' ? { ...ids, name: item.name, arguments: text } : { ...ids, input: text };
   return [
     emit('response.output_item.added', { output_index: index, item: started }),
@@ -46,7 +55,16 @@ export function toolCallEvents(item: FunctionCallItem | CustomToolCallItem, inde
 
 /** A tool call output item as the stored conversation keeps it: the function call Codex injects. */
 export function storedToolCall(item: OutputItem, codexName: (name: string) => string): JsonValue[] {
-  if (item.type === 'function_call') return [{ type: 'function_call', call_id: item.call_id, name: codexName(item.name), arguments: item.arguments }];
-  if (item.type === 'custom_tool_call') return [{ type: 'function_call', call_id: item.call_id, name: codexName(item.name), arguments: JSON.stringify({ input: item.input }) }];
+  if (item.type === 'function_call')
+    return [{ type: 'function_call', call_id: item.call_id, name: codexName(item.name), arguments: item.arguments }];
+  if (item.type === 'custom_tool_call')
+    return [
+      {
+        type: 'function_call',
+        call_id: item.call_id,
+        name: codexName(item.name),
+        arguments: JSON.stringify({ input: item.input }),
+      },
+    ];
   return [];
 }

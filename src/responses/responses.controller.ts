@@ -32,12 +32,19 @@ export class ResponsesController {
   }
 
   @Get(':id/input_items')
-  inputItems(@Param('id') id: string, @Query() query: Record<string, unknown>, @Req() req: Request): Promise<InputItemsPage> {
+  inputItems(
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+    @Req() req: Request,
+  ): Promise<InputItemsPage> {
     return this.responses.inputItems(id, apiKeyNameOf(req), query);
   }
 
   @Delete(':id')
-  remove(@Param('id') id: string, @Req() req: Request): Promise<{ id: string; object: 'response.deleted'; deleted: true }> {
+  remove(
+    @Param('id') id: string,
+    @Req() req: Request,
+  ): Promise<{ id: string; object: 'response.deleted'; deleted: true }> {
     return this.responses.remove(id, apiKeyNameOf(req));
   }
 }

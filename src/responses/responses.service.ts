@@ -51,11 +51,19 @@ export class ResponsesService {
       }),
       map((event) => ({ event: event.type, data: event })),
     );
-    return { ignoredParams, stream: true, frames$, sse: { done: false, errorFrame: ({ error }) => ({ event: 'error', data: errorEvent(error) }) } };
+    return {
+      ignoredParams,
+      stream: true,
+      frames$,
+      sse: { done: false, errorFrame: ({ error }) => ({ event: 'error', data: errorEvent(error) }) },
+    };
   }
 
   private mapper(prepared: PreparedResponse): ResponseEventMapper {
-    return new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning, { encryptedReasoning: prepared.encryptedReasoning, customTools: prepared.customTools });
+    return new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning, {
+      encryptedReasoning: prepared.encryptedReasoning,
+      customTools: prepared.customTools,
+    });
   }
 
   async retrieve(id: string, owner: string | null): Promise<ResponseObject> {
@@ -75,7 +83,8 @@ export class ResponsesService {
   /** Another key's response is answered exactly like a missing one. */
   private async owned(id: string, owner: string | null): Promise<StoredResponse> {
     const record = await this.store.get(id);
-    if (!record || record.owner !== owner) throw notFound(`Response with id '${id.slice(0, 80)}' not found.`, null, 'response_not_found');
+    if (!record || record.owner !== owner)
+      throw notFound(`Response with id '${id.slice(0, 80)}' not found.`, null, 'response_not_found');
     return record;
   }
 
@@ -98,7 +107,13 @@ export class ResponsesService {
       const abort = new AbortController();
       let inner: { unsubscribe(): void } | null = null;
       this.planner
-        .plan(prepared.previous, prepared.spec.developerInstructions, prepared.store, abort.signal, prepared.tools !== null)
+        .plan(
+          prepared.previous,
+          prepared.spec.developerInstructions,
+          prepared.store,
+          abort.signal,
+          prepared.tools !== null,
+        )
         .then((plan) => {
           if (abort.signal.aborted) {
             // The client left while the thread was being chosen: a claimed loaded thread is unloaded, the lock given back.
@@ -119,10 +134,21 @@ export class ResponsesService {
     return disposingImages(prepared, turn$);
   }
 
-  private async save(prepared: PreparedResponse, mapper: ResponseEventMapper, ids: { threadId: string; turnId: string }): Promise<void> {
+  private async save(
+    prepared: PreparedResponse,
+    mapper: ResponseEventMapper,
+    ids: { threadId: string; turnId: string },
+  ): Promise<void> {
     const response = mapper.response;
     const outputs = response.output.flatMap((item): JsonValue[] => {
-      if (item.type === 'message') return [{ type: 'message', role: 'assistant', content: item.content.map((c) => ({ type: 'output_text', text: c.text })) }];
+      if (item.type === 'message')
+        return [
+          {
+            type: 'message',
+            role: 'assistant',
+            content: item.content.map((c) => ({ type: 'output_text', text: c.text })),
+          },
+        ];
       return prepared.tools ? storedToolCall(item, prepared.tools.codexName) : [];
     });
     await this.store.put({

@@ -1,4 +1,12 @@
-import { USAGE_METRICS, DayCounters, UsageCounts, UsageStore, counterField, quotaTokens, USAGE_RETENTION_DAYS } from './usage.types';
+import {
+  USAGE_METRICS,
+  DayCounters,
+  UsageCounts,
+  UsageStore,
+  counterField,
+  quotaTokens,
+  USAGE_RETENTION_DAYS,
+} from './usage.types';
 import { lastDays, utcDay, utcMonth } from './usage-period';
 
 /** Usage of this process alone (no REDIS_URL): lost on restart, like the in-memory rate limits. */
@@ -31,7 +39,10 @@ export class MemoryUsageStore implements UsageStore {
   }
 
   spent(key: string, at: Date): Promise<{ day: number; month: number }> {
-    return Promise.resolve({ day: this.spentTotals.get(`${key}\t${utcDay(at)}`) ?? 0, month: this.spentTotals.get(`${key}\t${utcMonth(at)}`) ?? 0 });
+    return Promise.resolve({
+      day: this.spentTotals.get(`${key}\t${utcDay(at)}`) ?? 0,
+      month: this.spentTotals.get(`${key}\t${utcMonth(at)}`) ?? 0,
+    });
   }
 
   /** Drops days past retention, once per new day. */

@@ -19,11 +19,18 @@ class Routes {
 function context(handler: keyof Routes, name: string | null): { ctx: ExecutionContext; req: Request } {
   const req = {} as Request;
   if (name) setApiKeyName(req, name);
-  const ctx = { getHandler: () => Routes.prototype[handler], getClass: () => Routes, switchToHttp: () => ({ getRequest: () => req }) } as unknown as ExecutionContext;
+  const ctx = {
+    getHandler: () => Routes.prototype[handler],
+    getClass: () => Routes,
+    switchToHttp: () => ({ getRequest: () => req }),
+  } as unknown as ExecutionContext;
   return { ctx, req };
 }
 
-const keys = { quotaOf: (name: string) => (name === 'capped' ? { dailyTokens: 10, monthlyTokens: null } : { dailyTokens: null, monthlyTokens: null }) } as unknown as ApiKeyGuard;
+const keys = {
+  quotaOf: (name: string) =>
+    name === 'capped' ? { dailyTokens: 10, monthlyTokens: null } : { dailyTokens: null, monthlyTokens: null },
+} as unknown as ApiKeyGuard;
 
 describe('QuotaGuard', () => {
   it('names the key for the usage listener on metered routes only', async () => {
@@ -38,15 +45,28 @@ describe('QuotaGuard', () => {
 
   it('refuses a key at its daily quota with 429 insufficient_quota', async () => {
     const store = new MemoryUsageStore();
-    await store.add('capped', 'm', { requests: 1, input_tokens: 6, cached_tokens: 0, output_tokens: 4, reasoning_tokens: 0 }, new Date());
+    await store.add(
+      'capped',
+      'm',
+      { requests: 1, input_tokens: 6, cached_tokens: 0, output_tokens: 4, reasoning_tokens: 0 },
+      new Date(),
+    );
     const guard = new QuotaGuard(new Reflector(), keys, new RedisHealth(null), store);
-    await expect(guard.canActivate(context('metered', 'capped').ctx)).rejects.toMatchObject({ status: 429, errorType: 'insufficient_quota', code: 'insufficient_quota' });
+    await expect(guard.canActivate(context('metered', 'capped').ctx)).rejects.toMatchObject({
+      status: 429,
+      errorType: 'insufficient_quota',
+      code: 'insufficient_quota',
+    });
     expect(await guard.canActivate(context('metered', 'alice').ctx)).toBe(true);
   });
 
   it('lets the request through, counted, when the totals cannot be read', async () => {
     const memory = new MemoryUsageStore();
-    const broken: UsageStore = { add: (...a) => memory.add(...a), days: (d) => memory.days(d), spent: () => Promise.reject(new Error('Connection is closed.')) };
+    const broken: UsageStore = {
+      add: (...a) => memory.add(...a),
+      days: (d) => memory.days(d),
+      spent: () => Promise.reject(new Error('Connection is closed.')),
+    };
     const health = new RedisHealth(null);
     const guard = new QuotaGuard(new Reflector(), keys, health, broken);
     expect(await guard.canActivate(context('metered', 'capped').ctx)).toBe(true);

@@ -12,7 +12,9 @@ import { USAGE_STORE, UsageStore } from './usage.types';
 
 function overQuota(period: 'day' | 'month', limit: number, at: Date): OpenAIHttpException {
   const message = `This API key has used its ${period === 'day' ? 'daily' : 'monthly'} quota of ${limit} tokens; it resets at the start of the next UTC ${period}.`;
-  return new OpenAIHttpException(429, message, 'insufficient_quota', null, 'insufficient_quota', { 'Retry-After': String(secondsUntilReset(period, at)) });
+  return new OpenAIHttpException(429, message, 'insufficient_quota', null, 'insufficient_quota', {
+    'Retry-After': String(secondsUntilReset(period, at)),
+  });
 }
 
 /**
@@ -50,7 +52,8 @@ export class QuotaGuard implements CanActivate {
       return true;
     }
     if (quota.dailyTokens !== null && spent.day >= quota.dailyTokens) throw overQuota('day', quota.dailyTokens, now);
-    if (quota.monthlyTokens !== null && spent.month >= quota.monthlyTokens) throw overQuota('month', quota.monthlyTokens, now);
+    if (quota.monthlyTokens !== null && spent.month >= quota.monthlyTokens)
+      throw overQuota('month', quota.monthlyTokens, now);
     return true;
   }
 }

@@ -1,5 +1,13 @@
 import type Redis from 'ioredis';
-import { USAGE_METRICS, DayCounters, UsageCounts, UsageStore, counterField, quotaTokens, USAGE_RETENTION_DAYS } from './usage.types';
+import {
+  USAGE_METRICS,
+  DayCounters,
+  UsageCounts,
+  UsageStore,
+  counterField,
+  quotaTokens,
+  USAGE_RETENTION_DAYS,
+} from './usage.types';
 import { utcDay, utcMonth } from './usage-period';
 
 const DAY_MS = 86_400_000;
@@ -18,7 +26,8 @@ export class RedisUsageStore implements UsageStore {
   async add(key: string, model: string, counts: UsageCounts, at: Date): Promise<void> {
     const dayKey = `${this.prefix}usage:${utcDay(at)}`;
     const tx = this.redis.multi();
-    for (const metric of USAGE_METRICS) if (counts[metric] !== 0) tx.hincrby(dayKey, counterField(key, model, metric), counts[metric]);
+    for (const metric of USAGE_METRICS)
+      if (counts[metric] !== 0) tx.hincrby(dayKey, counterField(key, model, metric), counts[metric]);
     tx.pexpire(dayKey, USAGE_RETENTION_DAYS * DAY_MS);
     const tokens = quotaTokens(counts);
     tx.incrby(this.spentKey(key, utcDay(at)), tokens).pexpire(this.spentKey(key, utcDay(at)), 2 * DAY_MS);
@@ -36,7 +45,10 @@ export class RedisUsageStore implements UsageStore {
     dates.forEach((d, i) => {
       const [err, value] = results[i] ?? [new Error('no reply'), null];
       if (err) throw err;
-      out.set(d, new Map(Object.entries((value ?? {}) as Record<string, string>).map(([field, n]) => [field, Number(n)])));
+      out.set(
+        d,
+        new Map(Object.entries((value ?? {}) as Record<string, string>).map(([field, n]) => [field, Number(n)])),
+      );
     });
     return out;
   }

@@ -2,7 +2,13 @@ import { MemoryUsageStore } from './memory-usage.store';
 import { lastDays, secondsUntilReset } from './usage-period';
 import { usageReport } from './usage-report';
 
-const counts = (input: number, output: number, cached = 0, reasoning = 0) => ({ requests: 1, input_tokens: input, cached_tokens: cached, output_tokens: output, reasoning_tokens: reasoning });
+const counts = (input: number, output: number, cached = 0, reasoning = 0) => ({
+  requests: 1,
+  input_tokens: input,
+  cached_tokens: cached,
+  output_tokens: output,
+  reasoning_tokens: reasoning,
+});
 
 describe('usage accounting in memory', () => {
   it('totals per day, key and model, and shows only the keys asked for', async () => {
@@ -16,10 +22,31 @@ describe('usage accounting in memory', () => {
     const all = usageReport(days, () => true);
     expect(all.start_date).toBe('2026-04-30');
     expect(all.end_date).toBe('2026-05-02');
-    expect(all.data.map((d) => [d.date, d.requests, d.total_tokens])).toEqual([['2026-05-01', 2, 17], ['2026-05-02', 1, 150]]);
+    expect(all.data.map((d) => [d.date, d.requests, d.total_tokens])).toEqual([
+      ['2026-05-01', 2, 17],
+      ['2026-05-02', 1, 150],
+    ]);
     expect(all.data[0]?.by_key).toEqual([
-      { key: 'alice', model: 'm1', requests: 1, input_tokens: 10, cached_tokens: 4, output_tokens: 5, reasoning_tokens: 2, total_tokens: 15 },
-      { key: 'alice', model: 'm2', requests: 1, input_tokens: 1, cached_tokens: 0, output_tokens: 1, reasoning_tokens: 0, total_tokens: 2 },
+      {
+        key: 'alice',
+        model: 'm1',
+        requests: 1,
+        input_tokens: 10,
+        cached_tokens: 4,
+        output_tokens: 5,
+        reasoning_tokens: 2,
+        total_tokens: 15,
+      },
+      {
+        key: 'alice',
+        model: 'm2',
+        requests: 1,
+        input_tokens: 1,
+        cached_tokens: 0,
+        output_tokens: 1,
+        reasoning_tokens: 0,
+        total_tokens: 2,
+      },
     ]);
     expect(all.totals).toMatchObject({ requests: 3, input_tokens: 111, output_tokens: 56, total_tokens: 167 });
     const alice = usageReport(days, (k) => k === 'alice');

@@ -40,7 +40,8 @@ export function usageReport(days: Map<string, DayCounters>, visible: (key: strin
     const day: UsageDay = { date, ...zero(), by_key: [] };
     for (const [field, n] of days.get(date) ?? []) {
       const [key, model, metric] = field.split('\t');
-      if (key === undefined || model === undefined || !visible(key) || !USAGE_METRICS.includes(metric as UsageMetric)) continue;
+      if (key === undefined || model === undefined || !visible(key) || !USAGE_METRICS.includes(metric as UsageMetric))
+        continue;
       const id = `${key}\t${model}`;
       let row = rows.get(id);
       if (!row) rows.set(id, (row = { key, model, ...zero() }));

@@ -21,14 +21,26 @@ export class UsageController {
 
   @Get()
   @Header('Cache-Control', 'no-store')
-  async usage(@Req() req: Request, @Query('days') rawDays?: unknown, @Query('key') rawKey?: unknown): Promise<UsageReport> {
+  async usage(
+    @Req() req: Request,
+    @Query('days') rawDays?: unknown,
+    @Query('key') rawKey?: unknown,
+  ): Promise<UsageReport> {
     const days = rawDays === undefined ? 30 : Number(rawDays);
-    if (!Number.isInteger(days) || days < 1 || days > USAGE_RETENTION_DAYS) throw invalidRequest(`days must be an integer from 1 to ${USAGE_RETENTION_DAYS}.`, 'days', 'invalid_value');
-    if (rawKey !== undefined && typeof rawKey !== 'string') throw invalidRequest('key must be one key name.', 'key', 'invalid_value');
+    if (!Number.isInteger(days) || days < 1 || days > USAGE_RETENTION_DAYS)
+      throw invalidRequest(`days must be an integer from 1 to ${USAGE_RETENTION_DAYS}.`, 'days', 'invalid_value');
+    if (rawKey !== undefined && typeof rawKey !== 'string')
+      throw invalidRequest('key must be one key name.', 'key', 'invalid_value');
     const name = apiKeyNameOf(req);
     const admin = name === null || this.config.usageAdminKeys.includes(name);
     if (rawKey !== undefined && !admin && rawKey !== name) {
-      throw new OpenAIHttpException(403, "Only a key named in USAGE_ADMIN_KEYS can read another key's usage.", 'permission_error', 'key', 'forbidden');
+      throw new OpenAIHttpException(
+        403,
+        "Only a key named in USAGE_ADMIN_KEYS can read another key's usage.",
+        'permission_error',
+        'key',
+        'forbidden',
+      );
     }
     const only = rawKey ?? (admin ? null : (name ?? OPEN_KEY));
     const counters = await this.store.days(lastDays(days, new Date())).catch(() => {

@@ -19,7 +19,8 @@ import { USAGE_STORE, UsageStore } from './usage.types';
     {
       provide: USAGE_STORE,
       inject: [REDIS_CLIENT, redisConfig.KEY],
-      useFactory: (redis: Redis | null, config: RedisConfig): UsageStore => (redis ? new RedisUsageStore(redis, config.keyPrefix) : new MemoryUsageStore()),
+      useFactory: (redis: Redis | null, config: RedisConfig): UsageStore =>
+        redis ? new RedisUsageStore(redis, config.keyPrefix) : new MemoryUsageStore(),
     },
     UsageListener,
     QuotaGuard,

@@ -1,5 +1,11 @@
 /** What is counted per key, model and UTC day. */
-export const USAGE_METRICS = ['requests', 'input_tokens', 'cached_tokens', 'output_tokens', 'reasoning_tokens'] as const;
+export const USAGE_METRICS = [
+  'requests',
+  'input_tokens',
+  'cached_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+] as const;
 export type UsageMetric = (typeof USAGE_METRICS)[number];
 export type UsageCounts = Record<UsageMetric, number>;
 

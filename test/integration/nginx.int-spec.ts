@@ -8,7 +8,11 @@ import { sseData, streamRaw } from '../support/sse';
 
 function contentOf(text: string): string {
   return sseData(text)
-    .map((d) => (typeof d === 'object' && d !== null ? ((d as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta?.content ?? '') : ''))
+    .map((d) =>
+      typeof d === 'object' && d !== null
+        ? ((d as { choices?: { delta?: { content?: string } }[] }).choices?.[0]?.delta?.content ?? '')
+        : '',
+    )
     .join('');
 }
 
@@ -41,7 +45,12 @@ describe('behind nginx with deploy/nginx.conf', () => {
 
   it('answers non-streaming requests and carries the request id both ways', async () => {
     const client = new OpenAI({ baseURL: `${nginx.url}/v1`, apiKey: 'unused', maxRetries: 0 });
-    const { data, response } = await client.chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'X-Request-Id': 'via-nginx-1' } }).withResponse();
+    const { data, response } = await client.chat.completions
+      .create(
+        { model: TEST_MODELS.full, messages: [{ role: 'user', content: 'hi' }] },
+        { headers: { 'X-Request-Id': 'via-nginx-1' } },
+      )
+      .withResponse();
     expect(data.choices[0]?.message.content).toBe(DEFAULT_TEXT);
     expect(response.headers.get('server')).toMatch(/^nginx/);
     expect(response.headers.get('x-request-id')).toBe('via-nginx-1');

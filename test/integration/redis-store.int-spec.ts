@@ -14,10 +14,23 @@ import { RedisServer, startRedis } from '../support/redis';
 
 const DAY_MS = 86_400_000;
 
-function record(id: string, threadId: string, replica = 'r1', createdAt = Math.floor(Date.now() / 1000)): StoredResponse {
+function record(
+  id: string,
+  threadId: string,
+  replica = 'r1',
+  createdAt = Math.floor(Date.now() / 1000),
+): StoredResponse {
   return {
-    id, threadId, turnId: `turn-${id}`, createdAt, owner: 'alice', previousResponseId: null, threadInstructions: 'be brief',
-    items: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: `hi ${id}` }] }], response: { id } as ResponseObject, replica,
+    id,
+    threadId,
+    turnId: `turn-${id}`,
+    createdAt,
+    owner: 'alice',
+    previousResponseId: null,
+    threadInstructions: 'be brief',
+    items: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: `hi ${id}` }] }],
+    response: { id } as ResponseObject,
+    replica,
   };
 }
 
@@ -36,7 +49,12 @@ describe('Redis-backed stores against a real redis-server', () => {
   const clients: Redis[] = [];
 
   function open(replica: string, ttlDays = 30): RedisResponseStore {
-    return new RedisResponseStore(client, { responsesTtlMs: ttlDays * DAY_MS } as CodexConfig, config(server.url, replica), health);
+    return new RedisResponseStore(
+      client,
+      { responsesTtlMs: ttlDays * DAY_MS } as CodexConfig,
+      config(server.url, replica),
+      health,
+    );
   }
 
   beforeAll(async () => {
@@ -97,12 +115,31 @@ describe('Redis-backed stores against a real redis-server', () => {
   it('counts usage per key, model and day, and the quota totals per day and month', async () => {
     const usage = new RedisUsageStore(client, 'test:');
     const at = new Date('2026-03-04T10:00:00Z');
-    await usage.add('alice', 'm1', { requests: 1, input_tokens: 10, cached_tokens: 4, output_tokens: 5, reasoning_tokens: 2 }, at);
-    await usage.add('alice', 'm1', { requests: 1, input_tokens: 1, cached_tokens: 0, output_tokens: 1, reasoning_tokens: 0 }, at);
-    await usage.add('alice', 'm1', { requests: 1, input_tokens: 100, cached_tokens: 0, output_tokens: 0, reasoning_tokens: 0 }, new Date('2026-03-01T00:00:00Z'));
+    await usage.add(
+      'alice',
+      'm1',
+      { requests: 1, input_tokens: 10, cached_tokens: 4, output_tokens: 5, reasoning_tokens: 2 },
+      at,
+    );
+    await usage.add(
+      'alice',
+      'm1',
+      { requests: 1, input_tokens: 1, cached_tokens: 0, output_tokens: 1, reasoning_tokens: 0 },
+      at,
+    );
+    await usage.add(
+      'alice',
+      'm1',
+      { requests: 1, input_tokens: 100, cached_tokens: 0, output_tokens: 0, reasoning_tokens: 0 },
+      new Date('2026-03-01T00:00:00Z'),
+    );
     const days = await usage.days(['2026-03-04', '2026-03-05']);
     expect(Object.fromEntries(days.get('2026-03-04')!)).toEqual({
-      'alice\tm1\trequests': 2, 'alice\tm1\tinput_tokens': 11, 'alice\tm1\tcached_tokens': 4, 'alice\tm1\toutput_tokens': 6, 'alice\tm1\treasoning_tokens': 2,
+      'alice\tm1\trequests': 2,
+      'alice\tm1\tinput_tokens': 11,
+      'alice\tm1\tcached_tokens': 4,
+      'alice\tm1\toutput_tokens': 6,
+      'alice\tm1\treasoning_tokens': 2,
     });
     expect(days.get('2026-03-05')?.size).toBe(0);
     expect(await usage.spent('alice', at)).toEqual({ day: 17, month: 117 });
@@ -128,7 +165,11 @@ describe('Redis-backed stores against a real redis-server', () => {
     await server.kill();
     await until(() => !health.available);
     expect(store.writable()).toBe(false);
-    await expect(store.put(record('resp_lost', 'thread-6'))).rejects.toMatchObject({ status: 503, code: 'store_unavailable', headers: { 'Retry-After': '5' } });
+    await expect(store.put(record('resp_lost', 'thread-6'))).rejects.toMatchObject({
+      status: 503,
+      code: 'store_unavailable',
+      headers: { 'Retry-After': '5' },
+    });
     await expect(store.get('resp_a')).rejects.toMatchObject({ code: 'store_unavailable' });
     const before = health.failOpen;
     const pass = await limits.increment('default:key:bob', 60_000, 1, 60_000, 'default');

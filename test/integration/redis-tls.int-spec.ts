@@ -14,7 +14,9 @@ describe('REDIS_URL with TLS (rediss://), a password and REDIS_TLS_CA_FILE, agai
   let gw: Gateway;
   beforeAll(async () => {
     redis = await startRedis({ tls: true, password: 's3cr:et' });
-    gw = await startGateway({ env: { REDIS_URL: redis.url, REDIS_TLS_CA_FILE: redis.caFile ?? '', REPLICA_ID: 'tls-1' } });
+    gw = await startGateway({
+      env: { REDIS_URL: redis.url, REDIS_TLS_CA_FILE: redis.caFile ?? '', REPLICA_ID: 'tls-1' },
+    });
   });
   afterAll(async () => {
     await gw?.close();

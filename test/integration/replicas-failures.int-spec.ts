@@ -17,7 +17,10 @@ describe('two replicas: a replica restart and a Redis outage', () => {
     await s.restartReplica1();
     const got = await fetch(`${s.replicas[0].url}/v1/responses/${first.body.id as string}`, { headers: auth('conv') });
     expect(got.status).toBe(200);
-    const next = await s.respond(s.replicas[0].url, 'conv', { input: 'Which number?', previous_response_id: first.body.id });
+    const next = await s.respond(s.replicas[0].url, 'conv', {
+      input: 'Which number?',
+      previous_response_id: first.body.id,
+    });
     expect(next.status).toBe(200);
     expect(s.lastUserTexts()).toEqual(['Remember 42.', 'Which number?']);
     expect((await s.record(next.body.id as string)).threadId).toBe(held.threadId);
@@ -30,16 +33,38 @@ describe('two replicas: a replica restart and a Redis outage', () => {
     expect((await fetch(`${r2.url}/v1/models`, { headers: auth('down') })).status).toBe(429);
     // Two stored turns in flight when Redis goes: they cannot be stored, and say so (a status, or response.failed in the stream).
     const inFlight = s.respond(r1.url, 'conv', { input: 'SCENARIO=slow json' });
-    const streamed = post(`${r1.url}/v1/responses`, { model: 'fake-model', input: 'SCENARIO=slow stream', stream: true }, { headers: auth('conv') }).then((res) => readSse(res));
-    await until(async () => s.provider.requests.filter((r) => r.scenario === 'slow' && !r.finished).length, (n) => n === 2, 'both turns at the provider');
+    const streamed = post(
+      `${r1.url}/v1/responses`,
+      { model: 'fake-model', input: 'SCENARIO=slow stream', stream: true },
+      { headers: auth('conv') },
+    ).then((res) => readSse(res));
+    await until(
+      async () => s.provider.requests.filter((r) => r.scenario === 'slow' && !r.finished).length,
+      (n) => n === 2,
+      'both turns at the provider',
+    );
     await s.redis.kill();
     const lost = await inFlight;
     expect(lost.status).toBe(503);
     expect(lost.body.error?.code).toBe('store_unavailable');
-    const events = (await streamed).data as { type?: string; response?: { status?: string; error?: { code?: string } } }[];
+    const events = (await streamed).data as {
+      type?: string;
+      response?: { status?: string; error?: { code?: string } };
+    }[];
     expect(events.map((e) => e.type)).not.toContain('response.completed');
-    expect(events[events.length - 1]).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'store_unavailable' } } });
-    const ready = await until(async () => fetch(`${r1.url}/readyz`).then(async (r) => ({ status: r.status, body: (await r.json()) as { reasons: string[]; redis: unknown } })), (r) => r.status === 503, 'readiness to drop');
+    expect(events[events.length - 1]).toMatchObject({
+      type: 'response.failed',
+      response: { status: 'failed', error: { code: 'store_unavailable' } },
+    });
+    const ready = await until(
+      async () =>
+        fetch(`${r1.url}/readyz`).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as { reasons: string[]; redis: unknown },
+        })),
+      (r) => r.status === 503,
+      'readiness to drop',
+    );
     expect(ready.body.redis).toEqual({ configured: true, up: false });
     expect(ready.body.reasons.join('\n')).toMatch(/^redis_down:/m);
     const calls = s.provider.requests.length;
@@ -56,7 +81,12 @@ describe('two replicas: a replica restart and a Redis outage', () => {
     expect(Number(/codex_wrapper_rate_limit_fail_open_total (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
 
     await s.redis.restart();
-    for (const r of [r1, r2]) await until(async () => (await fetch(`${r.url}/readyz`)).status, (status) => status === 200, 'readiness to return');
+    for (const r of [r1, r2])
+      await until(
+        async () => (await fetch(`${r.url}/readyz`)).status,
+        (status) => status === 200,
+        'readiness to return',
+      );
     const stored = await s.respond(r1.url, 'conv', { input: 'after the outage' });
     expect(stored.status).toBe(200);
     const cont = await s.respond(r2.url, 'conv', { input: 'still there?', previous_response_id: stored.body.id });

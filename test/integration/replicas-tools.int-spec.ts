@@ -24,7 +24,11 @@ describe('client tools across two gateway replicas', () => {
     expect(first.status).toBe(200);
     const call = (first.body.output as { type: string; call_id: string }[]).find((i) => i.type === 'function_call')!;
     const stepThread = threadOf(last());
-    const second = await s.respond(r2.url, 'conv', { tools, previous_response_id: first.body.id, input: [{ type: 'function_call_output', call_id: call.call_id, output: 'rain' }] });
+    const second = await s.respond(r2.url, 'conv', {
+      tools,
+      previous_response_id: first.body.id,
+      input: [{ type: 'function_call_output', call_id: call.call_id, output: 'rain' }],
+    });
     expect(second.status).toBe(200);
     expect(second.body.output_text).toBe(`RESULT get_weather#${call.call_id}=rain`);
     expect(threadOf(last())).not.toBe(stepThread);
@@ -35,11 +39,25 @@ describe('client tools across two gateway replicas', () => {
     const [r1, r2] = s.replicas;
     const tools = [chatTool('get_time')];
     const messages: unknown[] = [{ role: 'user', content: 'SCENARIO=tools get_time' }];
-    const first = await postJson(`${r1.url}/v1/chat/completions`, { model: 'fake-model', tools, messages }, auth('conv'));
+    const first = await postJson(
+      `${r1.url}/v1/chat/completions`,
+      { model: 'fake-model', tools, messages },
+      auth('conv'),
+    );
     const message = (first.body.choices as { message: { tool_calls: { id: string }[] } }[])[0]!.message;
     const id = message.tool_calls[0]!.id;
-    const second = await postJson(`${r2.url}/v1/chat/completions`, { model: 'fake-model', tools, messages: [...messages, message, { role: 'tool', tool_call_id: id, content: 'noon' }] }, auth('conv'));
+    const second = await postJson(
+      `${r2.url}/v1/chat/completions`,
+      {
+        model: 'fake-model',
+        tools,
+        messages: [...messages, message, { role: 'tool', tool_call_id: id, content: 'noon' }],
+      },
+      auth('conv'),
+    );
     expect(second.status).toBe(200);
-    expect((second.body.choices as { message: { content: string } }[])[0]!.message.content).toBe(`RESULT get_time#${id}=noon`);
+    expect((second.body.choices as { message: { content: string } }[])[0]!.message.content).toBe(
+      `RESULT get_time#${id}=noon`,
+    );
   });
 });

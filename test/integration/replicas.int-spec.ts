@@ -58,18 +58,25 @@ describe('two gateway replicas on one real redis-server, behind nginx', () => {
   it('streams a continuation through nginx with the openai SDK, the stored id working on either replica', async () => {
     const client = new OpenAI({ baseURL: `${s.nginx.url}/v1`, apiKey: KEYS.conv, maxRetries: 0 });
     const first = await client.responses.create({ model: 'fake-model', input: 'Streamed start.' });
-    const stream = await client.responses.create({ model: 'fake-model', input: 'Streamed next.', previous_response_id: first.id, stream: true });
+    const stream = await client.responses.create({
+      model: 'fake-model',
+      input: 'Streamed next.',
+      previous_response_id: first.id,
+      stream: true,
+    });
     let completed: { id: string; status?: string } | null = null;
     for await (const event of stream) if (event.type === 'response.completed') completed = event.response;
     expect(completed?.status).toBe('completed');
     expect(s.lastUserTexts()).toEqual(['Streamed start.', 'Streamed next.']);
-    for (const r of s.replicas) expect((await fetch(`${r.url}/v1/responses/${completed!.id}`, { headers: auth('conv') })).status).toBe(200);
+    for (const r of s.replicas)
+      expect((await fetch(`${r.url}/v1/responses/${completed!.id}`, { headers: auth('conv') })).status).toBe(200);
   });
 
   it("holds a key's rate limit across both replicas", async () => {
     const [r1, r2] = s.replicas;
     const statuses: number[] = [];
-    for (let i = 0; i < LIMIT + 1; i++) statuses.push((await fetch(`${(i % 2 === 0 ? r1 : r2).url}/v1/models`, { headers: auth('limited') })).status);
+    for (let i = 0; i < LIMIT + 1; i++)
+      statuses.push((await fetch(`${(i % 2 === 0 ? r1 : r2).url}/v1/models`, { headers: auth('limited') })).status);
     expect(statuses.slice(0, LIMIT).every((s) => s === 200)).toBe(true);
     expect(statuses[LIMIT]).toBe(429);
     expect((await fetch(`${r2.url}/v1/models`, { headers: auth('limited') })).status).toBe(429);
@@ -84,24 +91,38 @@ describe('two gateway replicas on one real redis-server, behind nginx', () => {
     expect([one.status, two.status]).toEqual([200, 200]);
     const tokens = (r: JsonResult): number => (r.body.usage as { total_tokens: number }).total_tokens;
     const report = await until(
-      async () => (await fetch(`${r1.url}/v1/usage?days=1`, { headers: auth('meter') })).json() as Promise<{ totals: { requests: number; total_tokens: number }; data: { by_key: { key: string }[] }[] }>,
+      async () =>
+        (await fetch(`${r1.url}/v1/usage?days=1`, { headers: auth('meter') })).json() as Promise<{
+          totals: { requests: number; total_tokens: number };
+          data: { by_key: { key: string }[] }[];
+        }>,
       (r) => r.totals.requests === 2,
       'usage of both replicas',
     );
     expect(report.totals.total_tokens).toBe(tokens(one) + tokens(two));
     expect(report.data[0]?.by_key.map((row) => row.key)).toEqual(['meter']);
-    const all = (await (await fetch(`${r2.url}/v1/usage?days=1`, { headers: auth('admin') })).json()) as { data: { by_key: { key: string }[] }[] };
+    const all = (await (await fetch(`${r2.url}/v1/usage?days=1`, { headers: auth('admin') })).json()) as {
+      data: { by_key: { key: string }[] }[];
+    };
     expect(all.data[0]?.by_key.map((row) => row.key)).toEqual(expect.arrayContaining(['conv', 'meter']));
     expect((await fetch(`${r1.url}/v1/usage?key=conv`, { headers: auth('meter') })).status).toBe(403);
     const metrics = await (await fetch(`${r2.url}/metrics`, { headers: auth('admin') })).text();
-    expect(metrics).toMatch(new RegExp(`codex_wrapper_key_tokens_total\\{key="meter",model="fake-model",type="output"\\} ${(two.body.usage as { completion_tokens: number }).completion_tokens}`));
+    expect(metrics).toMatch(
+      new RegExp(
+        `codex_wrapper_key_tokens_total\\{key="meter",model="fake-model",type="output"\\} ${(two.body.usage as { completion_tokens: number }).completion_tokens}`,
+      ),
+    );
     expect(metrics).toMatch(/codex_wrapper_redis_up 1/);
   });
 
   it('refuses a key over its daily token quota on every replica, before any turn starts', async () => {
     const [r1, r2] = s.replicas;
     expect((await s.chat(r1.url, 'capped')).status).toBe(200);
-    await until(async () => (await s.peek.get(`cw:spent:capped:${new Date().toISOString().slice(0, 10)}`)) ?? '0', (v) => Number(v) > 0, 'quota total');
+    await until(
+      async () => (await s.peek.get(`cw:spent:capped:${new Date().toISOString().slice(0, 10)}`)) ?? '0',
+      (v) => Number(v) > 0,
+      'quota total',
+    );
     const calls = s.provider.requests.length;
     const refused = await s.chat(r2.url, 'capped');
     expect(refused.status).toBe(429);
@@ -115,15 +136,26 @@ describe('two gateway replicas on one real redis-server, behind nginx', () => {
     // Replica 1 with one slot and no queue, its slot held by a turn that hangs (sent to it directly).
     await s.restartReplica1({ CODEX_MAX_PARALLEL_REQUESTS: '1', CODEX_MAX_QUEUE: '0' });
     const held = new AbortController();
-    const hanging = fetch(`${s.replicas[0].url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth('down') }, body: JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: 'SCENARIO=hang' }] }), signal: held.signal }).catch(() => null);
-    await until(async () => s.provider.requests.filter((r) => r.scenario === 'hang' && !r.aborted).length, (n) => n > 0, 'the hanging turn');
+    const hanging = fetch(`${s.replicas[0].url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth('down') },
+      body: JSON.stringify({ model: 'fake-model', messages: [{ role: 'user', content: 'SCENARIO=hang' }] }),
+      signal: held.signal,
+    }).catch(() => null);
+    await until(
+      async () => s.provider.requests.filter((r) => r.scenario === 'hang' && !r.aborted).length,
+      (n) => n > 0,
+      'the hanging turn',
+    );
     expect((await s.chat(s.replicas[0].url, 'down')).body.error?.code).toBe('server_busy');
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await s.chat(s.nginx.url, 'admin')).status);
     expect(statuses).toEqual([200, 200, 200, 200]);
     // nginx did send some of them to the full replica: they were refused there and retried on the other.
     const busy = await (await fetch(`${s.replicas[0].url}/metrics`, { headers: auth('admin') })).text();
-    expect(Number(/codex_wrapper_rejected_requests_total\{reason="queue_full"\} (\d+)/.exec(busy)?.[1])).toBeGreaterThanOrEqual(2);
+    expect(
+      Number(/codex_wrapper_rejected_requests_total\{reason="queue_full"\} (\d+)/.exec(busy)?.[1]),
+    ).toBeGreaterThanOrEqual(2);
     held.abort();
     await hanging;
   });

@@ -51,7 +51,14 @@ export interface CodexCliClient {
 
 const KEY_VAR = 'GATEWAY_API_KEY';
 /** Flags that keep the client offline and fast, as the gateway runs its own app-servers. */
-const GLOBAL_FLAGS = ['--disable', 'shell_snapshot', '--disable', 'plugins', '--disable', 'unbounded_connection_retries'];
+const GLOBAL_FLAGS = [
+  '--disable',
+  'shell_snapshot',
+  '--disable',
+  'plugins',
+  '--disable',
+  'unbounded_connection_retries',
+];
 
 /**
  * The pinned Codex CLI as a CLIENT of the gateway: a second, throwaway CODEX_HOME whose only model
@@ -88,10 +95,22 @@ export function codexCliClient(options: CodexCliClientOptions): CodexCliClient {
 /** The client's config.toml: its only provider is the gateway, reached at `baseUrl`. */
 function writeConfig(home: string, baseUrl: string, options: CodexCliClientOptions): void {
   const extra = ['[analytics]', 'enabled = false', '', ...(options.extraConfig ?? [])];
-  writeProviderConfig(home, { id: 'gateway', baseUrl: `${baseUrl}/v1`, model: options.model ?? TEST_MODELS.full, idleTimeoutMs: 20_000, envKey: KEY_VAR, extra });
+  writeProviderConfig(home, {
+    id: 'gateway',
+    baseUrl: `${baseUrl}/v1`,
+    model: options.model ?? TEST_MODELS.full,
+    idleTimeoutMs: 20_000,
+    envKey: KEY_VAR,
+    extra,
+  });
 }
 
-function runExec(dirs: { home: string; workdir: string }, options: CodexCliClientOptions, args: string[], prompt: string): Promise<ExecResult> {
+function runExec(
+  dirs: { home: string; workdir: string },
+  options: CodexCliClientOptions,
+  args: string[],
+  prompt: string,
+): Promise<ExecResult> {
   const { bin, pathDir } = resolveCodexBinary();
   const env = {
     PATH: [pathDir, process.env.PATH ?? ''].filter(Boolean).join(':'),

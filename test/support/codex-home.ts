@@ -21,7 +21,10 @@ let bundled: CatalogEntry | null = null;
 function templateEntry(home: string): CatalogEntry {
   if (bundled) return bundled;
   const { bin } = resolveCodexBinary();
-  const out = execFileSync(bin, ['debug', 'models', '--bundled'], { env: { PATH: process.env.PATH ?? '', CODEX_HOME: home }, encoding: 'utf8' });
+  const out = execFileSync(bin, ['debug', 'models', '--bundled'], {
+    env: { PATH: process.env.PATH ?? '', CODEX_HOME: home },
+    encoding: 'utf8',
+  });
   const models = (JSON.parse(out) as { models: CatalogEntry[] }).models;
   const entry = models.find((m) => m.slug === 'gpt-5.5') ?? models[0];
   if (!entry) throw new Error('bundled catalog is empty');
@@ -53,7 +56,10 @@ export function makeCodexHome(providerBaseUrl: string): { home: string; workdir:
     supported_reasoning_levels: efforts.map((effort) => ({ effort, description: effort })),
   });
   const catalog = {
-    models: [entry(TEST_MODELS.full, ['low', 'medium', 'high', 'xhigh'], 1), entry(TEST_MODELS.mini, ['low', 'medium'], 2)],
+    models: [
+      entry(TEST_MODELS.full, ['low', 'medium', 'high', 'xhigh'], 1),
+      entry(TEST_MODELS.mini, ['low', 'medium'], 2),
+    ],
   };
   writeFileSync(join(home, 'catalog.json'), JSON.stringify(catalog));
   writeProviderConfig(home, { id: 'fake', baseUrl: providerBaseUrl, model: TEST_MODELS.full, idleTimeoutMs: 10_000 });

@@ -117,23 +117,44 @@ export class FakeProvider {
     });
   }
 
-  private async answer(scenario: string, body: ProviderRequestBody, res: ServerResponse, pauseMs = PAUSE_MS): Promise<void> {
-    if (scenario === 'e400') return json(res, 400, { error: { message: 'Invalid request: fake bad request', type: 'invalid_request_error', param: null, code: null } });
-    if (scenario === 'e400text') return void res.writeHead(400, { 'content-type': 'text/plain' }).write('upstream failed at /srv/secret/provider.py:42');
-    if (scenario === 'e429') return json(res, 429, { error: { message: 'slow down', type: 'rate_limit_error' } }, { 'retry-after': '1' });
-    if (scenario === 'e500') return json(res, 500, { error: { message: 'secret internal detail', type: 'server_error' } });
+  private async answer(
+    scenario: string,
+    body: ProviderRequestBody,
+    res: ServerResponse,
+    pauseMs = PAUSE_MS,
+  ): Promise<void> {
+    if (scenario === 'e400')
+      return json(res, 400, {
+        error: { message: 'Invalid request: fake bad request', type: 'invalid_request_error', param: null, code: null },
+      });
+    if (scenario === 'e400text')
+      return void res
+        .writeHead(400, { 'content-type': 'text/plain' })
+        .write('upstream failed at /srv/secret/provider.py:42');
+    if (scenario === 'e429')
+      return json(res, 429, { error: { message: 'slow down', type: 'rate_limit_error' } }, { 'retry-after': '1' });
+    if (scenario === 'e500')
+      return json(res, 500, { error: { message: 'secret internal detail', type: 'server_error' } });
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     const id = `resp_${Math.random().toString(36).slice(2)}`;
     send(res, { type: 'response.created', response: { id } });
     if (scenario === 'hang') return new Promise<void>((resolve) => res.on('close', resolve));
     if (scenario === 'pause') await sleep(pauseMs);
     if (scenario === 'failed') {
-      send(res, { type: 'response.failed', response: { id, error: { code: 'server_error', message: 'fake response.failed' } } });
+      send(res, {
+        type: 'response.failed',
+        response: { id, error: { code: 'server_error', message: 'fake response.failed' } },
+      });
       return;
     }
     if (scenario === 'tools') return answerWithTools(body, res, id, send);
     if (scenario === 'minimal') {
-      const item = { type: 'message', role: 'assistant', id: 'msg_min', content: [{ type: 'output_text', text: DEFAULT_TEXT }] };
+      const item = {
+        type: 'message',
+        role: 'assistant',
+        id: 'msg_min',
+        content: [{ type: 'output_text', text: DEFAULT_TEXT }],
+      };
       send(res, { type: 'response.output_item.done', item });
       send(res, { type: 'response.completed', response: { id } });
       return;
@@ -145,24 +166,44 @@ export class FakeProvider {
       const users = FakeProvider.texts(body, 'user');
       const encrypted_content = encryptedReasoningFor(users[users.length - 1] ?? '');
       send(res, { type: 'response.output_item.added', item: { type: 'reasoning', id: 'rs_1', summary: [] } });
-      for (const d of chunks(summary, 6)) send(res, { type: 'response.reasoning_summary_text.delta', item_id: 'rs_1', summary_index: 0, delta: d });
-      send(res, { type: 'response.output_item.done', item: { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: summary }], encrypted_content } });
+      for (const d of chunks(summary, 6))
+        send(res, { type: 'response.reasoning_summary_text.delta', item_id: 'rs_1', summary_index: 0, delta: d });
+      send(res, {
+        type: 'response.output_item.done',
+        item: { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: summary }], encrypted_content },
+      });
     }
-    const text = scenario === 'long' ? 'word '.repeat(400).trim() : scenario === 'reasoning' ? 'Reasoned answer.' : DEFAULT_TEXT;
+    const text =
+      scenario === 'long' ? 'word '.repeat(400).trim() : scenario === 'reasoning' ? 'Reasoned answer.' : DEFAULT_TEXT;
     const msg = `msg_${Math.random().toString(36).slice(2)}`;
-    send(res, { type: 'response.output_item.added', item: { type: 'message', role: 'assistant', id: msg, content: [] } });
+    send(res, {
+      type: 'response.output_item.added',
+      item: { type: 'message', role: 'assistant', id: msg, content: [] },
+    });
     const parts = chunks(text, 5);
     for (let i = 0; i < parts.length; i++) {
       if (res.destroyed) return;
       if (scenario === 'slow' || scenario === 'pause') await sleep(SLOW_DELAY_MS);
       if (scenario === 'stall' && i === 2) return new Promise<void>((resolve) => res.on('close', resolve));
       if (scenario === 'midfail' && i === 2) {
-        send(res, { type: 'response.failed', response: { id, error: { code: 'server_error', message: 'fake failure mid-stream' } } });
+        send(res, {
+          type: 'response.failed',
+          response: { id, error: { code: 'server_error', message: 'fake failure mid-stream' } },
+        });
         return;
       }
-      send(res, { type: 'response.output_text.delta', item_id: msg, output_index: 0, content_index: 0, delta: parts[i] });
+      send(res, {
+        type: 'response.output_text.delta',
+        item_id: msg,
+        output_index: 0,
+        content_index: 0,
+        delta: parts[i],
+      });
     }
-    send(res, { type: 'response.output_item.done', item: { type: 'message', role: 'assistant', id: msg, content: [{ type: 'output_text', text }] } });
+    send(res, {
+      type: 'response.output_item.done',
+      item: { type: 'message', role: 'assistant', id: msg, content: [{ type: 'output_text', text }] },
+    });
     const inputTokens = 10 + (body.input?.length ?? 0);
     send(res, {
       type: 'response.completed',

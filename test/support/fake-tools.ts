@@ -24,25 +24,38 @@ let counter = 0;
 export function offeredTools(body: ProviderRequestBody): Offered[] {
   const tools = Array.isArray(body.tools) ? (body.tools as Record<string, unknown>[]) : [];
   return tools.flatMap((t): Offered[] => {
-    if (t.type === 'namespace' && Array.isArray(t.tools)) return (t.tools as { name: string }[]).map((s) => ({ name: `${String(t.name)}/${s.name}` }));
+    if (t.type === 'namespace' && Array.isArray(t.tools))
+      return (t.tools as { name: string }[]).map((s) => ({ name: `${String(t.name)}/${s.name}` }));
     return [{ name: String(t.name ?? t.type), parameters: t.parameters as Offered['parameters'] }];
   });
 }
 
 const textOf = (item: ProviderItem): string => (item.content ?? []).map((c) => c.text ?? '').join('');
-const isUser = (item: ProviderItem): boolean => item.type === 'message' && item.role === 'user' && !textOf(item).startsWith('<');
+const isUser = (item: ProviderItem): boolean =>
+  item.type === 'message' && item.role === 'user' && !textOf(item).startsWith('<');
 
 function argsFor(tool: Offered): string {
   const args: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(tool.parameters?.properties ?? {})) args[k] = v.type === 'number' || v.type === 'integer' ? 1 : v.type === 'boolean' ? true : `v_${k}`;
+  for (const [k, v] of Object.entries(tool.parameters?.properties ?? {}))
+    args[k] = v.type === 'number' || v.type === 'integer' ? 1 : v.type === 'boolean' ? true : `v_${k}`;
   return JSON.stringify(args);
 }
 
 function streamText(res: ServerResponse, send: Send, id: string, text: string): void {
   const mid = `msg_${id}`;
   send(res, { type: 'response.output_item.added', item: { type: 'message', role: 'assistant', id: mid, content: [] } });
-  for (let i = 0; i < text.length; i += 8) send(res, { type: 'response.output_text.delta', item_id: mid, output_index: 0, content_index: 0, delta: text.slice(i, i + 8) });
-  send(res, { type: 'response.output_item.done', item: { type: 'message', role: 'assistant', id: mid, content: [{ type: 'output_text', text }] } });
+  for (let i = 0; i < text.length; i += 8)
+    send(res, {
+      type: 'response.output_text.delta',
+      item_id: mid,
+      output_index: 0,
+      content_index: 0,
+      delta: text.slice(i, i + 8),
+    });
+  send(res, {
+    type: 'response.output_item.done',
+    item: { type: 'message', role: 'assistant', id: mid, content: [{ type: 'output_text', text }] },
+  });
 }
 
 function call(res: ServerResponse, send: Send, n: number, k: number, name: string, args: string): void {
@@ -67,13 +80,21 @@ export function answerWithTools(body: ProviderRequestBody, res: ServerResponse, 
     call(res, send, n, 0, next.name, argsFor(next));
   } else if (outputs.length > 0) {
     const names = new Map(input.filter((i) => i.type === 'function_call').map((i) => [i.call_id, i.name]));
-    const quoted = outputs.map((o) => `${names.get(o.call_id) ?? '?'}#${o.call_id ?? '?'}=${typeof o.output === 'string' ? o.output : JSON.stringify(o.output)}`);
+    const quoted = outputs.map(
+      (o) =>
+        `${names.get(o.call_id) ?? '?'}#${o.call_id ?? '?'}=${typeof o.output === 'string' ? o.output : JSON.stringify(o.output)}`,
+    );
     streamText(res, send, id, `RESULT ${quoted.join('; ')}`);
   } else {
     const forced = /FORCECALL=([\w-]+)/.exec(last)?.[1];
     const targets = forced ? [{ name: forced }] : /\bPARALLEL\b/.test(last) ? named : named.slice(0, 1);
     if (/\bREASON\b/.test(last)) {
-      const r = { type: 'reasoning', id: `rs_${n}`, summary: [{ type: 'summary_text', text: 'thinking about tools' }], encrypted_content: `ENC_${n}` };
+      const r = {
+        type: 'reasoning',
+        id: `rs_${n}`,
+        summary: [{ type: 'summary_text', text: 'thinking about tools' }],
+        encrypted_content: `ENC_${n}`,
+      };
       send(res, { type: 'response.output_item.added', item: { ...r, summary: [] } });
       send(res, { type: 'response.output_item.done', item: r });
     }
@@ -83,6 +104,12 @@ export function answerWithTools(body: ProviderRequestBody, res: ServerResponse, 
     targets.forEach((t, k) => call(res, send, n, k, t.name, args ?? argsFor(t)));
   }
   const inputTokens = 20 + input.length;
-  const usage = { input_tokens: inputTokens, input_tokens_details: { cached_tokens: 2 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: inputTokens + 5 };
+  const usage = {
+    input_tokens: inputTokens,
+    input_tokens_details: { cached_tokens: 2 },
+    output_tokens: 5,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: inputTokens + 5,
+  };
   send(res, { type: 'response.completed', response: { id, usage } });
 }

@@ -60,7 +60,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     await app.get(CodexPoolService).ready;
     const models = app.get(ModelsService);
     const configFile = app.get(CodexConfigFileService);
-    for (let i = 0; i < 100 && !(models.isLoaded && configFile.verified); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && !(models.isLoaded && configFile.verified); i++)
+      await new Promise((r) => setTimeout(r, 50));
   }
   return {
     app,

@@ -2,11 +2,18 @@
 export interface JsonResult {
   status: number;
   headers: Headers;
-  body: { error?: { message: string; type: string; param: string | null; code: string | null } } & Record<string, unknown>;
+  body: { error?: { message: string; type: string; param: string | null; code: string | null } } & Record<
+    string,
+    unknown
+  >;
 }
 
 /** POSTs `body` as JSON (a string is sent as is, to test malformed bodies) and returns the raw response. */
-export function post(url: string, body: unknown, options: { headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Response> {
+export function post(
+  url: string,
+  body: unknown,
+  options: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+): Promise<Response> {
   return fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...options.headers },
@@ -34,7 +41,10 @@ export async function readSse(res: Response): Promise<{ events: (string | null)[
   const data: unknown[] = [];
   for (const block of raw.split('\n\n')) {
     const lines = block.split('\n');
-    const payload = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+    const payload = lines
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => l.slice(6))
+      .join('\n');
     if (!payload) continue;
     events.push(lines.find((l) => l.startsWith('event: '))?.slice(7) ?? null);
     try {
@@ -56,7 +66,11 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, timeo
 }
 
 /** Polls `fn` until `ok` accepts its value or the deadline passes; resolves with the last value. */
-export async function waitForValue<T>(fn: () => T | Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+export async function waitForValue<T>(
+  fn: () => T | Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();

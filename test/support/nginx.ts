@@ -12,7 +12,8 @@ export interface Nginx {
 }
 
 function nginxBinary(): string {
-  for (const candidate of ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx']) if (existsSync(candidate)) return candidate;
+  for (const candidate of ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'])
+    if (existsSync(candidate)) return candidate;
   try {
     return execFileSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' }).trim();
   } catch {
@@ -34,8 +35,11 @@ export function renderSite(upstreamPort: number, listenPort: number): string {
   const site = readFileSync(SITE, 'utf8');
   const upstream = 'server 127.0.0.1:8000;';
   const listen = /^(\s*)listen 80;$/m;
-  if (!site.includes(upstream) || !listen.test(site)) throw new Error('deploy/nginx.conf no longer has the upstream/listen lines the test rewrites');
-  return site.replace(upstream, `server 127.0.0.1:${upstreamPort};`).replace(listen, `$1listen 127.0.0.1:${listenPort};`);
+  if (!site.includes(upstream) || !listen.test(site))
+    throw new Error('deploy/nginx.conf no longer has the upstream/listen lines the test rewrites');
+  return site
+    .replace(upstream, `server 127.0.0.1:${upstreamPort};`)
+    .replace(listen, `$1listen 127.0.0.1:${listenPort};`);
 }
 
 const REPLICAS_SITE = join(__dirname, '..', '..', 'deploy', 'nginx.replicas.conf');
@@ -46,7 +50,8 @@ export function renderReplicasSite(upstreamPorts: [number, number], listenPort: 
   const listen = /^(\s*)listen 80;$/m;
   for (const [i, port] of upstreamPorts.entries()) {
     const line = `server gateway-${i + 1}:8000 `;
-    if (!site.includes(line)) throw new Error(`deploy/nginx.replicas.conf no longer has the line '${line}' the test rewrites`);
+    if (!site.includes(line))
+      throw new Error(`deploy/nginx.replicas.conf no longer has the line '${line}' the test rewrites`);
     site = site.replace(line, `server 127.0.0.1:${port} `);
   }
   if (!listen.test(site)) throw new Error('deploy/nginx.replicas.conf no longer has the listen line the test rewrites');
@@ -61,7 +66,10 @@ export async function startNginx(upstream: number | [number, number]): Promise<N
   const dir = mkdtempSync(join(tmpdir(), 'codex-wrapper-nginx-'));
   for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, sub));
   const port = await freePort();
-  writeFileSync(join(dir, 'site.conf'), typeof upstream === 'number' ? renderSite(upstream, port) : renderReplicasSite(upstream, port));
+  writeFileSync(
+    join(dir, 'site.conf'),
+    typeof upstream === 'number' ? renderSite(upstream, port) : renderReplicasSite(upstream, port),
+  );
   writeFileSync(
     join(dir, 'nginx.conf'),
     [
@@ -72,18 +80,25 @@ export async function startNginx(upstream: number | [number, number]): Promise<N
       'events { worker_connections 64; }',
       'http {',
       `  access_log ${dir}/access.log;`,
-      ...['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t === 'body' ? 'client_body' : t}_temp_path ${dir}/${t};`),
+      ...['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
+        (t) => `  ${t === 'body' ? 'client_body' : t}_temp_path ${dir}/${t};`,
+      ),
       `  include ${dir}/site.conf;`,
       '}',
       '',
     ].join('\n'),
   );
-  const child: ChildProcess = spawn(nginxBinary(), ['-e', join(dir, 'error.log'), '-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(
+    nginxBinary(),
+    ['-e', join(dir, 'error.log'), '-p', dir, '-c', join(dir, 'nginx.conf')],
+    { stdio: 'ignore' },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if ((await fetch(`${url}/healthz`).catch(() => null))?.status === 200) break;
-    if (i > 100 || child.exitCode !== null) throw new Error(`nginx did not start: ${readFileSync(join(dir, 'error.log'), 'utf8')}`);
+    if (i > 100 || child.exitCode !== null)
+      throw new Error(`nginx did not start: ${readFileSync(join(dir, 'error.log'), 'utf8')}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return {

@@ -31,7 +31,9 @@ function validator(name: string): ValidateFunction {
 const EVENT_SCHEMAS = new Map<string, string>(
   Object.entries(schemas).flatMap(([name, s]) => {
     const type = s.properties?.type?.enum;
-    return name.endsWith('StreamingEvent') && type?.length === 1 && type[0] ? [[type[0], name] as [string, string]] : [];
+    return name.endsWith('StreamingEvent') && type?.length === 1 && type[0]
+      ? [[type[0], name] as [string, string]]
+      : [];
   }),
 );
 
@@ -47,7 +49,9 @@ export function eventErrors(event: unknown): string[] {
   const type = typeof event === 'object' && event !== null ? (event as { type?: unknown }).type : undefined;
   const name = typeof type === 'string' ? EVENT_SCHEMAS.get(type) : undefined;
   if (!name) return [`unknown event type ${JSON.stringify(type)}`];
-  return schemaErrors(name, event).map((e) => `#${String((event as { sequence_number?: unknown }).sequence_number)} ${e}`);
+  return schemaErrors(name, event).map(
+    (e) => `#${String((event as { sequence_number?: unknown }).sequence_number)} ${e}`,
+  );
 }
 
 export const knownEventTypes = (): string[] => [...EVENT_SCHEMAS.keys()];

@@ -51,7 +51,27 @@ function freePort(): Promise<number> {
 function selfSigned(dir: string): { cert: string; key: string } {
   const cert = join(dir, 'redis.crt');
   const key = join(dir, 'redis.key');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
   return { cert, key };
 }
 
@@ -69,12 +89,45 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
   const tls = options.tls ? { ...selfSigned(dir), port: await freePort() } : null;
   const extra = [
     ...(options.password ? ['--requirepass', options.password] : []),
-    ...(tls ? ['--tls-port', String(tls.port), '--bind', '127.0.0.1', '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-auth-clients', 'no'] : []),
+    ...(tls
+      ? [
+          '--tls-port',
+          String(tls.port),
+          '--bind',
+          '127.0.0.1',
+          '--tls-cert-file',
+          tls.cert,
+          '--tls-key-file',
+          tls.key,
+          '--tls-auth-clients',
+          'no',
+        ]
+      : []),
   ];
   let child: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
   const launch = async (): Promise<void> => {
-    const proc = spawn(redisBinary(), ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning', ...extra], { stdio: 'ignore' });
+    const proc = spawn(
+      redisBinary(),
+      [
+        '--port',
+        '0',
+        '--unixsocket',
+        socket,
+        '--unixsocketperm',
+        '700',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--loglevel',
+        'warning',
+        ...extra,
+      ],
+      { stdio: 'ignore' },
+    );
     child = proc;
     exited = new Promise((resolve) => proc.once('exit', () => resolve()));
     for (let i = 0; !(await answers(socket)); i++) {
@@ -91,7 +144,9 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
   await launch();
   const auth = options.password ? `:${encodeURIComponent(options.password)}@` : '';
   return {
-    url: tls ? `rediss://${auth}127.0.0.1:${tls.port}` : `unix://${socket}${options.password ? `?password=${encodeURIComponent(options.password)}` : ''}`,
+    url: tls
+      ? `rediss://${auth}127.0.0.1:${tls.port}`
+      : `unix://${socket}${options.password ? `?password=${encodeURIComponent(options.password)}` : ''}`,
     socket,
     caFile: tls?.cert ?? null,
     kill: () => end('SIGKILL'),

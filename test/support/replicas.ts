@@ -14,7 +14,14 @@ import { ServerProcess, startServerProcess } from './server-process';
 const sha = (key: string): string => createHash('sha256').update(key).digest('hex');
 
 /** The API keys of the replica tests, one per concern so that their rate-limit budgets stay apart. */
-export const KEYS = { conv: 'sk-conv', limited: 'sk-limited', meter: 'sk-meter', capped: 'sk-capped', admin: 'sk-admin', down: 'sk-down' } as const;
+export const KEYS = {
+  conv: 'sk-conv',
+  limited: 'sk-limited',
+  meter: 'sk-meter',
+  capped: 'sk-capped',
+  admin: 'sk-admin',
+  down: 'sk-down',
+} as const;
 export type KeyName = keyof typeof KEYS;
 export const auth = (name: KeyName): Record<string, string> => ({ authorization: `Bearer ${KEYS[name]}` });
 /** RATE_LIMIT_PER_MINUTE of every replica. */
@@ -55,10 +62,16 @@ export async function startReplicas(): Promise<Replicas> {
   await provider.start();
   const redis = await startRedis();
   const keysFile = join(mkdtempSync(join(tmpdir(), 'codex-wrapper-keys-')), 'keys');
-  const lines = Object.entries(KEYS).map(([name, key]) => `${sha(key)} ${name}${name === 'capped' ? ' daily_tokens=1' : ''}`);
+  const lines = Object.entries(KEYS).map(
+    ([name, key]) => `${sha(key)} ${name}${name === 'capped' ? ' daily_tokens=1' : ''}`,
+  );
   writeFileSync(keysFile, `${lines.join('\n')}\n`);
   const env = (id: string, home: string): Record<string, string> => ({
-    REDIS_URL: redis.url, REPLICA_ID: id, PROXY_API_KEYS_FILE: keysFile, USAGE_ADMIN_KEYS: 'admin', RATE_LIMIT_PER_MINUTE: String(LIMIT),
+    REDIS_URL: redis.url,
+    REPLICA_ID: id,
+    PROXY_API_KEYS_FILE: keysFile,
+    USAGE_ADMIN_KEYS: 'admin',
+    RATE_LIMIT_PER_MINUTE: String(LIMIT),
     CODEX_DATA_DIR: join(home, 'wrapper-data'),
   });
   const boot = (id: string): Promise<ServerProcess> => {
@@ -79,9 +92,17 @@ export async function startReplicas(): Promise<Replicas> {
       r.nginx = await startNginx([port(r.replicas[0]), port(r.replicas[1])]);
     },
     respond: (url, key, body) => postJson(`${url}/v1/responses`, { model: 'fake-model', ...body }, auth(key)),
-    chat: (url, key) => postJson(`${url}/v1/chat/completions`, { model: 'fake-model', messages: [{ role: 'user', content: 'hi' }] }, auth(key)),
+    chat: (url, key) =>
+      postJson(
+        `${url}/v1/chat/completions`,
+        { model: 'fake-model', messages: [{ role: 'user', content: 'hi' }] },
+        auth(key),
+      ),
     record: async (id) => JSON.parse((await r.peek.get(`cw:resp:${id}`)) ?? 'null') as StoredResponse,
-    lastUserTexts: () => FakeProvider.texts(provider.requests[provider.requests.length - 1]!.body, 'user').filter((t) => !t.startsWith('<environment_context>')),
+    lastUserTexts: () =>
+      FakeProvider.texts(provider.requests[provider.requests.length - 1]!.body, 'user').filter(
+        (t) => !t.startsWith('<environment_context>'),
+      ),
     stop: async () => {
       await r.nginx?.stop();
       for (const p of r.replicas) await p.stop();

@@ -5,7 +5,11 @@ export interface SseArrival {
 }
 
 /** Posts a chat completion with `stream: true` and records every chunk of the raw body as it arrives. */
-export async function streamRaw(url: string, prompt: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; arrivals: SseArrival[]; body: string }> {
+export async function streamRaw(
+  url: string,
+  prompt: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; arrivals: SseArrival[]; body: string }> {
   const started = performance.now();
   const res = await fetch(`${url}/v1/chat/completions`, {
     method: 'POST',
@@ -14,7 +18,9 @@ export async function streamRaw(url: string, prompt: string, headers: Record<str
   });
   const arrivals: SseArrival[] = [];
   const decoder = new TextDecoder();
-  if (res.body) for await (const chunk of res.body) arrivals.push({ at: performance.now() - started, text: decoder.decode(chunk as Uint8Array, { stream: true }) });
+  if (res.body)
+    for await (const chunk of res.body)
+      arrivals.push({ at: performance.now() - started, text: decoder.decode(chunk as Uint8Array, { stream: true }) });
   return { status: res.status, headers: res.headers, arrivals, body: arrivals.map((a) => a.text).join('') };
 }
 

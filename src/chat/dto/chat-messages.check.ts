@@ -22,13 +22,17 @@ export function checkChatMessages(messages: unknown): void {
     const m: unknown = messages[i];
     const at = `messages[${i}]`;
     if (!isRecord(m)) throw refuse(at, 'each message must be an object');
-    if (typeof m.role !== 'string' || !ROLES.has(m.role)) throw refuse(`${at}.role`, `role must be one of the following values: ${CHAT_ROLES.join(', ')}`);
+    if (typeof m.role !== 'string' || !ROLES.has(m.role))
+      throw refuse(`${at}.role`, `role must be one of the following values: ${CHAT_ROLES.join(', ')}`);
     if (typeof m.content !== 'string' && given(m.content)) {
       const problem = contentProblem(m.content);
       if (problem !== null) throw refuse(`${at}.content`, `content ${problem}`);
     }
-    if (given(m.name) && !shortString(m.name)) throw refuse(`${at}.name`, `name must be a string of at most ${MAX_NAME} characters`);
-    if (given(m.tool_calls) && !Array.isArray(m.tool_calls)) throw refuse(`${at}.tool_calls`, 'tool_calls must be an array');
-    if (given(m.tool_call_id) && !shortString(m.tool_call_id)) throw refuse(`${at}.tool_call_id`, `tool_call_id must be a string of at most ${MAX_NAME} characters`);
+    if (given(m.name) && !shortString(m.name))
+      throw refuse(`${at}.name`, `name must be a string of at most ${MAX_NAME} characters`);
+    if (given(m.tool_calls) && !Array.isArray(m.tool_calls))
+      throw refuse(`${at}.tool_calls`, 'tool_calls must be an array');
+    if (given(m.tool_call_id) && !shortString(m.tool_call_id))
+      throw refuse(`${at}.tool_call_id`, `tool_call_id must be a string of at most ${MAX_NAME} characters`);
   }
 }

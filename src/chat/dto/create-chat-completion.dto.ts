@@ -1,6 +1,17 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Max, MaxLength, Min,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
   ValidateNested,
 } from 'class-validator';
 import { OnlyKeys } from '../../common/validation/only-keys.validator';
@@ -20,8 +31,23 @@ export class ResponseFormatDto {
 
 /** Fields OpenAI defines that Codex cannot honour; accepted, type-checked, then ignored (and listed in a header). */
 export const IGNORED_CHAT_PARAMS = [
-  'temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'presence_penalty', 'frequency_penalty', 'seed', 'stop',
-  'logit_bias', 'logprobs', 'top_logprobs', 'user', 'metadata', 'store', 'service_tier', 'prompt_cache_key', 'safety_identifier',
+  'temperature',
+  'top_p',
+  'max_tokens',
+  'max_completion_tokens',
+  'presence_penalty',
+  'frequency_penalty',
+  'seed',
+  'stop',
+  'logit_bias',
+  'logprobs',
+  'top_logprobs',
+  'user',
+  'metadata',
+  'store',
+  'service_tier',
+  'prompt_cache_key',
+  'safety_identifier',
 ] as const;
 
 export class CreateChatCompletionDto {
@@ -29,7 +55,8 @@ export class CreateChatCompletionDto {
 
   // The count limit (MAX_MESSAGES) is checked before validation, see body-precheck.ts; each
   // message by precheck() below.
-  @IsArray() @ArrayMinSize(1)
+  @IsArray()
+  @ArrayMinSize(1)
   messages!: ChatMessageDto[];
 
   @IsOptional() @IsBoolean() stream?: boolean;

@@ -15,7 +15,9 @@ export function canonOf(item: JsonValue): string | null {
   if (item.type === 'reasoning') return null;
   if (item.type === 'message' && typeof item.role === 'string') {
     const parts = Array.isArray(item.content) ? item.content : [];
-    const texts = parts.map((p) => (isRecord(p) ? (typeof p.text === 'string' ? p.text : `[image ${String(p.image_url ?? '')}]`) : ''));
+    const texts = parts.map((p) =>
+      isRecord(p) ? (typeof p.text === 'string' ? p.text : `[image ${String(p.image_url ?? '')}]`) : '',
+    );
     if (item.role !== 'assistant') return JSON.stringify([item.role, texts]);
     const text = texts.join('').trim();
     return text === '' ? null : JSON.stringify(['assistant', text]);
@@ -28,7 +30,8 @@ export function canonOf(item: JsonValue): string | null {
   return JSON.stringify(item);
 }
 
-const step = (prev: string, canon: string): string => createHash('sha256').update(prev).update('\n').update(canon).digest('hex');
+const step = (prev: string, canon: string): string =>
+  createHash('sha256').update(prev).update('\n').update(canon).digest('hex');
 
 /** The key of `items` within `scope`: a hash chained over their canonical forms. */
 export function conversationKey(scope: string, items: readonly JsonValue[]): string {
@@ -45,7 +48,11 @@ export function conversationKey(scope: string, items: readonly JsonValue[]): str
  * turn's input as a user message (none when the turn answered tool results), the answer.
  */
 export function answeredItems(history: readonly JsonValue[], input: readonly UserInput[], answer: string): JsonValue[] {
-  const user: JsonValue = { type: 'message', role: 'user', content: input.map((i) => ({ type: 'input_text', text: i.type === 'text' ? i.text : '' })) };
+  const user: JsonValue = {
+    type: 'message',
+    role: 'user',
+    content: input.map((i) => ({ type: 'input_text', text: i.type === 'text' ? i.text : '' })),
+  };
   const assistant: JsonValue = { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: answer }] };
   return input.length > 0 ? [...history, user, assistant] : [...history, assistant];
 }

@@ -9,7 +9,12 @@ import { answeredItems } from './conversation-chain';
  * `first` is the turn's first request, `segment` the one its last answer replied to (they differ
  * when a parked turn was continued).
  */
-export function keepAs(first: TurnSpec, segment: TurnSpec, stored: boolean, answer: string): { stored: true } | { scope: string; items: JsonValue[] } | null {
+export function keepAs(
+  first: TurnSpec,
+  segment: TurnSpec,
+  stored: boolean,
+  answer: string,
+): { stored: true } | { scope: string; items: JsonValue[] } | null {
   if (stored) return { stored: true };
   const scope = segment.conversation?.scope;
   const target = first.thread;
@@ -23,7 +28,9 @@ export function keepAs(first: TurnSpec, segment: TurnSpec, stored: boolean, answ
  * for a slot timed out): unloaded, a stored one before `lease` (its lock) is released.
  */
 export function releaseUnopened(target: ThreadTarget, lease: (() => void) | null): void {
-  if (target.kind === 'loaded' && target.conn.alive) return void target.conn.unloadThread(target.threadId, false).finally(() => lease?.());
-  if (target.kind === 'resume' && target.loaded?.alive) return void target.loaded.unloadThread(target.threadId, true).finally(() => lease?.());
+  if (target.kind === 'loaded' && target.conn.alive)
+    return void target.conn.unloadThread(target.threadId, false).finally(() => lease?.());
+  if (target.kind === 'resume' && target.loaded?.alive)
+    return void target.loaded.unloadThread(target.threadId, true).finally(() => lease?.());
   lease?.();
 }

@@ -26,13 +26,18 @@ function fakeConnection(): AppServerConnection & { unloaded: string[]; exit: () 
   return conn as unknown as AppServerConnection & { unloaded: string[]; exit: () => void };
 }
 
-const msg = (role: string, text: string): JsonValue => ({ type: 'message', role, content: [{ type: role === 'assistant' ? 'output_text' : 'input_text', text }] });
+const msg = (role: string, text: string): JsonValue => ({
+  type: 'message',
+  role,
+  content: [{ type: role === 'assistant' ? 'output_text' : 'input_text', text }],
+});
 const text = (t: string) => [{ type: 'text' as const, text: t, text_elements: [] }];
 
 describe('IdleThreadsService', () => {
   let service: IdleThreadsService;
   let conn: ReturnType<typeof fakeConnection>;
-  const make = (max = 4, ttlMs = 60_000) => new IdleThreadsService({ maxIdleThreads: max, idleThreadMs: ttlMs } as CodexConfig, new ThreadLockService());
+  const make = (max = 4, ttlMs = 60_000) =>
+    new IdleThreadsService({ maxIdleThreads: max, idleThreadMs: ttlMs } as CodexConfig, new ThreadLockService());
   beforeEach(() => {
     conn = fakeConnection();
     service = make();
@@ -52,14 +57,22 @@ describe('IdleThreadsService', () => {
   it('matches nothing for another scope, an edited or a shorter history', () => {
     keep('t1');
     expect(service.claimConversation('other', [...answered, msg('user', 'x')])).toBeNull();
-    expect(service.claimConversation('s', [msg('user', 'hi'), msg('assistant', 'Hello there!'), msg('user', 'x')])).toBeNull();
-    expect(service.claimConversation('s', [msg('user', 'HI'), msg('assistant', 'Hello there.'), msg('user', 'x')])).toBeNull();
+    expect(
+      service.claimConversation('s', [msg('user', 'hi'), msg('assistant', 'Hello there!'), msg('user', 'x')]),
+    ).toBeNull();
+    expect(
+      service.claimConversation('s', [msg('user', 'HI'), msg('assistant', 'Hello there.'), msg('user', 'x')]),
+    ).toBeNull();
     expect(service.claimConversation('s', [msg('user', 'hi')])).toBeNull();
     expect(service.size).toBe(1);
   });
 
   it('builds the answered conversation as a client sends it back (no user message after tool results)', () => {
-    const history = [msg('user', 'q'), { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' }, { type: 'function_call_output', call_id: 'c1', output: 'ok' }];
+    const history = [
+      msg('user', 'q'),
+      { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' },
+      { type: 'function_call_output', call_id: 'c1', output: 'ok' },
+    ];
     expect(answeredItems(history, [], 'done')).toHaveLength(4);
     expect(answeredItems([], text('q'), 'done')).toEqual([msg('user', 'q'), msg('assistant', 'done')]);
   });

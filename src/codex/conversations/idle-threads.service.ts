@@ -58,7 +58,11 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
   }
 
   /** Keeps a thread whose turn completed; false when keeping is off and the caller unloads it. */
-  keep(conn: AppServerConnection, threadId: string, how: { stored: true } | { scope: string; items: JsonValue[] }): boolean {
+  keep(
+    conn: AppServerConnection,
+    threadId: string,
+    how: { stored: true } | { scope: string; items: JsonValue[] },
+  ): boolean {
     const last = 'items' in how ? canonOf(how.items[how.items.length - 1] ?? null) : null;
     // An empty answer is left out of what clients send back, so it could never be matched.
     if (!this.enabled || !conn.alive || ('items' in how && last === null)) return false;
@@ -66,8 +70,21 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
     const stored = 'stored' in how;
     const timer = setTimeout(() => this.release(idle, 'expired'), this.config.idleThreadMs);
     timer.unref();
-    const chat = stored ? null : { scope: how.scope, key: conversationKey(how.scope, how.items), length: how.items.length };
-    const idle: IdleThread = { conn, threadId, stored, scope: null, key: null, length: 0, ...chat, last, timer, stopExit: () => undefined };
+    const chat = stored
+      ? null
+      : { scope: how.scope, key: conversationKey(how.scope, how.items), length: how.items.length };
+    const idle: IdleThread = {
+      conn,
+      threadId,
+      stored,
+      scope: null,
+      key: null,
+      length: 0,
+      ...chat,
+      last,
+      timer,
+      stopExit: () => undefined,
+    };
     // The process took its threads with it: nothing is left to unload.
     idle.stopExit = conn.onExit(() => this.drop(idle));
     this.byThread.set(threadId, idle);

@@ -29,7 +29,13 @@ export function canonItems(items: readonly JsonValue[]): CanonEntry[] {
   for (const item of items) {
     if (!isRecord(item)) continue;
     if (item.type === 'message' && typeof item.role === 'string') {
-      const text = fold(Array.isArray(item.content) ? item.content.map(partText).join(' ') : typeof item.content === 'string' ? item.content : '');
+      const text = fold(
+        Array.isArray(item.content)
+          ? item.content.map(partText).join(' ')
+          : typeof item.content === 'string'
+            ? item.content
+            : '',
+      );
       const prev = out[out.length - 1];
       if (item.role === 'assistant' && prev?.[0] === 'assistant') prev[1] = fold(`${prev[1]} ${text}`);
       else if (item.role !== 'assistant' || text !== '') out.push([item.role, text]);
@@ -45,10 +51,14 @@ export function canonItems(items: readonly JsonValue[]): CanonEntry[] {
 /** The turn's own input as the conversation's last user message (empty when it ends with tool outputs). */
 export function inputItems(input: readonly UserInput[]): JsonValue[] {
   if (input.length === 0) return [];
-  const content = input.map((i) => (i.type === 'text' ? { type: 'input_text', text: i.text } : { type: 'input_image' }));
+  const content = input.map((i) =>
+    i.type === 'text' ? { type: 'input_text', text: i.text } : { type: 'input_image' },
+  );
   return [{ type: 'message', role: 'user', content }];
 }
 
 export function conversationKey(items: readonly JsonValue[], toolsKey: string): string {
-  return createHash('sha256').update(JSON.stringify([canonItems(items), toolsKey])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([canonItems(items), toolsKey]))
+    .digest('hex');
 }

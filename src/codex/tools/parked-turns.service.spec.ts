@@ -1,7 +1,8 @@
 import type { CodexConfig } from '../../config/codex.config';
 import { ParkedTurnsService } from './parked-turns.service';
 
-const service = (maxParkedTurns: number, toolParkMs = 1000) => new ParkedTurnsService({ maxParkedTurns, toolParkMs } as CodexConfig);
+const service = (maxParkedTurns: number, toolParkMs = 1000) =>
+  new ParkedTurnsService({ maxParkedTurns, toolParkMs } as CodexConfig);
 const turn = () => ({ stop: jest.fn() });
 
 describe('ParkedTurnsService', () => {
@@ -16,7 +17,11 @@ describe('ParkedTurnsService', () => {
     expect(t.stop).not.toHaveBeenCalled();
     jest.advanceTimersByTime(1);
     expect(t.stop).toHaveBeenCalledTimes(1);
-    expect({ size: parked.size, expired: parked.expired, claim: parked.claim('a') }).toEqual({ size: 0, expired: 1, claim: null });
+    expect({ size: parked.size, expired: parked.expired, claim: parked.claim('a') }).toEqual({
+      size: 0,
+      expired: 1,
+      claim: null,
+    });
   });
 
   it('evicts the oldest beyond the cap, and parks nothing with a cap of 0', () => {

@@ -1,6 +1,12 @@
 import { ToolBatch } from './tool-batch';
 
-const call = (id: string, name = 'f') => ({ type: 'function_call' as const, id: `fc_${id}`, call_id: id, name, arguments: `{"id":"${id}"}` });
+const call = (id: string, name = 'f') => ({
+  type: 'function_call' as const,
+  id: `fc_${id}`,
+  call_id: id,
+  name,
+  arguments: `{"id":"${id}"}`,
+});
 
 describe('ToolBatch', () => {
   it('is complete only when the model response ended and every client call has its request', () => {
@@ -14,13 +20,19 @@ describe('ToolBatch', () => {
     b.request('b', 2);
     expect(b.ready(true)).toBe(true);
     expect(b.take()).toEqual({
-      calls: [{ callId: 'a', itemId: 'fc_a', name: 'f', arguments: '{"id":"a"}' }, { callId: 'b', itemId: 'fc_b', name: 'f', arguments: '{"id":"b"}' }],
-      requests: new Map<string, number>([['a', 1], ['b', 2]]),
+      calls: [
+        { callId: 'a', itemId: 'fc_a', name: 'f', arguments: '{"id":"a"}' },
+        { callId: 'b', itemId: 'fc_b', name: 'f', arguments: '{"id":"b"}' },
+      ],
+      requests: new Map<string, number>([
+        ['a', 1],
+        ['b', 2],
+      ]),
     });
     expect(b.ready(false)).toBe(false);
   });
 
-  it('leaves out calls Codex answered itself and calls of tools that are not the client\'s', () => {
+  it("leaves out calls Codex answered itself and calls of tools that are not the client's", () => {
     const b = new ToolBatch((n) => n === 'f');
     b.rawItem(call('a'));
     b.rawItem(call('x', 'other'));

@@ -31,7 +31,12 @@ export class ToolBatch {
 
   rawItem(item: ResponseItem): void {
     if (item.type === 'function_call' && item.namespace === undefined && this.isClientTool(item.name)) {
-      this.calls.set(item.call_id, { callId: item.call_id, itemId: item.id ?? item.call_id, name: item.name, arguments: item.arguments });
+      this.calls.set(item.call_id, {
+        callId: item.call_id,
+        itemId: item.id ?? item.call_id,
+        name: item.name,
+        arguments: item.arguments,
+      });
     } else if (item.type === 'function_call_output' && item.call_id !== undefined && !this.requests.has(item.call_id)) {
       this.answeredByCodex.add(item.call_id);
     }

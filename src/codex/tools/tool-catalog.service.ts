@@ -30,16 +30,23 @@ export class ToolCatalogService implements OnApplicationBootstrap {
   }
 
   onApplicationBootstrap(): void {
-    void this.codex.ready.then(() => this.write()).then(this.resolvePath, (err: unknown) => {
-      this.logger.error(`cannot write the client-tools model catalog; apply_patch stays offered on tool threads: ${err instanceof Error ? err.message : String(err)}`);
-      this.resolvePath(null);
-    });
+    void this.codex.ready
+      .then(() => this.write())
+      .then(this.resolvePath, (err: unknown) => {
+        this.logger.error(
+          `cannot write the client-tools model catalog; apply_patch stays offered on tool threads: ${err instanceof Error ? err.message : String(err)}`,
+        );
+        this.resolvePath(null);
+      });
   }
 
   private async write(): Promise<string> {
     const catalog = asRecord(JSON.parse(await this.effectiveCatalog()));
     const models = Array.isArray(catalog.models) ? catalog.models : [];
-    const patched = { ...catalog, models: models.map((m: unknown) => (isRecord(m) ? { ...m, apply_patch_tool_type: null } : m)) };
+    const patched = {
+      ...catalog,
+      models: models.map((m: unknown) => (isRecord(m) ? { ...m, apply_patch_tool_type: null } : m)),
+    };
     mkdirSync(this.config.dataDir, { recursive: true });
     const file = join(this.config.dataDir, 'catalog-client-tools.json');
     writeFileSync(file, JSON.stringify(patched));
@@ -53,6 +60,9 @@ export class ToolCatalogService implements OnApplicationBootstrap {
     if (typeof file === 'string' && file !== '') return readFileSync(file, 'utf8');
     const { bin } = resolveCodexBinary(this.config.binPath ?? undefined);
     const env = { ...this.config.childEnv, CODEX_HOME: this.config.home };
-    return this.runner.output({ bin, args: ['debug', 'models', '--bundled'], env, cwd: this.config.workdir }, BUNDLED_TIMEOUT_MS);
+    return this.runner.output(
+      { bin, args: ['debug', 'models', '--bundled'], env, cwd: this.config.workdir },
+      BUNDLED_TIMEOUT_MS,
+    );
   }
 }

@@ -32,7 +32,12 @@ describe('client tool names and follow-up matching', () => {
 
   it('answers Codex with text and image parts', () => {
     expect(toolCallAnswer('ok')).toEqual({ contentItems: [{ type: 'inputText', text: 'ok' }], success: true });
-    expect(toolCallAnswer([{ type: 'input_text', text: 't' }, { type: 'input_image', image_url: 'data:x' }]).contentItems).toEqual([
+    expect(
+      toolCallAnswer([
+        { type: 'input_text', text: 't' },
+        { type: 'input_image', image_url: 'data:x' },
+      ]).contentItems,
+    ).toEqual([
       { type: 'inputText', text: 't' },
       { type: 'inputImage', imageUrl: 'data:x' },
     ]);

@@ -8,15 +8,22 @@ export function trailingOutputs(history: readonly JsonValue[]): Map<string, Json
   const out = new Map<string, JsonValue>();
   for (let i = history.length - 1; i >= 0; i--) {
     const item = history[i];
-    if (!isRecord(item) || (item.type !== 'function_call_output' && item.type !== 'function_call' && item.type !== 'reasoning')) break;
-    if (item.type === 'function_call_output' && typeof item.call_id === 'string' && item.output !== undefined) out.set(item.call_id, item.output as JsonValue);
+    if (
+      !isRecord(item) ||
+      (item.type !== 'function_call_output' && item.type !== 'function_call' && item.type !== 'reasoning')
+    )
+      break;
+    if (item.type === 'function_call_output' && typeof item.call_id === 'string' && item.output !== undefined)
+      out.set(item.call_id, item.output as JsonValue);
   }
   return out;
 }
 
 /** Every call id in a conversation (its parked turns, if any, can no longer be continued by anyone else). */
 export function callIdsOf(history: readonly JsonValue[]): string[] {
-  return history.flatMap((item) => (isRecord(item) && item.type === 'function_call' && typeof item.call_id === 'string' ? [item.call_id] : []));
+  return history.flatMap((item) =>
+    isRecord(item) && item.type === 'function_call' && typeof item.call_id === 'string' ? [item.call_id] : [],
+  );
 }
 
 /**
@@ -24,7 +31,9 @@ export function callIdsOf(history: readonly JsonValue[]): string[] {
  * is only those calls, their outputs (all of them) and reasoning; otherwise -1.
  */
 export function batchStart(history: readonly JsonValue[], pending: ReadonlySet<string>): number {
-  const start = history.findIndex((item) => isRecord(item) && item.type === 'function_call' && pending.has(String(item.call_id)));
+  const start = history.findIndex(
+    (item) => isRecord(item) && item.type === 'function_call' && pending.has(String(item.call_id)),
+  );
   if (start < 0) return -1;
   const answered = new Set<string>();
   for (const item of history.slice(start)) {
@@ -43,7 +52,8 @@ export function toolCallAnswer(output: JsonValue): DynamicToolCallResponse {
   const contentItems = parts.flatMap((p): DynamicToolCallOutputContentItem[] => {
     if (!isRecord(p)) return [];
     if (typeof p.text === 'string') return [{ type: 'inputText', text: p.text }];
-    if (p.type === 'input_image' && typeof p.image_url === 'string') return [{ type: 'inputImage', imageUrl: p.image_url }];
+    if (p.type === 'input_image' && typeof p.image_url === 'string')
+      return [{ type: 'inputImage', imageUrl: p.image_url }];
     return [];
   });
   return { contentItems, success: true };

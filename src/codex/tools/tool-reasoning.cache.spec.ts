@@ -10,7 +10,13 @@ describe('ToolReasoningCache', () => {
   it('puts remembered reasoning, without its id, before the batch it preceded, once', () => {
     const c = cache();
     c.remember(['a', 'b'], [reasoning]);
-    expect(c.restore([call('a'), call('b'), out('a'), out('b')])).toEqual([{ type: 'reasoning', summary: [], encrypted_content: 'ENC' }, call('a'), call('b'), out('a'), out('b')]);
+    expect(c.restore([call('a'), call('b'), out('a'), out('b')])).toEqual([
+      { type: 'reasoning', summary: [], encrypted_content: 'ENC' },
+      call('a'),
+      call('b'),
+      out('a'),
+      out('b'),
+    ]);
   });
 
   it('leaves alone a batch the client sent its reasoning with, and forgets after twice the TTL', () => {

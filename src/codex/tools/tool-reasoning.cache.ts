@@ -28,7 +28,9 @@ export class ToolReasoningCache {
   remember(callIds: readonly string[], reasoning: readonly JsonValue[]): void {
     if (reasoning.length === 0) return;
     // The gateway's raw item ids are the provider's; an injected item needs none.
-    const items = reasoning.map((r) => (isRecord(r) ? Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'id')) : r)) as JsonValue[];
+    const items = reasoning.map((r) =>
+      isRecord(r) ? Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'id')) : r,
+    ) as JsonValue[];
     const expires = Date.now() + this.ttlMs;
     for (const id of callIds) {
       this.entries.delete(id);
@@ -46,7 +48,10 @@ export class ToolReasoningCache {
     const out: JsonValue[] = [];
     history.forEach((item, i) => {
       const prev = history[i - 1];
-      const startsBatch = isRecord(item) && item.type === 'function_call' && !(isRecord(prev) && (prev.type === 'function_call' || prev.type === 'reasoning'));
+      const startsBatch =
+        isRecord(item) &&
+        item.type === 'function_call' &&
+        !(isRecord(prev) && (prev.type === 'function_call' || prev.type === 'reasoning'));
       const entry = startsBatch ? this.entries.get(String(item.call_id)) : undefined;
       if (entry && entry.expires > now) out.push(...entry.items);
       out.push(item);

@@ -47,9 +47,10 @@ export class ToolSession {
       this.batch.rawItem(event.item);
       // A raw item is JSON exactly as the provider sent it; kept to restore on a rebuilt conversation.
       if (event.item.type === 'reasoning') this.reasoning.push(event.item as unknown as JsonValue);
-    }
-    else if (event.type === 'text_delta') this.texts.set(event.itemId, (this.texts.get(event.itemId) ?? '') + event.delta);
-    else if (event.type === 'item_completed' && event.item.type === 'agentMessage') this.texts.set(event.item.id, event.item.text);
+    } else if (event.type === 'text_delta')
+      this.texts.set(event.itemId, (this.texts.get(event.itemId) ?? '') + event.delta);
+    else if (event.type === 'item_completed' && event.item.type === 'agentMessage')
+      this.texts.set(event.item.id, event.item.text);
     else if (event.type === 'raw_response_completed') {
       if (event.usage) {
         this.usage = addUsage(this.usage, event.usage);
@@ -70,8 +71,15 @@ export class ToolSession {
   park(taken: TakenBatch): { calls: ClientToolCall[]; expectKey: string } {
     this.pending = taken.requests;
     const text = [...this.texts.values()].join('\n\n');
-    const seen = text ? [...this.conversation, { type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] }] : this.conversation;
-    const calls = taken.calls.map((c) => ({ callId: c.callId, itemId: c.itemId, arguments: c.arguments, name: this.spec.clientNames[c.name] ?? c.name }));
+    const seen = text
+      ? [...this.conversation, { type: 'message', role: 'assistant', content: [{ type: 'output_text', text }] }]
+      : this.conversation;
+    const calls = taken.calls.map((c) => ({
+      callId: c.callId,
+      itemId: c.itemId,
+      arguments: c.arguments,
+      name: this.spec.clientNames[c.name] ?? c.name,
+    }));
     return { calls, expectKey: conversationKey(seen, this.spec.key) };
   }
 

@@ -15,13 +15,17 @@ describe('parseKeysFile', () => {
     expect(entries[0]?.hash.toString('hex')).toBe(sha('a'));
   });
 
-  it.each(['sk-plaintext-key alice', `${sha('a').slice(1)} short`, 'zz'.repeat(32)])('refuses a line that is not a SHA-256 hex digest: %s', (line) => {
-    expect(() => parseKeysFile(line)).toThrow(/line 1/);
-  });
+  it.each(['sk-plaintext-key alice', `${sha('a').slice(1)} short`, 'zz'.repeat(32)])(
+    'refuses a line that is not a SHA-256 hex digest: %s',
+    (line) => {
+      expect(() => parseKeysFile(line)).toThrow(/line 1/);
+    },
+  );
 });
 
 describe('ApiKeyGuard start-up', () => {
-  const guard = (apiKeysFile: string, apiKeys: string[] = []): ApiKeyGuard => new ApiKeyGuard({ apiKeys, apiKeysFile } as unknown as AppConfig, new Reflector());
+  const guard = (apiKeysFile: string, apiKeys: string[] = []): ApiKeyGuard =>
+    new ApiKeyGuard({ apiKeys, apiKeysFile } as unknown as AppConfig, new Reflector());
   const keysFile = (text: string): string => {
     const file = join(mkdtempSync(join(tmpdir(), 'keys-')), 'keys');
     writeFileSync(file, text);

@@ -30,9 +30,14 @@ export function parseKeysFile(text: string): KeyEntry[] {
     const line = raw.replace(/#.*/, '').trim();
     if (!line) continue;
     const [hex, name, ...fields] = line.split(/\s+/);
-    if (!hex || !/^[0-9a-fA-F]{64}$/.test(hex)) throw new Error(`PROXY_API_KEYS_FILE line ${i + 1}: expected a SHA-256 hex digest`);
+    if (!hex || !/^[0-9a-fA-F]{64}$/.test(hex))
+      throw new Error(`PROXY_API_KEYS_FILE line ${i + 1}: expected a SHA-256 hex digest`);
     // `key-<n>` belongs to PROXY_API_KEY; an unnamed file entry is named by its line, apart from those.
-    entries.push({ name: name ?? `file-key-${i + 1}`, hash: Buffer.from(hex, 'hex'), quota: parseKeyQuota(fields, i + 1) });
+    entries.push({
+      name: name ?? `file-key-${i + 1}`,
+      hash: Buffer.from(hex, 'hex'),
+      quota: parseKeyQuota(fields, i + 1),
+    });
   }
   return entries;
 }
@@ -52,7 +57,9 @@ export function assertUniqueNames(keys: readonly KeyEntry[]): void {
 }
 
 function unauthorized(message: string): OpenAIHttpException {
-  return new OpenAIHttpException(401, message, 'invalid_request_error', null, 'invalid_api_key', { 'WWW-Authenticate': 'Bearer' });
+  return new OpenAIHttpException(401, message, 'invalid_request_error', null, 'invalid_api_key', {
+    'WWW-Authenticate': 'Bearer',
+  });
 }
 
 /** Bearer (or `x-api-key`) check against hashed keys, in constant time. With no keys the gateway is open. */

@@ -17,7 +17,10 @@ export function parseKeyQuota(fields: string[], line: number): KeyQuota {
   for (const field of fields) {
     const m = /^([a-z_]+)=(\d{1,15})$/.exec(field);
     const target = m?.[1] !== undefined ? FIELDS[m[1]] : undefined;
-    if (!m?.[2] || !target) throw new Error(`PROXY_API_KEYS_FILE line ${line}: unknown field '${field.split('=')[0]}'; expected daily_tokens=<n> or monthly_tokens=<n>`);
+    if (!m?.[2] || !target)
+      throw new Error(
+        `PROXY_API_KEYS_FILE line ${line}: unknown field '${field.split('=')[0]}'; expected daily_tokens=<n> or monthly_tokens=<n>`,
+      );
     quota[target] = Number(m[2]);
   }
   return quota;

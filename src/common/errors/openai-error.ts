@@ -34,7 +34,11 @@ export class OpenAIHttpException extends HttpException {
   }
 }
 
-export function invalidRequest(message: string, param: string | null = null, code: string | null = null): OpenAIHttpException {
+export function invalidRequest(
+  message: string,
+  param: string | null = null,
+  code: string | null = null,
+): OpenAIHttpException {
   return new OpenAIHttpException(400, message, 'invalid_request_error', param, code);
 }
 

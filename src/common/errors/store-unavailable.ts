@@ -5,7 +5,14 @@ export const STORE_RETRY_AFTER_SECONDS = 5;
 
 /** A `store: true` request, or a lookup, that cannot reach the shared store: refused rather than silently not stored. */
 export function storeUnavailable(): OpenAIHttpException {
-  return new OpenAIHttpException(503, 'The response store is unavailable; retry shortly.', 'server_error', null, 'store_unavailable', {
-    'Retry-After': String(STORE_RETRY_AFTER_SECONDS),
-  });
+  return new OpenAIHttpException(
+    503,
+    'The response store is unavailable; retry shortly.',
+    'server_error',
+    null,
+    'store_unavailable',
+    {
+      'Retry-After': String(STORE_RETRY_AFTER_SECONDS),
+    },
+  );
 }

@@ -29,14 +29,19 @@ describe('toOpenAIError', () => {
   });
 
   it('sets Retry-After on 429 and 503', () => {
-    expect(toOpenAIError(new CodexError(CodexErrorCode.QueueFull, 'x', { retryAfterSeconds: 3 })).headers['Retry-After']).toBe('3');
+    expect(
+      toOpenAIError(new CodexError(CodexErrorCode.QueueFull, 'x', { retryAfterSeconds: 3 })).headers['Retry-After'],
+    ).toBe('3');
     expect(toOpenAIError(new CodexError(CodexErrorCode.EngineUnavailable, 'x')).headers['Retry-After']).toBe('1');
     expect(toOpenAIError(new CodexError(CodexErrorCode.ShuttingDown, 'x')).headers['Retry-After']).toBe('1');
   });
 
   it('keeps the param of validation errors', () => {
     expect(toOpenAIError(invalidRequest('bad', 'messages[0].role')).body.error).toEqual({
-      message: 'bad', type: 'invalid_request_error', param: 'messages[0].role', code: null,
+      message: 'bad',
+      type: 'invalid_request_error',
+      param: 'messages[0].role',
+      code: null,
     });
   });
 
@@ -49,6 +54,9 @@ describe('toOpenAIError', () => {
 
   it('hides unknown errors behind a bare 500', () => {
     const r = toOpenAIError(new Error('ENOENT /home/me/.codex/auth.json'));
-    expect(r).toMatchObject({ status: 500, body: { error: { message: 'Internal server error.', type: 'server_error' } } });
+    expect(r).toMatchObject({
+      status: 500,
+      body: { error: { message: 'Internal server error.', type: 'server_error' } },
+    });
   });
 });

@@ -24,13 +24,32 @@ function fromCodexError(err: CodexError): OpenAIErrorResponse {
     case CodexErrorCode.QueueFull:
       return response(429, 'The server is at capacity; retry shortly.', 'rate_limit_error', 'server_busy', null, retry);
     case CodexErrorCode.QueueTimeout:
-      return response(429, 'Timed out waiting for a free Codex slot; retry shortly.', 'rate_limit_error', 'server_busy', null, retry);
+      return response(
+        429,
+        'Timed out waiting for a free Codex slot; retry shortly.',
+        'rate_limit_error',
+        'server_busy',
+        null,
+        retry,
+      );
     case CodexErrorCode.EngineUnavailable:
-      return response(503, 'The Codex engine is not ready; retry shortly.', 'server_error', 'engine_unavailable', null, retry);
+      return response(
+        503,
+        'The Codex engine is not ready; retry shortly.',
+        'server_error',
+        'engine_unavailable',
+        null,
+        retry,
+      );
     case CodexErrorCode.EngineDied:
       return response(502, 'The Codex engine stopped while handling the request.', 'server_error', 'engine_error');
     case CodexErrorCode.EngineUnresponsive:
-      return response(502, 'The Codex engine stopped answering and was restarted; retry the request.', 'server_error', 'engine_unresponsive');
+      return response(
+        502,
+        'The Codex engine stopped answering and was restarted; retry the request.',
+        'server_error',
+        'engine_unresponsive',
+      );
     case CodexErrorCode.Timeout:
       return response(504, err.message, 'server_error', 'timeout');
     case CodexErrorCode.Interrupted:
@@ -38,11 +57,31 @@ function fromCodexError(err: CodexError): OpenAIErrorResponse {
     case CodexErrorCode.UpstreamBadRequest:
       return response(400, err.message, 'invalid_request_error', 'upstream_bad_request');
     case CodexErrorCode.ContextWindowExceeded:
-      return response(400, 'The conversation exceeds the model context window.', 'invalid_request_error', 'context_length_exceeded', 'messages');
+      return response(
+        400,
+        'The conversation exceeds the model context window.',
+        'invalid_request_error',
+        'context_length_exceeded',
+        'messages',
+      );
     case CodexErrorCode.UpstreamRateLimited:
-      return response(429, 'The model provider is rate limiting requests; retry later.', 'rate_limit_error', 'rate_limit_exceeded', null, retry);
+      return response(
+        429,
+        'The model provider is rate limiting requests; retry later.',
+        'rate_limit_error',
+        'rate_limit_exceeded',
+        null,
+        retry,
+      );
     case CodexErrorCode.UsageLimitExceeded:
-      return response(429, 'The Codex account has reached its usage limit.', 'rate_limit_error', 'insufficient_quota', null, retry);
+      return response(
+        429,
+        'The Codex account has reached its usage limit.',
+        'rate_limit_error',
+        'insufficient_quota',
+        null,
+        retry,
+      );
     case CodexErrorCode.UpstreamUnauthorized:
       return response(502, 'Codex is not signed in to the model provider.', 'server_error', 'upstream_unauthorized');
     case CodexErrorCode.UpstreamUnavailable:
@@ -52,9 +91,21 @@ function fromCodexError(err: CodexError): OpenAIErrorResponse {
     case CodexErrorCode.ProtocolError:
       return response(502, 'Unexpected answer from the Codex engine.', 'server_error', 'engine_error');
     case CodexErrorCode.ShuttingDown:
-      return response(503, 'The server is shutting down; retry on another instance.', 'server_error', 'server_shutting_down', null, retry);
+      return response(
+        503,
+        'The server is shutting down; retry on another instance.',
+        'server_error',
+        'server_shutting_down',
+        null,
+        retry,
+      );
     case CodexErrorCode.NonLocalProvider:
-      return response(400, 'The configured model provider is not local; refused by server policy (CODEX_LOCAL_ONLY).', 'invalid_request_error', 'non_local_provider');
+      return response(
+        400,
+        'The configured model provider is not local; refused by server policy (CODEX_LOCAL_ONLY).',
+        'invalid_request_error',
+        'non_local_provider',
+      );
     default:
       return assertNever(err.code);
   }
@@ -78,8 +129,10 @@ interface BodyParserError {
  * `type`; they arrive before any Nest handler. Their messages are never passed on.
  */
 function fromBodyParser(err: BodyParserError): OpenAIErrorResponse | null {
-  if (err.type === 'entity.parse.failed') return response(400, 'The request body is not valid JSON.', 'invalid_request_error', 'invalid_json');
-  if (err.type === 'entity.too.large') return response(413, 'The request body is too large.', 'invalid_request_error', 'request_too_large');
+  if (err.type === 'entity.parse.failed')
+    return response(400, 'The request body is not valid JSON.', 'invalid_request_error', 'invalid_json');
+  if (err.type === 'entity.too.large')
+    return response(413, 'The request body is too large.', 'invalid_request_error', 'request_too_large');
   if (err.status >= 400 && err.status < 500) {
     const code = typeof err.type === 'string' ? err.type : 'invalid_body';
     return response(err.status, 'The request body could not be read.', 'invalid_request_error', code);
@@ -97,9 +150,11 @@ function isBodyParserError(err: unknown): err is BodyParserError {
  * 500: their messages are for the log, never for the client.
  */
 export function toOpenAIError(err: unknown): OpenAIErrorResponse {
-  if (err instanceof OpenAIHttpException) return response(err.getStatus(), err.message, err.errorType, err.code, err.param, err.headers);
+  if (err instanceof OpenAIHttpException)
+    return response(err.getStatus(), err.message, err.errorType, err.code, err.param, err.headers);
   if (err instanceof CodexError) return fromCodexError(err);
-  if (err instanceof ThrottlerException) return response(429, 'Rate limit reached; retry later.', 'rate_limit_error', 'rate_limit_exceeded');
+  if (err instanceof ThrottlerException)
+    return response(429, 'Rate limit reached; retry later.', 'rate_limit_error', 'rate_limit_exceeded');
   if (err instanceof HttpException) {
     const status = err.getStatus();
     if (status === 404) return response(404, 'Not found.', 'invalid_request_error', 'not_found');

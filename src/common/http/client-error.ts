@@ -29,8 +29,12 @@ export function answerClientErrorsAsOpenAI(server: Server): void {
       return;
     }
     const [status, reason, code] = statusOf(err);
-    const body: OpenAIErrorBody = { error: { message: MESSAGES[status] ?? reason, type: 'invalid_request_error', param: null, code } };
+    const body: OpenAIErrorBody = {
+      error: { message: MESSAGES[status] ?? reason, type: 'invalid_request_error', param: null, code },
+    };
     const json = JSON.stringify(body);
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+    );
   });
 }

@@ -12,6 +12,14 @@ export function originCheck(allowed: readonly string[]): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
     const origin = req.header('origin');
     if (origin === undefined || origins.has(origin)) return next();
-    next(new OpenAIHttpException(403, 'Requests from this web origin are not allowed (see CORS_ORIGINS).', 'permission_error', null, 'origin_not_allowed'));
+    next(
+      new OpenAIHttpException(
+        403,
+        'Requests from this web origin are not allowed (see CORS_ORIGINS).',
+        'permission_error',
+        null,
+        'origin_not_allowed',
+      ),
+    );
   };
 }

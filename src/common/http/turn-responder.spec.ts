@@ -18,6 +18,13 @@ describe('finalValue (the JSON body of a turn)', () => {
   it('emits nothing when the reducer holds no result, and passes errors on untouched', async () => {
     expect(await lastValueFrom(finalValue(of('x'), () => null).pipe(toArray()))).toEqual([]);
     const err = new Error('engine died');
-    await expect(lastValueFrom(finalValue(throwError(() => err), () => 'never'))).rejects.toBe(err);
+    await expect(
+      lastValueFrom(
+        finalValue(
+          throwError(() => err),
+          () => 'never',
+        ),
+      ),
+    ).rejects.toBe(err);
   });
 });

@@ -10,7 +10,8 @@ export function untilClosed<T>(res: Response): (source: Observable<T>) => Observ
   return (source) =>
     new Observable<T>((subscriber) => {
       const onClose = (): void => {
-        if (!res.writableFinished) subscriber.error(new CodexError(CodexErrorCode.Interrupted, 'client closed the connection'));
+        if (!res.writableFinished)
+          subscriber.error(new CodexError(CodexErrorCode.Interrupted, 'client closed the connection'));
       };
       res.once('close', onClose);
       const inner = source.subscribe(subscriber);

@@ -2,7 +2,11 @@ import { checkRequestLimits } from './request-limits';
 import { refusalOf } from '../errors/refusal.testing';
 
 const limits = { maxInputChars: 10, maxImages: 2 };
-const size = (textChars: number, images: number) => ({ textChars, textParam: 'messages', imageParams: Array.from({ length: images }, (_, i) => `img${i}`) });
+const size = (textChars: number, images: number) => ({
+  textChars,
+  textParam: 'messages',
+  imageParams: Array.from({ length: images }, (_, i) => `img${i}`),
+});
 
 const refusal = (s: ReturnType<typeof size>, l = limits) => refusalOf(() => checkRequestLimits(s, l));
 
@@ -17,6 +21,9 @@ describe('checkRequestLimits', () => {
 
   it('names the first image over the limit', () => {
     expect(refusal(size(1, 4))).toEqual({ param: 'img2', code: 'too_many_images' });
-    expect(refusal(size(1, 1), { maxInputChars: 10, maxImages: 0 })).toEqual({ param: 'img0', code: 'too_many_images' });
+    expect(refusal(size(1, 1), { maxInputChars: 10, maxImages: 0 })).toEqual({
+      param: 'img0',
+      code: 'too_many_images',
+    });
   });
 });

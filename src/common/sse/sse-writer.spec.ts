@@ -8,7 +8,13 @@ import { SseFrame, SseOptions, writeSse } from './sse-writer';
 /** One route that streams whatever the spec pushes into `frames`, on a real HTTP server on 127.0.0.1. */
 function sseServer(
   options: Partial<SseOptions> = {},
-): Promise<{ url: string; frames: () => Subject<SseFrame>; unsubscribed: () => boolean; subscribed: Promise<void>; server: Server }> {
+): Promise<{
+  url: string;
+  frames: () => Subject<SseFrame>;
+  unsubscribed: () => boolean;
+  subscribed: Promise<void>;
+  server: Server;
+}> {
   let frames = new Subject<SseFrame>();
   let unsubscribed = false;
   // Resolves once the route has subscribed to the frames: under load a request takes longer than any fixed wait.
@@ -20,19 +26,29 @@ function sseServer(
     unsubscribed = false;
     const source = new Subject<SseFrame>();
     frames.subscribe(source);
-    writeSse(res, new Observable<SseFrame>((sub) => {
-      const s = source.subscribe(sub);
-      return () => {
-        unsubscribed = true;
-        s.unsubscribe();
-      };
-    }), { done: true, keepaliveMs: 0, errorFrame: (body) => ({ data: body }), ...options });
+    writeSse(
+      res,
+      new Observable<SseFrame>((sub) => {
+        const s = source.subscribe(sub);
+        return () => {
+          unsubscribed = true;
+          s.unsubscribe();
+        };
+      }),
+      { done: true, keepaliveMs: 0, errorFrame: (body) => ({ data: body }), ...options },
+    );
     onSubscribed();
   });
   return new Promise((resolve) => {
     const server = app.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
-      resolve({ url: `http://127.0.0.1:${port}/`, frames: () => frames, unsubscribed: () => unsubscribed, subscribed, server });
+      resolve({
+        url: `http://127.0.0.1:${port}/`,
+        frames: () => frames,
+        unsubscribed: () => unsubscribed,
+        subscribed,
+        server,
+      });
     });
   });
 }
@@ -55,8 +71,14 @@ describe('writeSse', () => {
     await srv.subscribed;
     srv.frames().error(new CodexError(CodexErrorCode.QueueFull, 'queue full', { retryAfterSeconds: 3 }));
     const res = await pending;
-    expect({ status: res.status, type: res.headers.get('content-type'), retry: res.headers.get('retry-after') }).toEqual({
-      status: 429, type: expect.stringContaining('application/json'), retry: '3',
+    expect({
+      status: res.status,
+      type: res.headers.get('content-type'),
+      retry: res.headers.get('retry-after'),
+    }).toEqual({
+      status: 429,
+      type: expect.stringContaining('application/json'),
+      retry: '3',
     });
     expect(await res.json()).toMatchObject({ error: { type: 'rate_limit_error', code: 'server_busy' } });
   });
@@ -67,8 +89,14 @@ describe('writeSse', () => {
     await srv.subscribed;
     srv.frames().next({ event: 'x', data: { a: 1 } });
     const res = await pending;
-    expect({ status: res.status, type: res.headers.get('content-type'), buffering: res.headers.get('x-accel-buffering') }).toEqual({
-      status: 200, type: 'text/event-stream; charset=utf-8', buffering: 'no',
+    expect({
+      status: res.status,
+      type: res.headers.get('content-type'),
+      buffering: res.headers.get('x-accel-buffering'),
+    }).toEqual({
+      status: 200,
+      type: 'text/event-stream; charset=utf-8',
+      buffering: 'no',
     });
     srv.frames().next({ data: 'plain' });
     srv.frames().complete();
@@ -86,7 +114,9 @@ describe('writeSse', () => {
     expect(res.status).toBe(200);
     const frames = text.split('\n\n').filter(Boolean);
     expect(frames[frames.length - 1]).toBe('data: [DONE]');
-    expect(JSON.parse((frames[frames.length - 2] ?? '').slice(6))).toMatchObject({ error: { type: 'server_error', code: 'engine_error' } });
+    expect(JSON.parse((frames[frames.length - 2] ?? '').slice(6))).toMatchObject({
+      error: { type: 'server_error', code: 'engine_error' },
+    });
     expect(text).not.toContain('app-server exited');
   });
 

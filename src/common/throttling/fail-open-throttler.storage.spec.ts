@@ -17,7 +17,10 @@ describe('FailOpenThrottlerStorage', () => {
     const health = new RedisHealth(null);
     const inner: ThrottlerStorage = { increment: () => Promise.reject(new Error("Stream isn't writeable")) };
     const storage = new FailOpenThrottlerStorage(inner, 'cw:', health);
-    const answers = [await storage.increment('k', 60_000, 1, 60_000, 'default'), await storage.increment('k', 60_000, 1, 60_000, 'default')];
+    const answers = [
+      await storage.increment('k', 60_000, 1, 60_000, 'default'),
+      await storage.increment('k', 60_000, 1, 60_000, 'default'),
+    ];
     expect(answers.every((a) => !a.isBlocked)).toBe(true);
     expect(answers[0]).toEqual({ totalHits: 0, timeToExpire: 60, isBlocked: false, timeToBlockExpire: 0 });
     expect(health.failOpen).toBe(2);

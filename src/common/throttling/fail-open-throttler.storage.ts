@@ -20,7 +20,13 @@ export class FailOpenThrottlerStorage implements ThrottlerStorage {
     private readonly health: RedisHealth,
   ) {}
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    throttlerName: string,
+  ): Promise<ThrottlerStorageRecord> {
     try {
       const record = await this.inner.increment(`${this.prefix}rl:${key}`, ttl, limit, blockDuration, throttlerName);
       this.failing = false;
@@ -28,7 +34,10 @@ export class FailOpenThrottlerStorage implements ThrottlerStorage {
     } catch (err) {
       this.health.failOpen++;
       this.health.reportFailure(err);
-      if (!this.failing) this.logger.warn(`rate limit not checked (Redis: ${err instanceof Error ? err.message : String(err)}); letting requests through`);
+      if (!this.failing)
+        this.logger.warn(
+          `rate limit not checked (Redis: ${err instanceof Error ? err.message : String(err)}); letting requests through`,
+        );
       this.failing = true;
       return { totalHits: 0, timeToExpire: Math.ceil(ttl / 1000), isBlocked: false, timeToBlockExpire: 0 };
     }

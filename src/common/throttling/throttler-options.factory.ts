@@ -10,9 +10,20 @@ import { FailOpenThrottlerStorage } from './fail-open-throttler.storage';
  * One window per key shared by all routes (Nest's default key would count each route apart).
  * With Redis the counters are shared by every replica; without it they live in this process.
  */
-export function throttlerOptions(app: AppConfig, shared?: { redis: Redis | null; config: RedisConfig; health: RedisHealth }): ThrottlerModuleOptions {
+export function throttlerOptions(
+  app: AppConfig,
+  shared?: { redis: Redis | null; config: RedisConfig; health: RedisHealth },
+): ThrottlerModuleOptions {
   return {
-    ...(shared?.redis ? { storage: new FailOpenThrottlerStorage(new ThrottlerStorageRedisService(shared.redis), shared.config.keyPrefix, shared.health) } : {}),
+    ...(shared?.redis
+      ? {
+          storage: new FailOpenThrottlerStorage(
+            new ThrottlerStorageRedisService(shared.redis),
+            shared.config.keyPrefix,
+            shared.health,
+          ),
+        }
+      : {}),
     throttlers: [{ name: 'default', ttl: 60_000, limit: Math.max(1, app.rateLimitPerMinute) }],
     skipIf: () => app.rateLimitPerMinute === 0,
     generateKey: (_context, tracker, name) => `${name}:${tracker}`,

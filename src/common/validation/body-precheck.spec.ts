@@ -34,8 +34,14 @@ describe('precheckBody and text that is not valid Unicode', () => {
   const refusal = (body: unknown) => refusalOf(() => precheckBody(body, 10));
 
   it('names the first lone surrogate the way OpenAI names a param, in values and keys', () => {
-    expect(refusal({ messages: [{ role: 'user', content: 'a\ud800' }] })).toEqual({ param: 'messages[0].content', code: 'invalid_text' });
-    expect(refusal({ messages: [{ content: [{ type: 'text', text: 'ok' }, { text: '\udfff' }] }] })).toEqual({ param: 'messages[0].content[1].text', code: 'invalid_text' });
+    expect(refusal({ messages: [{ role: 'user', content: 'a\ud800' }] })).toEqual({
+      param: 'messages[0].content',
+      code: 'invalid_text',
+    });
+    expect(refusal({ messages: [{ content: [{ type: 'text', text: 'ok' }, { text: '\udfff' }] }] })).toEqual({
+      param: 'messages[0].content[1].text',
+      code: 'invalid_text',
+    });
     expect(refusal({ a: { b: { ['k\ud800']: 1 } } })).toEqual({ param: 'a.b', code: 'invalid_text' });
     expect(refusal({ ['\ud800']: 1 })).toEqual({ param: null, code: 'invalid_text' });
     expect(refusal({ x: [[['\ud800']]] })).toEqual({ param: 'x[0][0][0]', code: 'invalid_text' });

@@ -35,20 +35,34 @@ function depthExceeds(root: unknown, max: number): boolean {
 export function precheckBody(body: unknown, maxItems: number): void {
   if (typeof body !== 'object' || body === null) return;
   if (depthExceeds(body, MAX_JSON_DEPTH)) {
-    throw invalidRequest(`The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`, null, 'nesting_too_deep');
+    throw invalidRequest(
+      `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`,
+      null,
+      'nesting_too_deep',
+    );
   }
   const illFormed = findIllFormedText(body);
   if (illFormed) {
     // Codex drops a JSON-RPC line holding a lone surrogate without answering (see well-formed.ts).
-    throw invalidRequest('The request holds text that is not valid Unicode (a lone UTF-16 surrogate).', illFormed.param, 'invalid_text');
+    throw invalidRequest(
+      'The request holds text that is not valid Unicode (a lone UTF-16 surrogate).',
+      illFormed.param,
+      'invalid_text',
+    );
   }
   const xCodex: unknown = (body as Record<string, unknown>).x_codex;
-  const reserved = typeof xCodex === 'object' && xCodex !== null ? RESERVED_KEYS.find((k) => Object.hasOwn(xCodex, k)) : undefined;
-  if (reserved) throw invalidRequest(`Invalid value for 'x_codex': unknown field '${reserved}'.`, 'x_codex', 'unknown_field');
+  const reserved =
+    typeof xCodex === 'object' && xCodex !== null ? RESERVED_KEYS.find((k) => Object.hasOwn(xCodex, k)) : undefined;
+  if (reserved)
+    throw invalidRequest(`Invalid value for 'x_codex': unknown field '${reserved}'.`, 'x_codex', 'unknown_field');
   for (const key of ITEM_ARRAYS) {
     const value: unknown = (body as Record<string, unknown>)[key];
     if (Array.isArray(value) && value.length > maxItems) {
-      throw invalidRequest(`'${key}' has ${value.length} items; this server accepts at most ${maxItems} (MAX_MESSAGES).`, key, 'too_many_messages');
+      throw invalidRequest(
+        `'${key}' has ${value.length} items; this server accepts at most ${maxItems} (MAX_MESSAGES).`,
+        key,
+        'too_many_messages',
+      );
     }
   }
 }

@@ -1,5 +1,19 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { OnlyKeys } from '../../common/validation/only-keys.validator';
 import { X_CODEX_KEYS, XCodexDto } from '../../policy/x-codex.dto';
 import { IsResponseInput } from './is-response-input.validator';
@@ -24,8 +38,20 @@ export class TextDto {
 
 /** Accepted, type-checked, then ignored (listed in the X-Gateway-Ignored-Params header). */
 export const IGNORED_RESPONSE_PARAMS = [
-  'temperature', 'top_p', 'max_output_tokens', 'user', 'metadata', 'truncation', 'include', 'service_tier',
-  'prompt_cache_key', 'presence_penalty', 'frequency_penalty', 'top_logprobs', 'max_tool_calls', 'safety_identifier',
+  'temperature',
+  'top_p',
+  'max_output_tokens',
+  'user',
+  'metadata',
+  'truncation',
+  'include',
+  'service_tier',
+  'prompt_cache_key',
+  'presence_penalty',
+  'frequency_penalty',
+  'top_logprobs',
+  'max_tool_calls',
+  'safety_identifier',
 ] as const;
 
 export class CreateResponseDto {
@@ -34,7 +60,9 @@ export class CreateResponseDto {
   @IsOptional() @IsString() instructions?: string;
   @IsOptional() @IsBoolean() stream?: boolean;
   @IsOptional() @IsBoolean() store?: boolean;
-  @IsOptional() @IsString() @Matches(/^resp_[A-Za-z0-9]{1,128}$/, { message: 'previous_response_id must look like resp_…' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^resp_[A-Za-z0-9]{1,128}$/, { message: 'previous_response_id must look like resp_…' })
   previous_response_id?: string;
   @IsOptional() @ValidateNested() @Type(() => ReasoningDto) reasoning?: ReasoningDto;
   @IsOptional() @ValidateNested() @Type(() => TextDto) text?: TextDto;

@@ -9,7 +9,8 @@ export function IsResponseInput(options?: ValidationOptions): PropertyDecorator 
       propertyName: String(propertyName),
       options,
       validator: {
-        validate: (value: unknown) => (typeof value === 'string' && value.length > 0) || (Array.isArray(value) && value.length > 0),
+        validate: (value: unknown) =>
+          (typeof value === 'string' && value.length > 0) || (Array.isArray(value) && value.length > 0),
         defaultMessage: () => 'input must be a non-empty string or a non-empty array of input items',
       },
     });

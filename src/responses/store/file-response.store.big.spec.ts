@@ -29,8 +29,13 @@ function writeStore(path: string, now: number): void {
     let batch = '';
     for (let i = start; i < start + 100; i++) {
       const record = {
-        id: `resp_${i}`, threadId: `thread_${i % 500}`, turnId: `turn_${i}`, createdAt: isOld(i) ? now - 1.5 * DAY : now,
-        owner: null, previousResponseId: null, threadInstructions: null,
+        id: `resp_${i}`,
+        threadId: `thread_${i % 500}`,
+        turnId: `turn_${i}`,
+        createdAt: isOld(i) ? now - 1.5 * DAY : now,
+        owner: null,
+        previousResponseId: null,
+        threadInstructions: null,
         items: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: `${i}:${pad}` }] }],
         response: { id: `resp_${i}`, object: 'response' },
       };

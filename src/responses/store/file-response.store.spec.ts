@@ -7,7 +7,17 @@ import { FileResponseStore } from './file-response.store';
 import type { StoredResponse } from './response-store';
 
 function record(id: string, threadId: string, createdAt = Math.floor(Date.now() / 1000)): StoredResponse {
-  return { id, threadId, turnId: `turn-${id}`, createdAt, owner: null, previousResponseId: null, threadInstructions: null, items: [], response: { id } as ResponseObject };
+  return {
+    id,
+    threadId,
+    turnId: `turn-${id}`,
+    createdAt,
+    owner: null,
+    previousResponseId: null,
+    threadInstructions: null,
+    items: [],
+    response: { id } as ResponseObject,
+  };
 }
 
 async function open(dataDir: string, ttlDays = 30): Promise<FileResponseStore> {
@@ -65,7 +75,9 @@ describe('FileResponseStore', () => {
     const reads = Promise.all(Array.from({ length: 50 }, (_, i) => a.get(`resp_${150 + i}`)));
     const deleted = a.delete('resp_199');
     await Promise.all([compaction, deleted]);
-    expect((await reads).slice(0, 49).map((r) => r?.id)).toEqual(Array.from({ length: 49 }, (_, i) => `resp_${150 + i}`));
+    expect((await reads).slice(0, 49).map((r) => r?.id)).toEqual(
+      Array.from({ length: 49 }, (_, i) => `resp_${150 + i}`),
+    );
     expect(a.stats.fileBytes).toBeLessThan(before / 2);
     expect(await a.get('resp_199')).toBeNull();
     expect((await a.get('resp_150'))?.id).toBe('resp_150');
@@ -80,7 +92,9 @@ describe('FileResponseStore', () => {
   it('refuses to start on a store it cannot read, or one with no readable line, instead of starting empty', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'store-'));
     mkdirSync(join(dir, 'responses.jsonl'));
-    await expect(open(dir)).rejects.toThrow(/response store .*responses\.jsonl cannot be read.*does not start with an empty store/);
+    await expect(open(dir)).rejects.toThrow(
+      /response store .*responses\.jsonl cannot be read.*does not start with an empty store/,
+    );
     const garbage = mkdtempSync(join(tmpdir(), 'store-'));
     writeFileSync(join(garbage, 'responses.jsonl'), '\u0000\u0001 not json\n{broken\n');
     await expect(open(garbage)).rejects.toThrow(/holds no readable record/);

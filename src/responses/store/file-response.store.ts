@@ -47,10 +47,14 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
       }));
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      throw new Error(`The response store ${this.path} cannot be read (${reason}). Fix it or move it away; the server does not start with an empty store in its place.`);
+      throw new Error(
+        `The response store ${this.path} cannot be read (${reason}). Fix it or move it away; the server does not start with an empty store in its place.`,
+      );
     }
     if (damaged > 0 && this.index.entries.size === 0 && this.index.heads.size === 0) {
-      throw new Error(`The response store ${this.path} holds no readable record (${damaged} damaged line(s)). Move it away to start with an empty store.`);
+      throw new Error(
+        `The response store ${this.path} holds no readable record (${damaged} damaged line(s)). Move it away to start with an empty store.`,
+      );
     }
     if (damaged > 0) this.logger.warn(`skipped ${damaged} damaged line(s) in the response store ${this.path}`);
     this.index.removeExpired((t) => this.expired(t));
@@ -70,7 +74,11 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
 
   /** Records indexed, bytes of the log on disk, and how many of them are live records. */
   get stats(): { records: number; fileBytes: number; liveBytes: number } {
-    return { records: this.index.entries.size + this.unwritten.size, fileBytes: this.file?.size ?? 0, liveBytes: this.index.liveBytes };
+    return {
+      records: this.index.entries.size + this.unwritten.size,
+      fileBytes: this.file?.size ?? 0,
+      liveBytes: this.index.liveBytes,
+    };
   }
 
   async get(id: string): Promise<StoredResponse | null> {
@@ -98,7 +106,9 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
     if (!this.index.entries.has(id) && !this.unwritten.has(id)) return Promise.resolve(false);
     this.unwritten.delete(id);
     this.index.drop(id);
-    return this.enqueue(async (file) => void (await file.append(JSON.stringify({ op: 'delete', id } satisfies LogLine)))).then(() => true);
+    return this.enqueue(
+      async (file) => void (await file.append(JSON.stringify({ op: 'delete', id } satisfies LogLine))),
+    ).then(() => true);
   }
 
   latestOnThread(threadId: string): Promise<string | null> {

@@ -1,6 +1,7 @@
 import type { StoredResponse } from './response-store';
 
-export type LogLine = { op: 'put'; record: StoredResponse } | { op: 'delete'; id: string } | { op: 'head'; threadId: string; id: string };
+export type LogLine =
+  { op: 'put'; record: StoredResponse } | { op: 'delete'; id: string } | { op: 'head'; threadId: string; id: string };
 
 /** Where a live record's line is, and what expiry and thread heads need without reading it. */
 export interface Entry {
@@ -55,6 +56,8 @@ export class ResponseIndex {
 
   /** Head lines for the threads whose newest response is gone (deleted): compaction keeps them. */
   orphanHeads(): LogLine[] {
-    return [...this.heads].filter(([, id]) => !this.entries.has(id)).map(([threadId, id]) => ({ op: 'head', threadId, id }));
+    return [...this.heads]
+      .filter(([, id]) => !this.entries.has(id))
+      .map(([threadId, id]) => ({ op: 'head', threadId, id }));
   }
 }
