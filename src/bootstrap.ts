@@ -50,7 +50,10 @@ export async function createApp(options: NestApplicationOptions = {}): Promise<N
   // Origin refusals and body-parser failures happen before Nest routing; answer them in OpenAI's shape here.
   const logger = new Logger('HttpError');
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(err);
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
     sendOpenAIError(req, res, err, logger);
   });
   app.setGlobalPrefix('v1', { exclude: ['healthz', 'readyz', 'metrics'] });

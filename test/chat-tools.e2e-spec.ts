@@ -117,24 +117,20 @@ describe('Chat Completions with client tools', () => {
     const messages: Msg[] = [{ role: 'user', content: 'SCENARIO=tools REASON get_weather' }];
     const step1 = await gw.client().chat.completions.create({ model, messages, tools });
     const call = step1.choices[0]!.message.tool_calls![0]!;
-    await gw
-      .client()
-      .chat.completions.create({
-        model,
-        tools,
-        messages: [...messages, step1.choices[0]!.message, { role: 'tool', tool_call_id: call.id, content: 'ok' }],
-      });
+    await gw.client().chat.completions.create({
+      model,
+      tools,
+      messages: [...messages, step1.choices[0]!.message, { role: 'tool', tool_call_id: call.id, content: 'ok' }],
+    });
     expect(seenTail(last())[0]).toMatch(/^reasoning:ENC_/);
   });
 
   it('never shows the client a call whose arguments are not JSON: Codex answers it and the model goes on', async () => {
-    const res = await gw
-      .client()
-      .chat.completions.create({
-        model,
-        tools,
-        messages: [{ role: 'user', content: 'SCENARIO=tools get_weather ARGS={not-json}' }],
-      });
+    const res = await gw.client().chat.completions.create({
+      model,
+      tools,
+      messages: [{ role: 'user', content: 'SCENARIO=tools get_weather ARGS={not-json}' }],
+    });
     expect(res.choices[0]?.finish_reason).toBe('stop');
     expect(res.choices[0]?.message.content).toMatch(/^RESULT get_weather#call_\w+=failed to parse function arguments/);
   });
@@ -162,24 +158,20 @@ describe('Chat Completions with client tools', () => {
   });
 
   it('offers no tool at all for tool_choice none, and asks for a call for required or a named tool', async () => {
-    await gw
-      .client()
-      .chat.completions.create({
-        model,
-        tools,
-        tool_choice: 'none',
-        messages: [{ role: 'user', content: 'SCENARIO=tools get_weather' }],
-      });
+    await gw.client().chat.completions.create({
+      model,
+      tools,
+      tool_choice: 'none',
+      messages: [{ role: 'user', content: 'SCENARIO=tools get_weather' }],
+    });
     expect(FakeProvider.toolNames(last())).toEqual([]);
-    await gw
-      .client()
-      .chat.completions.create({
-        model,
-        tools,
-        tool_choice: { type: 'function', function: { name: 'get_time' } },
-        parallel_tool_calls: false,
-        messages: [{ role: 'user', content: 'SCENARIO=tools get_time' }],
-      });
+    await gw.client().chat.completions.create({
+      model,
+      tools,
+      tool_choice: { type: 'function', function: { name: 'get_time' } },
+      parallel_tool_calls: false,
+      messages: [{ role: 'user', content: 'SCENARIO=tools get_time' }],
+    });
     const developer = FakeProvider.texts(last(), 'developer').join('\n');
     expect(developer).toContain('You must call the function `get_time`');
     expect(developer).toContain('Call at most one function per response.');

@@ -98,12 +98,10 @@ describe('POST /v1/chat/completions', () => {
   });
 
   it('shows reasoning as reasoning_content unless hidden', async () => {
-    const shown = await gw
-      .client()
-      .chat.completions.create({
-        model: TEST_MODELS.full,
-        messages: [{ role: 'user', content: 'SCENARIO=reasoning' }],
-      });
+    const shown = await gw.client().chat.completions.create({
+      model: TEST_MODELS.full,
+      messages: [{ role: 'user', content: 'SCENARIO=reasoning' }],
+    });
     const msg = shown.choices[0]?.message as unknown as { content: string; reasoning_content?: string };
     expect(msg.content).toBe('Reasoned answer.');
     expect(msg.reasoning_content).toBe('Thinking about the greeting carefully.');
@@ -122,13 +120,11 @@ describe('POST /v1/chat/completions', () => {
       .client()
       .chat.completions.create({ model: TEST_MODELS.full, messages: [{ role: 'user', content: 'SCENARIO=minimal' }] });
     expect(plain.choices[0]?.message.content).toBe(DEFAULT_TEXT);
-    const stream = await gw
-      .client()
-      .chat.completions.create({
-        model: TEST_MODELS.full,
-        messages: [{ role: 'user', content: 'SCENARIO=minimal' }],
-        stream: true,
-      });
+    const stream = await gw.client().chat.completions.create({
+      model: TEST_MODELS.full,
+      messages: [{ role: 'user', content: 'SCENARIO=minimal' }],
+      stream: true,
+    });
     let text = '';
     for await (const c of stream) text += c.choices[0]?.delta.content ?? '';
     expect(text).toBe(DEFAULT_TEXT);

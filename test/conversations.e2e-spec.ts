@@ -100,12 +100,7 @@ describe('chat conversation affinity', () => {
     ['other tools', (m) => m, base, { model, tools: [chatTool('get_weather')] }],
     ['another prompt_cache_key', (m) => m, { model, prompt_cache_key: 'a' }, { model, prompt_cache_key: 'b' }],
     ['another user', (m) => m, { model, user: 'alice' }, { model, user: 'bob' }],
-    [
-      'another safety_identifier',
-      (m) => m,
-      { model, safety_identifier: 'x' } as Params,
-      { model, safety_identifier: 'y' } as Params,
-    ],
+    ['another safety_identifier', (m) => m, { model, safety_identifier: 'x' }, { model, safety_identifier: 'y' }],
   ];
 
   it.each(fallbacks)(

@@ -11,7 +11,10 @@ async function depcruise(cwd: string, outputType: 'json' | 'err'): Promise<{ std
   const args = [CLI, '--config', CONFIG, '--output-type', outputType, 'src'];
   return promisify(execFile)(process.execPath, args, { cwd, maxBuffer: 64 * 1024 * 1024 }).then(
     (r) => ({ stdout: r.stdout, code: 0 }),
-    (e: { stdout?: string; code?: number }) => ({ stdout: e.stdout ?? '', code: e.code ?? -1 }),
+    (e: unknown) => {
+      const failed = e as { stdout?: string; code?: number };
+      return { stdout: failed.stdout ?? '', code: failed.code ?? -1 };
+    },
   );
 }
 

@@ -58,7 +58,9 @@ describe('upstream failures', () => {
       stream: true,
     });
     const read = async (): Promise<void> => {
-      for await (const chunk of stream) void chunk;
+      for await (const _ of stream) {
+        // drain: only the end of the stream matters here
+      }
     };
     await expect(read()).rejects.toBeInstanceOf(APIError);
   });

@@ -33,9 +33,7 @@ describe('Responses output against the Open Responses schema', () => {
     const res = await postJson(`${gw.url}/v1/responses`, { model: TEST_MODELS.full, input: 'say hi' });
     expect(res.status).toBe(200);
     expect(schemaErrors('ResponseResource', res.body)).toEqual([]);
-    const stored = await fetch(`${gw.url}/v1/responses/${String(res.body.id)}`).then(
-      (r) => r.json() as Promise<unknown>,
-    );
+    const stored = await fetch(`${gw.url}/v1/responses/${String(res.body.id)}`).then((r) => r.json());
     expect(schemaErrors('ResponseResource', stored)).toEqual([]);
   });
 

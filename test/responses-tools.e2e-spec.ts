@@ -100,24 +100,20 @@ describe('Responses API with client tools', () => {
     expect(data[4]).toMatchObject({ name: 'get_weather', arguments: '{"city":"v_city"}' });
     const done = data[6] as { response: OpenAI.Responses.Response };
     const c1 = done.response.output[0] as OpenAI.Responses.ResponseFunctionToolCall;
-    const r2 = await gw
-      .client()
-      .responses.create({
-        model,
-        tools,
-        previous_response_id: done.response.id,
-        input: [{ type: 'function_call_output', call_id: c1.call_id, output: 'w' }],
-      });
+    const r2 = await gw.client().responses.create({
+      model,
+      tools,
+      previous_response_id: done.response.id,
+      input: [{ type: 'function_call_output', call_id: c1.call_id, output: 'w' }],
+    });
     const c2 = r2.output[0] as OpenAI.Responses.ResponseFunctionToolCall;
     expect(c2).toMatchObject({ type: 'function_call', name: 'get_time' });
-    const r3 = await gw
-      .client()
-      .responses.create({
-        model,
-        tools,
-        previous_response_id: r2.id,
-        input: [{ type: 'function_call_output', call_id: c2.call_id, output: 't' }],
-      });
+    const r3 = await gw.client().responses.create({
+      model,
+      tools,
+      previous_response_id: r2.id,
+      input: [{ type: 'function_call_output', call_id: c2.call_id, output: 't' }],
+    });
     expect(r3.output_text).toBe(`RESULT get_weather#${c1.call_id}=w; get_time#${c2.call_id}=t`);
     expect(seenTail(last())).toEqual([
       `call:get_weather#${c1.call_id}`,
@@ -167,26 +163,22 @@ describe('Responses API with client tools', () => {
       status: 'completed',
     });
     const call = r1.output[0] as OpenAI.Responses.ResponseCustomToolCall;
-    const r2 = await gw
-      .client()
-      .responses.create({
-        model,
-        tools: custom,
-        previous_response_id: r1.id,
-        input: [{ type: 'custom_tool_call_output', call_id: call.call_id, output: 'Done!' }],
-      });
+    const r2 = await gw.client().responses.create({
+      model,
+      tools: custom,
+      previous_response_id: r1.id,
+      input: [{ type: 'custom_tool_call_output', call_id: call.call_id, output: 'Done!' }],
+    });
     expect(r2.output_text).toBe(`RESULT apply_patch#${call.call_id}=Done!`);
   });
 
   it('answers with objects and events that follow the Open Responses schema', async () => {
-    const r1 = await gw
-      .client()
-      .responses.create({
-        model,
-        tools,
-        tool_choice: { type: 'function', name: 'get_weather' },
-        input: 'SCENARIO=tools get_weather',
-      });
+    const r1 = await gw.client().responses.create({
+      model,
+      tools,
+      tool_choice: { type: 'function', name: 'get_weather' },
+      input: 'SCENARIO=tools get_weather',
+    });
     expect(schemaErrors('ResponseResource', r1)).toEqual([]);
     expect(r1.tool_choice).toEqual({ type: 'function', name: 'get_weather' });
     const call = r1.output[0] as OpenAI.Responses.ResponseFunctionToolCall;
@@ -226,14 +218,12 @@ describe('Responses API with client tools', () => {
   it('continues a tool conversation after previous_response_id without tools by rebuilding it', async () => {
     const r1 = await gw.client().responses.create({ model, tools, input: 'SCENARIO=tools get_weather' });
     const call = r1.output[0] as OpenAI.Responses.ResponseFunctionToolCall;
-    const r2 = await gw
-      .client()
-      .responses.create({
-        model,
-        tools,
-        previous_response_id: r1.id,
-        input: [{ type: 'function_call_output', call_id: call.call_id, output: 'fog' }],
-      });
+    const r2 = await gw.client().responses.create({
+      model,
+      tools,
+      previous_response_id: r1.id,
+      input: [{ type: 'function_call_output', call_id: call.call_id, output: 'fog' }],
+    });
     const r3 = await gw.client().responses.create({ model, previous_response_id: r2.id, input: 'thanks' });
     expect(r3.status).toBe('completed');
     expect(FakeProvider.toolNames(last())).toEqual([]);
@@ -287,13 +277,11 @@ describe('Responses tool input that never reaches Codex', () => {
   });
 
   it('refuses outputs after previous_response_id that leave one of its calls unanswered', async () => {
-    const r1 = await gw
-      .client()
-      .responses.create({
-        model: m,
-        tools: [responseTool('get_weather'), responseTool('get_time')],
-        input: 'SCENARIO=tools PARALLEL get_weather get_time',
-      });
+    const r1 = await gw.client().responses.create({
+      model: m,
+      tools: [responseTool('get_weather'), responseTool('get_time')],
+      input: 'SCENARIO=tools PARALLEL get_weather get_time',
+    });
     const [c1, c2] = r1.output as OpenAI.Responses.ResponseFunctionToolCall[];
     const r = await expectRefused(
       gw,

@@ -278,13 +278,11 @@ describe('POST /v1/responses', () => {
       required: ['n'],
       additionalProperties: false,
     };
-    await gw
-      .client()
-      .responses.create({
-        model: TEST_MODELS.full,
-        input: 'count',
-        text: { format: { type: 'json_schema', name: 'n', schema, strict: true } },
-      });
+    await gw.client().responses.create({
+      model: TEST_MODELS.full,
+      input: 'count',
+      text: { format: { type: 'json_schema', name: 'n', schema, strict: true } },
+    });
     const text = gw.provider.requests[before]!.body.text as
       { format?: { type?: string; schema?: unknown } } | undefined;
     expect(text?.format).toMatchObject({ type: 'json_schema', schema });

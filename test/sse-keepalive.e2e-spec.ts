@@ -27,13 +27,11 @@ describe('SSE keepalive comments', () => {
 
   it('leaves the stream readable by the official client', async () => {
     // 1.3 s of silence: one keepalive comment (at 1 s) comes before the first token.
-    const stream = await gw
-      .client()
-      .chat.completions.create({
-        model: TEST_MODELS.full,
-        messages: [{ role: 'user', content: 'SCENARIO=pause:1300' }],
-        stream: true,
-      });
+    const stream = await gw.client().chat.completions.create({
+      model: TEST_MODELS.full,
+      messages: [{ role: 'user', content: 'SCENARIO=pause:1300' }],
+      stream: true,
+    });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     expect(text).toBe(DEFAULT_TEXT);

@@ -88,26 +88,22 @@ describe('parked tool turns and the rebuild path', () => {
   it('stops a parked turn when the conversation goes on past its calls with a new user message', async () => {
     const first = await step1(gw, 'get_weather');
     expect(engine().parked.size).toBe(1);
-    const res = await gw
-      .client()
-      .chat.completions.create({
-        model,
-        tools,
-        messages: [...first.messages, ...answers(first.ids), { role: 'user', content: 'SCENARIO=tools thanks' }],
-      });
+    const res = await gw.client().chat.completions.create({
+      model,
+      tools,
+      messages: [...first.messages, ...answers(first.ids), { role: 'user', content: 'SCENARIO=tools thanks' }],
+    });
     expect(res.choices[0]?.finish_reason).toBe('stop');
     expect(engine().parked.size).toBe(0);
   });
 
   it('puts the reasoning before a call back into a rebuilt conversation, where chat clients never send it', async () => {
     const first = await step1(gw, 'REASON get_weather');
-    await gw
-      .client()
-      .chat.completions.create({
-        model,
-        tools,
-        messages: [{ role: 'system', content: 'edited' }, ...first.messages, ...answers(first.ids)],
-      });
+    await gw.client().chat.completions.create({
+      model,
+      tools,
+      messages: [{ role: 'system', content: 'edited' }, ...first.messages, ...answers(first.ids)],
+    });
     expect(threadOf(lastBody(gw))).not.toBe(first.thread);
     expect(seenTail(lastBody(gw))).toEqual([
       expect.stringMatching(/^reasoning:ENC_\d+$/),

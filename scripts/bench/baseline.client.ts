@@ -106,7 +106,7 @@ export class BaselineClient implements BenchTarget {
       threadId,
       input: [{ type: 'text', text: prompt, text_elements: [] }],
       model,
-      effort: effort as ParamsOf<'turn/start'>['effort'],
+      effort,
       sandboxPolicy: { type: 'readOnly', networkAccess: false },
       outputSchema: null,
     };

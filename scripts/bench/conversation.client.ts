@@ -25,11 +25,13 @@ function postTimed(
         res.on('data', (chunk: string) => (text += chunk));
         res.on('end', () => {
           const endedAt = performance.now();
-          if (res.statusCode !== 200)
-            return resolve({
+          if (res.statusCode !== 200) {
+            resolve({
               run: { ...failedRun(startedAt, `HTTP ${res.statusCode ?? '?'} ${text.slice(0, 200)}`), endedAt },
               json: null,
             });
+            return;
+          }
           const json = JSON.parse(text) as Record<string, unknown>;
           resolve({
             run: {

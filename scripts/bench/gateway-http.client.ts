@@ -60,8 +60,10 @@ export function chatRequest(
             if (!parsed.choices?.[0]?.message?.content) error = 'empty completion';
           }
           if (stream && error === null && !done) error = 'stream ended without [DONE]';
-          if (error !== null)
-            return resolve({ ...failedRun(startedAt, `${error} ${stream ? '' : text.slice(0, 200)}`), endedAt });
+          if (error !== null) {
+            resolve({ ...failedRun(startedAt, `${error} ${stream ? '' : text.slice(0, 200)}`), endedAt });
+            return;
+          }
           const firstTokenMs = firstTokenAt === null ? null : firstTokenAt - startedAt;
           resolve({
             ok: true,

@@ -41,7 +41,7 @@ function info(pid: number): ProcInfo | null {
 
 function children(pid: number): number[] {
   const out: number[] = [];
-  let tasks: string[] = [];
+  let tasks: string[];
   try {
     tasks = readdirSync(`/proc/${pid}/task`);
   } catch {

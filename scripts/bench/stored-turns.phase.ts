@@ -43,11 +43,12 @@ export function responseRequest(
             // Reported below as an error.
           }
           if (res.statusCode !== 200 || parsed.status !== 'completed' || typeof parsed.id !== 'string') {
-            return resolve({
+            resolve({
               ...failedRun(startedAt, `HTTP ${res.statusCode ?? '?'} ${text.slice(0, 200)}`),
               endedAt,
               id: null,
             });
+            return;
           }
           resolve({
             ok: true,

@@ -50,7 +50,11 @@ export class ToolBaselineClient {
     const threadId = await this.thread();
     let request: Message | null = null;
     const called = new Promise<void>((resolve) =>
-      this.listen(threadId, (m) => m.method === 'item/tool/call' && ((request = m), resolve())),
+      this.listen(threadId, (m) => {
+        if (m.method !== 'item/tool/call') return;
+        request = m;
+        resolve();
+      }),
     );
     await this.turn(threadId, [{ type: 'text', text: prompt, text_elements: [] }]);
     await called;

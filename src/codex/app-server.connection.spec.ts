@@ -138,7 +138,7 @@ describe('AppServerConnection against a scripted app-server', () => {
   it('turns a JSON-RPC error into a ProtocolError naming the method', async () => {
     const { fake, conn } = fakeConnection();
     fake.script('thread/resume', () => ({ error: 'thread not found' }));
-    await expect(conn.request('thread/resume', { threadId: 'gone' } as never)).rejects.toMatchObject({
+    await expect(conn.request('thread/resume', { threadId: 'gone' })).rejects.toMatchObject({
       code: CodexErrorCode.ProtocolError,
       message: 'thread/resume: thread not found',
     });

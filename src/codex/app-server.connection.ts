@@ -229,9 +229,15 @@ export class AppServerConnection {
     }
     if (!isRecord(msg)) return;
     const { id, method } = msg;
-    if (id !== undefined && method === undefined) return this.onResponse(msg);
+    if (id !== undefined && method === undefined) {
+      this.onResponse(msg);
+      return;
+    }
     if (typeof method !== 'string') return;
-    if (id !== undefined) return this.onServerRequest(id, method, msg.params);
+    if (id !== undefined) {
+      this.onServerRequest(id, method, msg.params);
+      return;
+    }
     this.onNotification(msg as unknown as Notification);
   }
 

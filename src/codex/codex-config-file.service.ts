@@ -45,7 +45,7 @@ export class CodexConfigFileService implements OnModuleInit, OnApplicationBootst
     let doc: Record<string, unknown> = {};
     if (existsSync(path)) {
       try {
-        doc = TOML.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+        doc = TOML.parse(readFileSync(path, 'utf8'));
       } catch (err) {
         this.logger.error(`cannot parse ${path}: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -65,7 +65,7 @@ export class CodexConfigFileService implements OnModuleInit, OnApplicationBootst
   private async readEffective(): Promise<void> {
     try {
       const config = await this.codex.readEffectiveConfig();
-      const effective = resolveProvider(config as Record<string, unknown>, this.config.providerEnv);
+      const effective = resolveProvider(config, this.config.providerEnv);
       if (effective.id !== this.current.id || effective.baseUrl !== this.current.baseUrl) {
         this.logger.warn(
           `Codex's effective provider is '${effective.id}' (${effective.baseUrl ?? 'default'}), not what config.toml alone says.`,

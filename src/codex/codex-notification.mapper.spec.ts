@@ -15,7 +15,7 @@ function usageUpdate(turnId: string, total: TokenUsageBreakdown, last: TokenUsag
   return {
     method: 'thread/tokenUsage/updated',
     params: { threadId: 't', turnId, tokenUsage: { total, last, modelContextWindow: null } },
-  } as Notification;
+  };
 }
 
 describe('TurnNotificationMapper', () => {

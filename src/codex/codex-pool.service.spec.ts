@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CodexConfig } from '../config/codex.config';
 import { CodexPoolService } from './codex-pool.service';
-import type { CodexProcessRunner } from './codex-process.runner';
 import { CodexErrorCode } from './codex.errors';
 import { FakeProcessRunner, settle } from './fake-app-server.testing';
 
@@ -18,8 +17,12 @@ const until = async (predicate: () => boolean, ms = 3000): Promise<void> => {
 
 describe('CodexPoolService over the process seam', () => {
   // The restarts below log errors on purpose.
-  beforeAll(() => Logger.overrideLogger(false));
-  afterAll(() => Logger.overrideLogger(new ConsoleLogger()));
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
+  afterAll(() => {
+    Logger.overrideLogger(new ConsoleLogger());
+  });
   const dir = mkdtempSync(join(tmpdir(), 'pool-spec-'));
   let pool: CodexPoolService | null = null;
   afterEach(async () => {
@@ -45,7 +48,7 @@ describe('CodexPoolService over the process seam', () => {
       watchdogTimeoutMs: 0,
       ...overrides,
     } as unknown as CodexConfig;
-    pool = new CodexPoolService(config, runner as unknown as CodexProcessRunner);
+    pool = new CodexPoolService(config, runner);
     pool.onApplicationBootstrap();
     return { pool, runner };
   }
@@ -65,7 +68,7 @@ describe('CodexPoolService over the process seam', () => {
   });
 
   it('restarts a process that exits, routing around it meanwhile, and says why when none is left', async () => {
-    const { pool, runner } = start({ poolSize: 1 } as Partial<CodexConfig>);
+    const { pool, runner } = start({ poolSize: 1 });
     await pool.ready;
     const conn = pool.acquire();
     runner.spawned[0]?.stderr.write('panic: something broke\n');
@@ -85,7 +88,7 @@ describe('CodexPoolService over the process seam', () => {
   });
 
   it('kills and replaces a process whose initialize fails', async () => {
-    const { pool, runner } = start({ poolSize: 1 } as Partial<CodexConfig>, (fake, index) => {
+    const { pool, runner } = start({ poolSize: 1 }, (fake, index) => {
       if (index === 0) fake.script('initialize', () => ({ error: 'bad config' }));
     });
     await until(() => runner.spawned.length === 1 && runner.spawned[0]!.exited);
@@ -109,13 +112,13 @@ describe('CodexPoolService over the process seam', () => {
       poolSize: 1,
       watchdogIntervalMs: 10,
       watchdogTimeoutMs: 20,
-    } as Partial<CodexConfig>);
+    });
     await pool.ready;
     const conn = pool.acquire();
     const fake = runner.spawned[0]!;
     fake.script('thread/loaded/list', () => 'silent');
     fake.script('turn/start', () => 'silent');
-    const call = conn.request('turn/start', { threadId: 't', input: [] } as never);
+    const call = conn.request('turn/start', { threadId: 't', input: [] });
     await expect(call).rejects.toMatchObject({
       code: CodexErrorCode.EngineUnresponsive,
       message: expect.stringContaining('CODEX_WATCHDOG_TIMEOUT'),

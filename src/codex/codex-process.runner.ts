@@ -23,6 +23,7 @@ export class CodexProcessRunner {
         spec.bin,
         [...spec.args],
         { env: spec.env, cwd: spec.cwd, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- ExecFileException is an Error; its Omit<> type hides that
         (err, stdout) => (err ? reject(err) : resolve(stdout)),
       );
     });

@@ -116,7 +116,7 @@ export class CodexTurnRegistry {
       });
       return () => {
         end('cancelled');
-        inner?.unsubscribe();
+        inner.unsubscribe();
       };
     });
   }

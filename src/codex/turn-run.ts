@@ -151,7 +151,10 @@ export class TurnRun {
       // A client that left while queued stops the turn below; any other refusal reaches the client.
       if (!this.stopping) this.fail(err);
     }
-    if (this.stopping) return this.finish();
+    if (this.stopping) {
+      this.finish();
+      return;
+    }
     if (!this.conn || !this.tools) return;
     this.current = 'running';
     this.timer = setTimeout(() => this.onTimeout(), this.deps.timeoutMs);
@@ -193,6 +196,7 @@ export class TurnRun {
       const idle = target.kind === 'loaded' && !this.idleLost;
       if (
         !(this.onSpare || idle) ||
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stop() may set it while the turn start was awaited
         this.stopping ||
         !(err instanceof CodexError) ||
         err.code !== CodexErrorCode.ProtocolError
@@ -214,6 +218,7 @@ export class TurnRun {
     }
     this.turnId = turn.id;
     this.mapper = new TurnNotificationMapper(turn.id);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stop() may set it while the turn start was awaited
     if (this.stopping) return;
     this.current = 'running';
     this.out?.next({ type: 'started', threadId: this.threadId, turnId: turn.id });
@@ -284,7 +289,10 @@ export class TurnRun {
           this.fail(event.type === 'failed' ? event.error : null);
         continue;
       }
-      if (event.type === 'failed') return this.fail(event.error);
+      if (event.type === 'failed') {
+        this.fail(event.error);
+        return;
+      }
       this.tools?.observe(event);
       if (event.type === 'item_completed' && event.item.type === 'agentMessage')
         this.answer.set(event.item.id, event.item.text);
@@ -344,7 +352,8 @@ export class TurnRun {
       // Nobody listens while parked (engine exit, turn ended): forget the turn and give it back.
       this.deps.parked.drop(this);
       this.current = 'stopping';
-      return this.finish();
+      this.finish();
+      return;
     }
     if (this.stopping) {
       this.markSettled();

@@ -12,7 +12,7 @@ function list(raw: string | undefined): string[] {
 function corsOrigins(raw: string | undefined): string[] {
   const origins = list(raw);
   for (const origin of origins) {
-    let normalized: string | null = null;
+    let normalized: string | null;
     try {
       normalized = new URL(origin).origin;
     } catch {

@@ -9,7 +9,10 @@ export const opsConfig = registerAs('ops', () => {
     metricsPublic: env.METRICS_PUBLIC,
     logLevel: env.LOG_LEVEL,
     // Humans at a terminal get readable lines; containers and log shippers get JSON.
-    logPretty: env.LOG_FORMAT === 'pretty' || (env.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),
+    logPretty:
+      env.LOG_FORMAT === 'pretty' ||
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare -- @types/node says boolean, but isTTY is undefined when stdout is a pipe
+      (env.LOG_FORMAT === 'auto' && process.stdout.isTTY === true),
     logPrompts: env.LOG_PROMPTS,
   };
 });

@@ -1,5 +1,4 @@
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { validateEnv } from './env.validation';
 import { imageTempRootOf, isInside, sandboxTmpExclusions } from './paths';
 

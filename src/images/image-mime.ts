@@ -13,7 +13,7 @@ function startsWith(bytes: Uint8Array, signature: readonly number[], offset = 0)
   return signature.every((b, i) => bytes[offset + i] === b);
 }
 
-const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
+const ascii = (s: string): number[] => Array.from(s, (c) => c.charCodeAt(0));
 
 /**
  * The format the bytes actually are, by their magic numbers, or null. A declared type is never

@@ -6,7 +6,7 @@ import { invalidRequest } from '../common/errors/openai-error';
  * checked again like the first.
  */
 export function redirectTarget(origin: URL, current: URL, location: string, param: string): URL {
-  let next: URL | null = null;
+  let next: URL | null;
   try {
     next = new URL(location, current);
   } catch {

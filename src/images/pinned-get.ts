@@ -26,7 +26,8 @@ function readCapped(res: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     if (Number(res.headers['content-length']) > maxBytes) {
       res.destroy();
-      return reject(new BodyTooLargeError());
+      reject(new BodyTooLargeError());
+      return;
     }
     const chunks: Buffer[] = [];
     let size = 0;

@@ -26,6 +26,7 @@ export class GracefulShutdownService implements OnModuleDestroy {
     this.draining = true;
     const refusal = new CodexError(CodexErrorCode.ShuttingDown, 'server shutting down', { retryAfterSeconds: 1 });
     this.turns.refuseNew(refusal);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- typed as set, but unset in an application context without HTTP
     const server: unknown = this.adapterHost.httpAdapter?.getHttpServer();
     // Closing the listener refuses new connections; open ones are answered 503 by the shutdown gate.
     if (isListening(server)) server.close();
@@ -41,5 +42,5 @@ export class GracefulShutdownService implements OnModuleDestroy {
 }
 
 function isListening(server: unknown): server is Server {
-  return typeof server === 'object' && server !== null && (server as Server).listening === true;
+  return typeof server === 'object' && server !== null && 'listening' in server && server.listening === true;
 }

@@ -15,7 +15,10 @@ export class ShutdownGateMiddleware {
   constructor(private readonly shutdown: GracefulShutdownService) {}
 
   readonly handle = (req: Request, res: Response, next: NextFunction): void => {
-    if (!this.shutdown.draining || !req.path.startsWith('/v1/')) return next();
+    if (!this.shutdown.draining || !req.path.startsWith('/v1/')) {
+      next();
+      return;
+    }
     res.setHeader('Connection', 'close');
     sendOpenAIError(
       req,

@@ -25,6 +25,7 @@ export const PINO_HTTP = Symbol('PINO_HTTP');
 export function createPinoHttp(ops: OpsConfig): HttpLogger {
   const fields = (req: IncomingMessage, res: ServerResponse): Record<string, unknown> =>
     requestLogFields(req, res, ops.logPrompts);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-arguments -- without `never` the inferred level type does not match HttpLogger's default and tsc fails
   return pinoHttp<IncomingMessage, ServerResponse, never>({
     level: ops.logLevel,
     timestamp: stdTimeFunctions.isoTime,
@@ -45,6 +46,7 @@ export function createPinoHttp(ops: OpsConfig): HttpLogger {
     quietReqLogger: true,
     quietResLogger: true,
     autoLogging: {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the raw request has no originalUrl before Express has seen it
       ignore: (req) => QUIET_PATHS.has(((req as Request).originalUrl ?? req.url ?? '').split('?')[0] ?? ''),
     },
     customLogLevel: (_req, res, err) => level(res, err),

@@ -146,6 +146,7 @@ export class ResponseEventMapper {
   }
 
   private textDelta(codexId: string, delta: string): ResponseStreamEvent[] {
+    // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- started() reads only the type and id of a delta's first item
     const out = this.open.has(codexId) ? [] : this.started({ type: 'agentMessage', id: codexId } as ThreadItem);
     const entry = this.open.get(codexId);
     if (!entry || entry.item.type !== 'message') return out;
@@ -164,6 +165,7 @@ export class ResponseEventMapper {
   }
 
   private reasoningDelta(codexId: string, index: number, delta: string): ResponseStreamEvent[] {
+    // eslint-disable-next-line @typescript-eslint/consistent-type-assertions -- started() reads only the type and id of a delta's first item
     const out = this.open.has(codexId) ? [] : this.started({ type: 'reasoning', id: codexId } as ThreadItem);
     const entry = this.open.get(codexId);
     if (!entry || entry.item.type !== 'reasoning') return out;

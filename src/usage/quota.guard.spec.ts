@@ -20,6 +20,7 @@ function context(handler: keyof Routes, name: string | null): { ctx: ExecutionCo
   const req = {} as Request;
   if (name) setApiKeyName(req, name);
   const ctx = {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- only a key for Reflector's metadata, never called
     getHandler: () => Routes.prototype[handler],
     getClass: () => Routes,
     switchToHttp: () => ({ getRequest: () => req }),

@@ -6,7 +6,7 @@ import { redisConfig, RedisConfig } from '../config/redis.config';
 import { storeUnavailable } from '../common/errors/store-unavailable';
 import { lastDays } from './usage-period';
 import { UsageReport, usageReport } from './usage-report';
-import { OPEN_KEY, USAGE_RETENTION_DAYS, USAGE_STORE, UsageStore } from './usage.types';
+import { USAGE_RETENTION_DAYS, USAGE_STORE, UsageStore } from './usage.types';
 
 /**
  * `GET /v1/usage?days=N[&key=name]`: requests and tokens per UTC day, key and model. A key sees
@@ -42,7 +42,7 @@ export class UsageController {
         'forbidden',
       );
     }
-    const only = rawKey ?? (admin ? null : (name ?? OPEN_KEY));
+    const only = rawKey ?? (admin ? null : name);
     const counters = await this.store.days(lastDays(days, new Date())).catch(() => {
       throw storeUnavailable();
     });

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { resolveCodexBinary } from '../../src/codex/codex-binary';
 import { makeCodexHome, TEST_MODELS, writeProviderConfig } from './codex-home';
 import { startRecordingProxy, type ProxiedRequest, type RecordingProxy } from './recording-proxy';

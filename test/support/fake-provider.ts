@@ -123,18 +123,24 @@ export class FakeProvider {
     res: ServerResponse,
     pauseMs = PAUSE_MS,
   ): Promise<void> {
-    if (scenario === 'e400')
-      return json(res, 400, {
+    if (scenario === 'e400') {
+      json(res, 400, {
         error: { message: 'Invalid request: fake bad request', type: 'invalid_request_error', param: null, code: null },
       });
+      return;
+    }
     if (scenario === 'e400text')
       return void res
         .writeHead(400, { 'content-type': 'text/plain' })
         .write('upstream failed at /srv/secret/provider.py:42');
-    if (scenario === 'e429')
-      return json(res, 429, { error: { message: 'slow down', type: 'rate_limit_error' } }, { 'retry-after': '1' });
-    if (scenario === 'e500')
-      return json(res, 500, { error: { message: 'secret internal detail', type: 'server_error' } });
+    if (scenario === 'e429') {
+      json(res, 429, { error: { message: 'slow down', type: 'rate_limit_error' } }, { 'retry-after': '1' });
+      return;
+    }
+    if (scenario === 'e500') {
+      json(res, 500, { error: { message: 'secret internal detail', type: 'server_error' } });
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     const id = `resp_${Math.random().toString(36).slice(2)}`;
     send(res, { type: 'response.created', response: { id } });
@@ -147,7 +153,10 @@ export class FakeProvider {
       });
       return;
     }
-    if (scenario === 'tools') return answerWithTools(body, res, id, send);
+    if (scenario === 'tools') {
+      answerWithTools(body, res, id, send);
+      return;
+    }
     if (scenario === 'minimal') {
       const item = {
         type: 'message',

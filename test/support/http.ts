@@ -25,7 +25,7 @@ export function post(
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<JsonResult> {
   const res = await post(url, body, { headers });
   const text = await res.text();
-  let parsed: JsonResult['body'] = {};
+  let parsed: JsonResult['body'];
   try {
     parsed = JSON.parse(text) as JsonResult['body'];
   } catch {

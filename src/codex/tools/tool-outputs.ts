@@ -14,7 +14,7 @@ export function trailingOutputs(history: readonly JsonValue[]): Map<string, Json
     )
       break;
     if (item.type === 'function_call_output' && typeof item.call_id === 'string' && item.output !== undefined)
-      out.set(item.call_id, item.output as JsonValue);
+      out.set(item.call_id, item.output);
   }
   return out;
 }

@@ -46,7 +46,7 @@ export class ToolSession {
     if (event.type === 'raw_item') {
       this.batch.rawItem(event.item);
       // A raw item is JSON exactly as the provider sent it; kept to restore on a rebuilt conversation.
-      if (event.item.type === 'reasoning') this.reasoning.push(event.item as unknown as JsonValue);
+      if (event.item.type === 'reasoning') this.reasoning.push(event.item);
     } else if (event.type === 'text_delta')
       this.texts.set(event.itemId, (this.texts.get(event.itemId) ?? '') + event.delta);
     else if (event.type === 'item_completed' && event.item.type === 'agentMessage')

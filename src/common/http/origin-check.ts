@@ -11,7 +11,10 @@ export function originCheck(allowed: readonly string[]): RequestHandler {
   const origins = new Set(allowed);
   return (req: Request, _res: Response, next: NextFunction) => {
     const origin = req.header('origin');
-    if (origin === undefined || origins.has(origin)) return next();
+    if (origin === undefined || origins.has(origin)) {
+      next();
+      return;
+    }
     next(
       new OpenAIHttpException(
         403,

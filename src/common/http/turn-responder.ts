@@ -35,7 +35,10 @@ export class TurnResponder {
   /** From the first line on, the reply's Observable owns the request's images: nothing here may throw before it is subscribed. */
   async send<T>(res: Response, reply: TurnReply<T>): Promise<void> {
     if (reply.ignoredParams.length > 0) res.setHeader('X-Gateway-Ignored-Params', reply.ignoredParams.join(', '));
-    if (reply.stream) return writeSse(res, reply.frames$, { ...reply.sse, keepaliveMs: this.app.sseKeepaliveMs });
+    if (reply.stream) {
+      writeSse(res, reply.frames$, { ...reply.sse, keepaliveMs: this.app.sseKeepaliveMs });
+      return;
+    }
     res.json(await lastValueFrom(reply.body$.pipe(untilClosed(res))));
   }
 }

@@ -6,9 +6,7 @@ import { CodexError, CodexErrorCode } from '../../codex/codex.errors';
 import { SseFrame, SseOptions, writeSse } from './sse-writer';
 
 /** One route that streams whatever the spec pushes into `frames`, on a real HTTP server on 127.0.0.1. */
-function sseServer(
-  options: Partial<SseOptions> = {},
-): Promise<{
+function sseServer(options: Partial<SseOptions> = {}): Promise<{
   url: string;
   frames: () => Subject<SseFrame>;
   unsubscribed: () => boolean;

@@ -34,7 +34,7 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
 
   async onModuleInit(): Promise<void> {
     let damaged = 0;
-    let partialTail = false;
+    let partialTail: boolean;
     try {
       await mkdir(this.config.dataDir, { recursive: true, mode: 0o700 });
       this.file = await JsonlFile.open(this.path);
@@ -49,6 +49,7 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
       const reason = err instanceof Error ? err.message : String(err);
       throw new Error(
         `The response store ${this.path} cannot be read (${reason}). Fix it or move it away; the server does not start with an empty store in its place.`,
+        { cause: err },
       );
     }
     if (damaged > 0 && this.index.entries.size === 0 && this.index.heads.size === 0) {
@@ -60,7 +61,7 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
     this.index.removeExpired((t) => this.expired(t));
     // A torn last line would swallow the next append: rewrite the file first.
     if (partialTail || damaged > 0) await this.compact();
-    else await this.enqueue(async () => undefined);
+    else await this.enqueue(() => Promise.resolve());
     this.sweeper = setInterval(() => void this.sweep(), SWEEP_MS);
     this.sweeper.unref();
   }
@@ -106,9 +107,9 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
     if (!this.index.entries.has(id) && !this.unwritten.has(id)) return Promise.resolve(false);
     this.unwritten.delete(id);
     this.index.drop(id);
-    return this.enqueue(
-      async (file) => void (await file.append(JSON.stringify({ op: 'delete', id } satisfies LogLine))),
-    ).then(() => true);
+    return this.enqueue(async (file) => {
+      await file.append(JSON.stringify({ op: 'delete', id } satisfies LogLine));
+    }).then(() => true);
   }
 
   latestOnThread(threadId: string): Promise<string | null> {
@@ -118,7 +119,7 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
   /** Forgets expired records now (also on a timer), then compacts if that left enough garbage. */
   sweep(): Promise<void> {
     this.index.removeExpired((t) => this.expired(t));
-    return this.enqueue(async () => undefined);
+    return this.enqueue(() => Promise.resolve());
   }
 
   /** Rewrites the log with only the live records and the heads that outlived theirs. */

@@ -124,7 +124,8 @@ export class JsonlFile {
     old.retire();
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.handle.retire();
+    return Promise.resolve();
   }
 }

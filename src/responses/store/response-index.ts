@@ -22,7 +22,10 @@ export class ResponseIndex {
   liveBytes = 0;
 
   replay(line: LogLine, offset: number, length: number): void {
-    if (line.op === 'delete') return this.drop(line.id);
+    if (line.op === 'delete') {
+      this.drop(line.id);
+      return;
+    }
     if (line.op === 'head') {
       this.heads.set(line.threadId, line.id);
       return;
