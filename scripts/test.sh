@@ -1,13 +1,19 @@
 #!/bin/sh
-# npm test: the type check runs beside jest rather than before it. Jest transpiles without type
+# npm test: the type check and the linters run beside jest rather than before it. Jest transpiles without type
 # information (isolatedModules), and its workers mostly wait on Codex and the fake provider, which
-# leaves CPU for tsc. Three workers on two cores: every gateway has its own port (0), CODEX_HOME and
+# leaves CPU for tsc and ESLint. Three workers on two cores: every gateway has its own port (0), CODEX_HOME and
 # process.env, so suites never share state (docs/architecture.md, "How we test").
 npx tsc -p tsconfig.json --noEmit &
 typecheck=$!
+# ESLint (type-checked typescript-eslint rules, eslint.config.mjs), then Prettier, in one background job.
+(npx eslint . && npx prettier --check --log-level warn .) &
+lint=$!
 npx jest --config jest.config.js --selectProjects unit e2e --maxWorkers=3 "$@"
 tests=$?
 wait "$typecheck"
 types=$?
+wait "$lint"
+linted=$?
 [ "$types" -eq 0 ] || echo "npm test: the type check failed" >&2
-[ "$tests" -eq 0 ] && [ "$types" -eq 0 ]
+[ "$linted" -eq 0 ] || echo "npm test: lint or format check failed (npm run lint, npm run format)" >&2
+[ "$tests" -eq 0 ] && [ "$types" -eq 0 ] && [ "$linted" -eq 0 ]
