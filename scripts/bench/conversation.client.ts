@@ -32,7 +32,14 @@ function postTimed(
             });
             return;
           }
-          const json = JSON.parse(text) as Record<string, unknown>;
+          let json: Record<string, unknown>;
+          try {
+            json = JSON.parse(text) as Record<string, unknown>;
+          } catch {
+            // A 200 that is not JSON is a failed run, not an exception thrown out of the stream handler.
+            resolve({ run: { ...failedRun(startedAt, `not JSON: ${text.slice(0, 200)}`), endedAt }, json: null });
+            return;
+          }
           resolve({
             run: {
               ok: true,

@@ -1,72 +1,23 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { startRedis } from '../../test/support/redis';
 import { errorsOf, Figure, median, okValues, paired } from './bench.report';
-import { failedRun, RunResult } from './bench.types';
+import type { RunResult } from './bench.types';
+import { responsesTurn } from './conversation.client';
 import { GatewayProcess } from './gateway.process';
 import { storeOps } from './store-ops.phase';
 
 export type StoredRun = RunResult & { id: string | null };
 
 /** One non-streaming, stored `POST /v1/responses` (a new conversation, or the continuation of `previous`). */
-export function responseRequest(
+export async function responseRequest(
   agent: Agent,
   baseUrl: string,
   model: string,
   previous: string | null,
 ): Promise<StoredRun> {
-  const startedAt = performance.now();
-  const body = JSON.stringify({
-    model,
-    input: 'Say hello. SCENARIO=text',
-    store: true,
-    ...(previous ? { previous_response_id: previous } : {}),
-  });
-  return new Promise<StoredRun>((resolve) => {
-    const req = request(
-      `${baseUrl}/v1/responses`,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => {
-          const endedAt = performance.now();
-          let parsed: { id?: unknown; status?: unknown } = {};
-          try {
-            parsed = JSON.parse(text) as typeof parsed;
-          } catch {
-            // Reported below as an error.
-          }
-          if (res.statusCode !== 200 || parsed.status !== 'completed' || typeof parsed.id !== 'string') {
-            resolve({
-              ...failedRun(startedAt, `HTTP ${res.statusCode ?? '?'} ${text.slice(0, 200)}`),
-              endedAt,
-              id: null,
-            });
-            return;
-          }
-          resolve({
-            ok: true,
-            error: null,
-            totalMs: endedAt - startedAt,
-            firstTokenMs: null,
-            startedAt,
-            firstTokenAt: null,
-            endedAt,
-            id: parsed.id,
-          });
-        });
-        res.on('error', (err) => resolve({ ...failedRun(startedAt, err), id: null }));
-      },
-    );
-    req.on('error', (err) => resolve({ ...failedRun(startedAt, err), id: null }));
-    req.end(body);
-  });
+  const { run, id } = await responsesTurn(agent, baseUrl, model, 'Say hello. SCENARIO=text', previous);
+  return { ...run, id: run.ok ? id : null };
 }
 
 export interface StoredPairs {
