@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { AppServerConnection } from './app-server.connection';
 import type { CodexProcessRunner, SpawnSpec } from './codex-process.runner';
+import type { TurnSpec } from './turn-spec.types';
 
 /** A call the gateway sent, as the fake read it from stdin. */
 export interface FakeCall {
@@ -200,4 +201,20 @@ export class FakeProcessRunner implements Pick<CodexProcessRunner, 'spawn' | 'ki
 /** Lets pending stdio reads, promise callbacks and immediates run. */
 export async function settle(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
+}
+
+/** A one-message text turn on a new throwaway thread; `extra` overrides any field. */
+export function textTurnSpec(extra: Partial<TurnSpec> = {}): TurnSpec {
+  return {
+    model: 'm',
+    effort: null,
+    sandbox: 'read-only',
+    networkAccess: false,
+    developerInstructions: null,
+    history: [],
+    input: [{ type: 'text', text: 'hi', text_elements: [] }],
+    outputSchema: null,
+    thread: { kind: 'new', ephemeral: true },
+    ...extra,
+  };
 }

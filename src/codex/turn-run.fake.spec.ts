@@ -5,7 +5,7 @@ import { CodexErrorCode } from './codex.errors';
 import type { CodexEvent } from './codex-event.types';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import { IdleThreadsService } from './conversations/idle-threads.service';
-import { FakeAppServer, fakeConnection, settle } from './fake-app-server.testing';
+import { FakeAppServer, fakeConnection, settle, textTurnSpec } from './fake-app-server.testing';
 import { SpareThreadsService } from './spare-threads.service';
 import { ThreadLockService } from './thread-lock.service';
 import type { ClientToolsSpec } from './tools/client-tools.types';
@@ -16,17 +16,7 @@ import { TurnRun, TurnRunDeps } from './turn-run';
 import type { TurnSpec } from './turn-spec.types';
 import type { CodexConfig } from '../config/codex.config';
 
-const baseSpec: TurnSpec = {
-  model: 'm',
-  effort: null,
-  sandbox: 'read-only',
-  networkAccess: false,
-  developerInstructions: 'Be brief.',
-  history: [],
-  input: [{ type: 'text', text: 'hi', text_elements: [] }],
-  outputSchema: null,
-  thread: { kind: 'new', ephemeral: true },
-};
+const baseSpec: TurnSpec = textTurnSpec({ developerInstructions: 'Be brief.' });
 
 const tools: ClientToolsSpec = {
   dynamicTools: [{ type: 'function', name: 'get_weather', description: 'weather', inputSchema: { type: 'object' } }],

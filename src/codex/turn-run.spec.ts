@@ -8,7 +8,8 @@ import { ThreadLockService } from './thread-lock.service';
 import { ParkedTurnsService } from './tools/parked-turns.service';
 import { ToolCatalogService } from './tools/tool-catalog.service';
 import { ToolReasoningCache } from './tools/tool-reasoning.cache';
-import { TurnRun } from './turn-run';
+import { TurnRun, TurnRunDeps } from './turn-run';
+import { textTurnSpec } from './fake-app-server.testing';
 import type { IdleThreadsService } from './conversations/idle-threads.service';
 import type { TurnSpec } from './turn-spec.types';
 
@@ -26,34 +27,29 @@ function silentConnection(): AppServerConnection {
   return conn as unknown as AppServerConnection;
 }
 
-const spec: TurnSpec = {
-  model: 'm',
-  effort: null,
-  sandbox: 'read-only',
-  networkAccess: false,
-  developerInstructions: null,
-  history: [],
-  input: [{ type: 'text', text: 'hi', text_elements: [] }],
-  outputSchema: null,
-  thread: { kind: 'new', ephemeral: true },
-};
+const spec: TurnSpec = textTurnSpec();
+
+/** Collaborators that never hold anything back: the spec is about the slot and the thread alone. */
+function stubDeps(limiter: ConcurrencyLimiter, conn: AppServerConnection, timeoutMs: number): TurnRunDeps {
+  return {
+    limiter,
+    pool: { acquire: () => conn } as unknown as CodexPoolService,
+    locks: new ThreadLockService(),
+    spares: { take: () => null, ephemeralThreadParams: () => ({}) } as unknown as SpareThreadsService,
+    parked: { drop: () => undefined } as unknown as ParkedTurnsService,
+    catalog: { path: Promise.resolve(null) } as unknown as ToolCatalogService,
+    idle: { keep: () => false } as unknown as IdleThreadsService,
+    reasoning: { remember: () => undefined } as unknown as ToolReasoningCache,
+    cwd: '/tmp',
+    timeoutMs,
+  };
+}
 
 describe('TurnRun', () => {
   it('gives its slot back when the request ends, even while Codex never answers', async () => {
     const limiter = new ConcurrencyLimiter(1, 0, 1000);
     const conn = silentConnection();
-    const deps = {
-      limiter,
-      pool: { acquire: () => conn } as unknown as CodexPoolService,
-      locks: new ThreadLockService(),
-      spares: { take: () => null, ephemeralThreadParams: () => ({}) } as unknown as SpareThreadsService,
-      parked: { drop: () => undefined } as unknown as ParkedTurnsService,
-      catalog: { path: Promise.resolve(null) } as unknown as ToolCatalogService,
-      idle: { keep: () => false } as unknown as IdleThreadsService,
-      reasoning: { remember: () => undefined } as unknown as ToolReasoningCache,
-      cwd: '/tmp',
-      timeoutMs: 20,
-    };
+    const deps = stubDeps(limiter, conn, 20);
     const run = new TurnRun(spec, new Subscriber<CodexEvent>(), deps);
     void run.start();
     await new Promise((r) => setImmediate(r));
@@ -77,18 +73,7 @@ describe('TurnRun', () => {
       unloaded.push(threadId);
       return Promise.resolve();
     };
-    const deps = {
-      limiter,
-      pool: { acquire: () => conn } as unknown as CodexPoolService,
-      locks: new ThreadLockService(),
-      spares: { take: () => null, ephemeralThreadParams: () => ({}) } as unknown as SpareThreadsService,
-      parked: { drop: () => undefined } as unknown as ParkedTurnsService,
-      catalog: { path: Promise.resolve(null) } as unknown as ToolCatalogService,
-      idle: { keep: () => false } as unknown as IdleThreadsService,
-      reasoning: { remember: () => undefined } as unknown as ToolReasoningCache,
-      cwd: '/tmp',
-      timeoutMs: 1000,
-    };
+    const deps = stubDeps(limiter, conn, 1000);
     const run = new TurnRun(
       { ...spec, thread: { kind: 'loaded', conn, threadId: 'idle-1', seen: 2 } },
       new Subscriber<CodexEvent>(),

@@ -1,23 +1,13 @@
 import type { CodexConfig } from '../config/codex.config';
-import { fakeConnection } from './fake-app-server.testing';
+import { fakeConnection, textTurnSpec } from './fake-app-server.testing';
 import { SpareThreadsService } from './spare-threads.service';
 import { ThreadLockService } from './thread-lock.service';
 import type { ToolCatalogService } from './tools/tool-catalog.service';
 import { openTurnThread, ThreadOpenerDeps } from './turn-thread.opener';
 import type { TurnSpec } from './turn-spec.types';
 
-const spec = (thread: TurnSpec['thread'], extra: Partial<TurnSpec> = {}): TurnSpec => ({
-  model: 'm',
-  effort: null,
-  sandbox: 'read-only',
-  networkAccess: false,
-  developerInstructions: null,
-  history: [],
-  input: [{ type: 'text', text: 'hi', text_elements: [] }],
-  outputSchema: null,
-  thread,
-  ...extra,
-});
+const spec = (thread: TurnSpec['thread'], extra: Partial<TurnSpec> = {}): TurnSpec =>
+  textTurnSpec({ thread, ...extra });
 
 function setup() {
   const { fake, conn } = fakeConnection();
