@@ -3,8 +3,8 @@ import { failedRun, RunResult } from './bench.types';
 
 export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
 
-/** One non-streamed JSON POST, timed from sending to the whole body. */
-function postTimed(
+/** One non-streamed JSON POST, timed from sending to the whole body; `json` is null unless it was a 200 with JSON. */
+export function postTimed(
   agent: Agent,
   url: string,
   payload: unknown,

@@ -1,4 +1,6 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
+import type { RunResult } from './bench.types';
+import { postTimed } from './conversation.client';
 import { TreeMemorySampler } from './memory.sampler';
 
 const TOOLS = [
@@ -15,28 +17,6 @@ export const TOOL_PROMPT = 'SCENARIO=tools weather get_weather';
 
 type Message = Record<string, unknown>;
 
-function post(agent: Agent, url: string, body: unknown): Promise<{ status: number; json: Message }> {
-  const data = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) as Message }));
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
 /** Client-tool round trips through the gateway's Chat Completions endpoint (non-streaming). */
 export class GatewayToolClient {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -49,25 +29,23 @@ export class GatewayToolClient {
   /** Step 1: the model calls the tool; returns the history the follow-up sends back. */
   async step1(): Promise<Message[]> {
     const messages: Message[] = [{ role: 'user', content: TOOL_PROMPT }];
-    const { status, json } = await this.chat(messages);
-    const choices = json.choices as
+    const { run, json } = await this.chat(messages);
+    const choices = json?.choices as
       { message: Message & { tool_calls?: { id: string }[] }; finish_reason: string }[] | undefined;
     const message = choices?.[0]?.message;
     const id = message?.tool_calls?.[0]?.id;
-    if (status !== 200 || !message || !id)
-      throw new Error(`step 1 did not end in a tool call: ${status} ${JSON.stringify(json).slice(0, 200)}`);
+    if (!run.ok || !message || !id)
+      throw new Error(`step 1 did not end in a tool call: ${run.error ?? JSON.stringify(json).slice(0, 200)}`);
     return [...messages, message, { role: 'tool', tool_call_id: id, content: 'sunny' }];
   }
 
   /** Milliseconds of the follow-up that carries the tool result. */
   async followUp(history: Message[]): Promise<number> {
-    const t0 = performance.now();
-    const { status, json } = await this.chat(history);
-    const ms = performance.now() - t0;
-    const text = (json.choices as { message: { content?: string } }[] | undefined)?.[0]?.message.content ?? '';
-    if (status !== 200 || !text.startsWith('RESULT'))
-      throw new Error(`follow-up failed: ${status} ${JSON.stringify(json).slice(0, 200)}`);
-    return ms;
+    const { run, json } = await this.chat(history);
+    const text = (json?.choices as { message: { content?: string } }[] | undefined)?.[0]?.message.content ?? '';
+    if (!run.ok || !text.startsWith('RESULT'))
+      throw new Error(`follow-up failed: ${run.error ?? JSON.stringify(json).slice(0, 200)}`);
+    return run.totalMs;
   }
 
   /** A history whose call this gateway never parked (a unique id): the rebuild path. */
@@ -103,7 +81,7 @@ export class GatewayToolClient {
     this.agent.destroy();
   }
 
-  private chat(messages: Message[]): Promise<{ status: number; json: Message }> {
-    return post(this.agent, `${this.baseUrl}/v1/chat/completions`, { model: this.model, messages, tools: TOOLS });
+  private chat(messages: Message[]): Promise<{ run: RunResult; json: Message | null }> {
+    return postTimed(this.agent, `${this.baseUrl}/v1/chat/completions`, { model: this.model, messages, tools: TOOLS });
   }
 }
