@@ -1,5 +1,5 @@
 import { invalidRequest } from '../errors/openai-error';
-import { findIllFormedText } from './ill-formed-text';
+import { scanBody } from './body-scan';
 
 /** Deeper than any real request (JSON schemas included); deep enough nesting overflows the validator's stack. */
 export const MAX_JSON_DEPTH = 64;
@@ -13,20 +13,6 @@ const RESERVED_KEYS = ['__proto__', 'constructor', 'prototype'];
 /** Top-level arrays whose items get validated one by one: chat `messages`, responses `input`. */
 const ITEM_ARRAYS = ['messages', 'input'];
 
-function depthExceeds(root: unknown, max: number): boolean {
-  // Iterative, so the check itself cannot overflow the stack it protects.
-  const stack: [unknown, number][] = [[root, 1]];
-  for (let item = stack.pop(); item; item = stack.pop()) {
-    const [value, depth] = item;
-    if (typeof value !== 'object' || value === null) continue;
-    if (depth > max) return true;
-    for (const child of Array.isArray(value) ? value : Object.values(value)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-    }
-  }
-  return false;
-}
-
 /**
  * Cheap structural limits checked before class-transformer and class-validator see the body:
  * both walk every item recursively, so an 8 MB body of tiny messages or deep nesting would
@@ -34,14 +20,14 @@ function depthExceeds(root: unknown, max: number): boolean {
  */
 export function precheckBody(body: unknown, maxItems: number): void {
   if (typeof body !== 'object' || body === null) return;
-  if (depthExceeds(body, MAX_JSON_DEPTH)) {
+  const { tooDeep, illFormed } = scanBody(body, MAX_JSON_DEPTH);
+  if (tooDeep) {
     throw invalidRequest(
       `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`,
       null,
       'nesting_too_deep',
     );
   }
-  const illFormed = findIllFormedText(body);
   if (illFormed) {
     // Codex drops a JSON-RPC line holding a lone surrogate without answering (see well-formed.ts).
     throw invalidRequest(

@@ -4,6 +4,16 @@ interface Node {
   value: unknown;
   key: string | number | null;
   parent: Node | null;
+  /** The root is 1; only objects and arrays count against the limit. */
+  depth: number;
+}
+
+/** What the one walk over a raw body found. */
+export interface BodyScan {
+  /** Some object or array sits deeper than the limit. */
+  tooDeep: boolean;
+  /** The first string (value or key) holding a lone surrogate, as a `param`; null when there is none. */
+  illFormed: { param: string | null } | null;
 }
 
 /** `messages[0].content`, the way OpenAI names a `param`. */
@@ -17,29 +27,34 @@ function pathOf(node: Node): string {
 }
 
 /**
- * The path of the first string (value or key) in `body` that holds a lone surrogate, or null.
- * Iterative, and the path is only built for the one it reports, so an 8 MB body costs one pass.
+ * One pass over the raw body for the two checks that must come before the DTOs are built: nesting
+ * deeper than `maxDepth` (enough of it overflows the validator's stack) and text with a lone
+ * surrogate. Iterative, so it cannot overflow the stack it protects; the path is only built for the
+ * one string it reports, so an 8 MB body costs one walk.
  */
-export function findIllFormedText(body: unknown): { param: string | null } | null {
-  const stack: Node[] = [{ value: body, key: null, parent: null }];
+export function scanBody(body: unknown, maxDepth: number): BodyScan {
+  let illFormed: BodyScan['illFormed'] = null;
+  const stack: Node[] = [{ value: body, key: null, parent: null, depth: 1 }];
   for (let node = stack.pop(); node; node = stack.pop()) {
-    const { value } = node;
+    const { value, depth } = node;
     if (typeof value === 'string') {
-      if (!isWellFormedText(value)) return { param: pathOf(node) || null };
+      if (!illFormed && !isWellFormedText(value)) illFormed = { param: pathOf(node) || null };
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;
+    if (depth > maxDepth) return { tooDeep: true, illFormed };
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i] as unknown, key: i, parent: node });
+      for (let i = value.length - 1; i >= 0; i--)
+        stack.push({ value: value[i] as unknown, key: i, parent: node, depth: depth + 1 });
       continue;
     }
     const entries = Object.entries(value as Record<string, unknown>);
     // A bad key is reported at the object that holds it: the key itself cannot be a param.
-    if (entries.some(([key]) => !isWellFormedText(key))) return { param: pathOf(node) || null };
+    if (!illFormed && entries.some(([key]) => !isWellFormedText(key))) illFormed = { param: pathOf(node) || null };
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, child] = entries[i] as [string, unknown];
-      stack.push({ value: child, key, parent: node });
+      stack.push({ value: child, key, parent: node, depth: depth + 1 });
     }
   }
-  return null;
+  return { tooDeep: false, illFormed };
 }
