@@ -1,4 +1,4 @@
-import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { OpenAIHttpException } from '../../common/errors/openai-error';
 import type { ResponseStore, StoredResponse } from './response-store';
 
@@ -22,6 +22,8 @@ export function recordTooLarge(bytes: number, max: number, param: string | null)
  * the same way: one huge record would otherwise cost its size in every read of it.
  */
 export class SizeCappedResponseStore implements ResponseStore, OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('ResponseStore');
+
   constructor(
     private readonly inner: ResponseStore,
     private readonly maxBytes: number,
@@ -44,8 +46,24 @@ export class SizeCappedResponseStore implements ResponseStore, OnModuleInit, OnA
     return this.inner.get(id);
   }
 
+  /**
+   * A record whose Codex items push it over the cap is kept without them (its continuation then
+   * rebuilds from the text `items`, as records from before them do): the response stays usable.
+   */
   put(record: StoredResponse): Promise<void> {
-    const bytes = jsonBytes(record);
+    let bytes = jsonBytes(record);
+    if (bytes > this.maxBytes && record.codexItems) {
+      const rest: StoredResponse = { ...record };
+      delete rest.codexItems;
+      const smaller = jsonBytes(rest);
+      if (smaller <= this.maxBytes) {
+        this.logger.warn(
+          `response ${record.id}: stored without its Codex items (${bytes} bytes with them, cap ${this.maxBytes}); a continuation rebuilds it from its messages`,
+        );
+        return this.inner.put(rest);
+      }
+      bytes = smaller;
+    }
     if (bytes > this.maxBytes) return Promise.reject(recordTooLarge(bytes, this.maxBytes, null));
     return this.inner.put(record);
   }

@@ -13,8 +13,19 @@ export interface StoredResponse {
   previousResponseId: string | null;
   /** Developer instructions the Codex thread was created with (they stick to the thread). */
   threadInstructions: string | null;
-  /** Conversation items this response added (its inputs, then its output messages). */
+  /** Conversation items this response added (its inputs, then its output messages), as text. */
   items: JsonValue[];
+  /**
+   * What the model saw of this turn, exactly as Codex put it into its conversation: the request's
+   * own injected history items, then the turn's raw items (rawResponseItem/completed) in order: the
+   * user message, reasoning with `encrypted_content`, the agent's own command calls and their
+   * `function_call_output`s, custom tool calls, the answer. A continuation that cannot run on the
+   * conversation's loaded thread injects the chain's Codex items into a new thread
+   * (`conversationItems`), so the model sees the history it would have seen on Codex's own thread.
+   * Image data is left out (`[image]`). Absent in records from before it, in client-tool turns
+   * (rebuilt from `items`), and when it would push the record over RESPONSES_MAX_RECORD_BYTES.
+   */
+  codexItems?: JsonValue[];
   /** The request's input items with their ids (`input_items`, `item_reference`); absent in older records. */
   inputItems?: JsonValue[];
   /**
@@ -25,13 +36,13 @@ export interface StoredResponse {
   encryptedReasoning?: Record<string, string>;
   response: ResponseObject;
   /**
-   * REPLICA_ID of the gateway whose Codex home holds `threadId`. Another replica rebuilds the
-   * conversation from `items` instead; absent in records written before replicas existed (local).
+   * REPLICA_ID of the gateway that ran the turn (for operators); a continuation anywhere else finds
+   * no loaded thread and rebuilds. Absent in records written before replicas existed.
    */
   replica?: string;
   /**
    * Produced by a client-tool turn, on a throwaway thread: a continuation rebuilds the
-   * conversation from `items` rather than resuming the thread.
+   * conversation from `items` rather than continuing the thread.
    */
   toolThread?: boolean;
 }
