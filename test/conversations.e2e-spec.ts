@@ -1,10 +1,12 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type OpenAI from 'openai';
 import { CodexEngineService } from '../src/codex/codex-engine.service';
 import { CodexPoolService } from '../src/codex/codex-pool.service';
-import { SpareThreadsService, STORED_SPARE } from '../src/codex/spare-threads.service';
+import { SpareThreadsService } from '../src/codex/spare-threads.service';
 import { IdleThreadsService } from '../src/codex/conversations/idle-threads.service';
 import { makeCodexHome, TEST_MODELS } from './support/codex-home';
-import { FakeProvider, type RecordedRequest } from './support/fake-provider';
+import { encryptedReasoningFor, FakeProvider, type RecordedRequest } from './support/fake-provider';
 import { startGateway, suiteGateway, type Gateway } from './support/gateway';
 import { waitFor } from './support/http';
 import { chatTool } from './support/tools';
@@ -245,56 +247,102 @@ describe('chat conversation affinity: keys, expiry, cap', () => {
   });
 });
 
-describe('stored Responses conversations on loaded threads', () => {
+describe('stored Responses conversations on loaded ephemeral threads, rebuilt from the store', () => {
   const input = (text: string) => [{ role: 'user' as const, content: text }];
+  /** The model-visible conversation of a provider request, without the preamble each Codex thread adds for itself. */
+  const conversationOf = (r: RecordedRequest) =>
+    (r.body.input ?? []).filter(
+      (i) => i.role !== 'developer' && !FakeProvider.texts({ input: [i] }, 'user')[0]?.startsWith('<'),
+    );
+  /** A turn in which the agent runs a command of its own (Codex's exec_command) and answers with its output. */
+  const COMMAND = 'SCENARIO=tools run exec_command ARGS={"cmd":"echo\\tran-by-the-agent-42"}';
 
-  it('continues a five-turn conversation on its loaded thread (one prompt_cache_key, no reload), and from disk after a restart', async () => {
-    const provider = new FakeProvider();
-    await provider.start();
-    const dirs = makeCodexHome(provider.baseUrl);
-    let gw: Gateway | null = await startGateway({ provider, home: dirs });
+  it('continues a five-turn conversation on its loaded thread (one prompt_cache_key, earlier reasoning kept) and writes no rollout', async () => {
+    const gw = await startGateway();
     try {
       const keys: (string | null)[] = [];
       let previous: string | undefined;
       for (let i = 0; i < 5; i++) {
         const r = await gw
           .client()
-          .responses.create({ model, input: input(`turn ${i + 1}`), previous_response_id: previous });
+          .responses.create({
+            model,
+            input: input(`turn ${i + 1} SCENARIO=reasoning`),
+            previous_response_id: previous,
+          });
         previous = r.id;
         keys.push(last(gw).promptCacheKey);
+        // Every earlier turn's reasoning comes back to the model, encrypted content intact.
+        expect(FakeProvider.reasoningItems(last(gw).body).map((item) => item.encrypted_content)).toEqual(
+          Array.from({ length: i }, (_, k) => encryptedReasoningFor(`turn ${k + 1} SCENARIO=reasoning`)),
+        );
       }
       expect(new Set(keys).size).toBe(1);
       expect(gw.app.get(IdleThreadsService).reused.stored).toBe(4);
-      // A second conversation starts on a pre-started stored thread.
+      // A second conversation starts on a pre-started ephemeral thread, as a chat request does.
       const conn = gw.app.get(CodexPoolService).acquire();
-      const spares = gw.app.get(SpareThreadsService).peek(conn, model, STORED_SPARE.key);
+      const spares = gw.app.get(SpareThreadsService).peek(conn, model);
       expect(spares.length).toBeGreaterThan(0);
-      const other = await gw.client().responses.create({ model, input: input('other conversation') });
+      await gw.client().responses.create({ model, input: input('other conversation') });
       expect(spares).toContain(last(gw).promptCacheKey);
+      // Ephemeral threads: Codex wrote no rollout for any of these turns.
+      const sessions = join(gw.home, 'sessions');
+      expect(existsSync(sessions) ? readdirSync(sessions, { recursive: true }) : []).toEqual([]);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('after a restart, rebuilds the conversation exactly: the earlier reasoning and the agent command and its output', async () => {
+    const provider = new FakeProvider();
+    await provider.start();
+    const dirs = makeCodexHome(provider.baseUrl);
+    let gw: Gateway | null = await startGateway({ provider, home: dirs });
+    try {
+      const one = await gw.client().responses.create({ model, instructions: 'Be brief.', input: input(COMMAND) });
+      expect(one.output_text).toMatch(/^RESULT exec_command#call_\w+=.*ran-by-the-agent-42/s);
+      const two = await gw.client().responses.create({
+        model,
+        instructions: 'Be brief.',
+        input: input('Think. SCENARIO=reasoning'),
+        previous_response_id: one.id,
+      });
+      // On Codex's own (loaded) thread: what the model sees when the conversation goes on.
+      const next = { model, instructions: 'Be brief.', input: input('go on'), previous_response_id: two.id };
+      await gw.client().responses.create(next);
+      const onThread = last(gw);
       await gw.close();
       gw = await startGateway({ provider, home: dirs });
-      const o = await gw
-        .client()
-        .responses.create({ model, input: input('other, after the restart'), previous_response_id: other.id });
-      expect(o.status).toBe('completed');
-      expect(FakeProvider.texts(last(gw).body, 'user').filter((t) => !t.startsWith('<'))).toEqual([
-        'other conversation',
-        'other, after the restart',
-      ]);
-      const r = await gw
-        .client()
-        .responses.create({ model, input: input('after the restart'), previous_response_id: previous });
-      expect(r.status).toBe('completed');
-      expect(last(gw).promptCacheKey).toBe(keys[0]);
-      expect(FakeProvider.texts(last(gw).body, 'user').filter((t) => !t.startsWith('<'))).toEqual([
-        'turn 1',
-        'turn 2',
-        'turn 3',
-        'turn 4',
-        'turn 5',
-        'after the restart',
-      ]);
+      const after = await gw.client().responses.create(next);
+      expect(after.status).toBe('completed');
+      const rebuilt = last(gw);
+      expect(rebuilt.promptCacheKey).not.toBe(onThread.promptCacheKey);
       expect(gw.app.get(IdleThreadsService).reused.stored).toBe(0);
+      // Item for item what Codex's own thread gave the model (ids included); only the new message's id is new.
+      const { id: _newId, ...newMessage } = conversationOf(rebuilt).at(-1) as Record<string, unknown>;
+      const { id: _oldId, ...sameMessage } = conversationOf(onThread).at(-1) as Record<string, unknown>;
+      expect(conversationOf(rebuilt).slice(0, -1)).toEqual(conversationOf(onThread).slice(0, -1));
+      expect(newMessage).toEqual(sameMessage);
+      // Spelled out: the agent's own command call and its output, and the reasoning with its encrypted content.
+      const items = conversationOf(rebuilt);
+      expect(items.map((i) => i.type)).toEqual([
+        'message',
+        'function_call',
+        'function_call_output',
+        'message',
+        'message',
+        'reasoning',
+        'message',
+        'message',
+      ]);
+      expect(items[1]).toMatchObject({ name: 'exec_command', arguments: '{"cmd":"echo\\tran-by-the-agent-42"}' });
+      expect(JSON.stringify(items[2]?.output)).toContain('ran-by-the-agent-42');
+      expect(items[5]).toMatchObject({ encrypted_content: encryptedReasoningFor('Think. SCENARIO=reasoning') });
+      expect(
+        FakeProvider.texts(rebuilt.body, 'developer')
+          .join('\n')
+          .match(/Be brief\./g),
+      ).toHaveLength(1);
     } finally {
       await gw?.close();
       await provider.stop();

@@ -324,16 +324,16 @@ describe('Responses input items: every type a client sends back', () => {
   });
 });
 
-// A thread resumed from disk (thread/resume) sends no raw items; idle threads off makes every continuation resume.
-describe('Responses input items on a resumed stored thread', () => {
+// Idle threads off: every continuation is rebuilt on a new ephemeral thread, which sends raw items like any other.
+describe('Responses input items on a rebuilt continuation', () => {
   const gw = suiteGateway({ env: { PROXY_API_KEY: `${KEYS.one},${KEYS.two}`, CODEX_MAX_IDLE_THREADS: '0' } });
 
-  it('on a continued stored thread, where Codex sends no raw items, still closes the reasoning item in order', async () => {
+  it('closes the reasoning item in order, with its encrypted content', async () => {
     const done = await continuedReasoning(gw.url);
     expect(done.output?.[0]).toMatchObject({
       type: 'reasoning',
       summary: [{ text: 'Thinking about the greeting carefully.' }],
+      encrypted_content: encryptedReasoningFor('again SCENARIO=reasoning'),
     });
-    expect(done.output?.[0]).not.toHaveProperty('encrypted_content');
   });
 });

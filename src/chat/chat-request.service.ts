@@ -79,7 +79,7 @@ export class ChatRequestService {
     const { spec, images } = await this.preparer.build(
       turn,
       shape,
-      { model, policy, thread: { kind: 'new', ephemeral: true }, conversation },
+      { model, policy, thread: { kind: 'new' }, conversation },
       client,
     );
     return {

@@ -6,7 +6,6 @@ import { ConcurrencyLimiter } from './concurrency-limiter';
 import { CodexEvent } from './codex-event.types';
 import { CodexTurnRegistry } from './codex-turn-registry.service';
 import { SpareThreadsService } from './spare-threads.service';
-import { ThreadLockService } from './thread-lock.service';
 import { TurnRun, TurnRunDeps } from './turn-run';
 import { TurnSpec } from './turn-spec.types';
 import { conversationKey } from './tools/conversation-key';
@@ -30,7 +29,6 @@ export class CodexEngineService {
   constructor(
     @Inject(codexConfig.KEY) config: CodexConfig,
     pool: CodexPoolService,
-    locks: ThreadLockService,
     private readonly registry: CodexTurnRegistry,
     spares: SpareThreadsService,
     readonly parked: ParkedTurnsService,
@@ -45,13 +43,11 @@ export class CodexEngineService {
     this.deps = {
       limiter: this.limiter,
       pool,
-      locks,
       spares,
       parked,
       catalog,
       reasoning,
       idle,
-      cwd: config.workdir,
       timeoutMs: config.timeoutMs,
       sandboxTmp: config.sandboxTmp,
     };
@@ -77,8 +73,8 @@ export class CodexEngineService {
    * that conversation's idle thread with only the new items; anything else gets a fresh thread.
    */
   private withAffinity(spec: TurnSpec): TurnSpec {
-    const scope = spec.conversation?.scope;
-    if (!scope || spec.thread.kind !== 'new' || !spec.thread.ephemeral) return spec;
+    const scope = spec.conversation && 'scope' in spec.conversation ? spec.conversation.scope : null;
+    if (!scope || spec.thread.kind !== 'new') return spec;
     const claimed = this.idle.claimConversation(scope, spec.history);
     if (!claimed) {
       this.affinity.fresh++;

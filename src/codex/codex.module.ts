@@ -6,7 +6,6 @@ import { CodexProcessRunner } from './codex-process.runner';
 import { CodexReadsService } from './codex-reads.service';
 import { CodexTurnRegistry } from './codex-turn-registry.service';
 import { SpareThreadsService } from './spare-threads.service';
-import { ThreadLockService } from './thread-lock.service';
 import { ParkedTurnsService } from './tools/parked-turns.service';
 import { ToolCatalogService } from './tools/tool-catalog.service';
 import { IdleThreadsService } from './conversations/idle-threads.service';
@@ -20,7 +19,6 @@ import { ToolReasoningCache } from './tools/tool-reasoning.cache';
     CodexReadsService,
     CodexEngineService,
     CodexConfigFileService,
-    ThreadLockService,
     SpareThreadsService,
     CodexTurnRegistry,
     ParkedTurnsService,
@@ -34,7 +32,6 @@ import { ToolReasoningCache } from './tools/tool-reasoning.cache';
     CodexReadsService,
     CodexEngineService,
     CodexConfigFileService,
-    ThreadLockService,
     CodexTurnRegistry,
   ],
 })

@@ -214,7 +214,7 @@ export function textTurnSpec(extra: Partial<TurnSpec> = {}): TurnSpec {
     history: [],
     input: [{ type: 'text', text: 'hi', text_elements: [] }],
     outputSchema: null,
-    thread: { kind: 'new', ephemeral: true },
+    thread: { kind: 'new' },
     ...extra,
   };
 }

@@ -1,6 +1,6 @@
 import type { CodexConfig } from '../config/codex.config';
 import { fakeConnection, settle } from './fake-app-server.testing';
-import { STORED_SPARE, SpareThreadsService } from './spare-threads.service';
+import { SpareThreadsService } from './spare-threads.service';
 
 const config = (spareThreads: number) =>
   ({ spareThreads, sandboxMode: 'read-only', workdir: '/tmp/work' }) as CodexConfig;
@@ -41,16 +41,17 @@ describe('SpareThreadsService against a scripted app-server', () => {
     expect(spares.take(conn, 'm', 'read-only')).toBeNull();
   });
 
-  it('keeps tool-set and stored spares apart from plain ones, started with their own parameters', async () => {
+  it('keeps tool-set spares apart from plain ones, started with their own parameters', async () => {
     const { fake, conn } = fakeConnection();
     const spares = new SpareThreadsService(config(1));
-    spares.take(conn, 'm', 'read-only', STORED_SPARE);
+    const tools = { key: 'set1', params: { dynamicTools: [] } };
+    spares.take(conn, 'm', 'read-only', tools);
     await settle(10);
     expect(spares.peek(conn, 'm')).toEqual([]);
-    expect(spares.peek(conn, 'm', 'stored')).toEqual(['thr_1']);
-    expect(fake.callsOf('thread/start')[0]?.params).toMatchObject({ ephemeral: false });
+    expect(spares.peek(conn, 'm', 'set1')).toEqual(['thr_1']);
+    expect(fake.callsOf('thread/start')[0]?.params).toMatchObject({ ephemeral: true, dynamicTools: [] });
     expect(spares.take(conn, 'm', 'read-only')).toBeNull();
-    expect(spares.take(conn, 'm', 'read-only', STORED_SPARE)).toBe('thr_1');
+    expect(spares.take(conn, 'm', 'read-only', tools)).toBe('thr_1');
   });
 
   it('unloads the spares of the least recently used model beyond two', async () => {

@@ -18,19 +18,12 @@ interface Warm {
 
 /**
  * What a spare is started with besides its model: a client tool set (dynamic tools and the
- * built-ins-off config), or a stored thread (`ephemeral: false`, see STORED_SPARE), identified by
- * `key`. Absent for the plain threads of chat requests.
+ * built-ins-off config), identified by `key`. Absent for plain threads.
  */
 export interface SpareVariant {
   key: string;
-  params: Pick<ParamsOf<'thread/start'>, 'config' | 'dynamicTools' | 'ephemeral'>;
+  params: Pick<ParamsOf<'thread/start'>, 'config' | 'dynamicTools'>;
 }
-
-/**
- * A stored thread without developer instructions, for a Responses first turn: Codex writes nothing
- * to disk for a thread before its first turn, so an unused one leaves no trace.
- */
-export const STORED_SPARE: SpareVariant = { key: 'stored', params: { ephemeral: false } };
 
 /** A spare older than this is replaced: its environment context (date, for one) was fixed at start. */
 const MAX_AGE_MS = 10 * 60_000;

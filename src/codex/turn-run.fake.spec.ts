@@ -7,7 +7,6 @@ import { ConcurrencyLimiter } from './concurrency-limiter';
 import { IdleThreadsService } from './conversations/idle-threads.service';
 import { FakeAppServer, fakeConnection, settle, textTurnSpec } from './fake-app-server.testing';
 import { SpareThreadsService } from './spare-threads.service';
-import { ThreadLockService } from './thread-lock.service';
 import type { ClientToolsSpec } from './tools/client-tools.types';
 import { ParkedTurnsService } from './tools/parked-turns.service';
 import type { ToolCatalogService } from './tools/tool-catalog.service';
@@ -79,19 +78,16 @@ function harness(overrides: Partial<CodexConfig> = {}, timeoutMs = 60_000, rpcTi
     ...overrides,
   } as CodexConfig;
   const limiter = new ConcurrencyLimiter(2, 0, 1000);
-  const locks = new ThreadLockService();
   const parked = new ParkedTurnsService(config);
   const spares = new SpareThreadsService(config);
   const deps: TurnRunDeps = {
     limiter,
-    locks,
     spares,
     parked,
     pool: { acquire: () => conn } as unknown as CodexPoolService,
     catalog: { path: Promise.resolve(null) } as unknown as ToolCatalogService,
     reasoning: new ToolReasoningCache(config),
-    idle: new IdleThreadsService(config, locks),
-    cwd: '/tmp/work',
+    idle: new IdleThreadsService(config),
     timeoutMs,
   };
   const run = (spec = baseSpec) => {

@@ -4,7 +4,6 @@ import type { CodexPoolService } from './codex-pool.service';
 import type { CodexEvent } from './codex-event.types';
 import { ConcurrencyLimiter } from './concurrency-limiter';
 import type { SpareThreadsService } from './spare-threads.service';
-import { ThreadLockService } from './thread-lock.service';
 import { ParkedTurnsService } from './tools/parked-turns.service';
 import { ToolCatalogService } from './tools/tool-catalog.service';
 import { ToolReasoningCache } from './tools/tool-reasoning.cache';
@@ -34,13 +33,11 @@ function stubDeps(limiter: ConcurrencyLimiter, conn: AppServerConnection, timeou
   return {
     limiter,
     pool: { acquire: () => conn } as unknown as CodexPoolService,
-    locks: new ThreadLockService(),
     spares: { take: () => null, ephemeralThreadParams: () => ({}) } as unknown as SpareThreadsService,
     parked: { drop: () => undefined } as unknown as ParkedTurnsService,
     catalog: { path: Promise.resolve(null) } as unknown as ToolCatalogService,
     idle: { keep: () => false } as unknown as IdleThreadsService,
     reasoning: { remember: () => undefined } as unknown as ToolReasoningCache,
-    cwd: '/tmp',
     timeoutMs,
   };
 }

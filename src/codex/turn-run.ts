@@ -13,7 +13,6 @@ import { SpareThreadsService } from './spare-threads.service';
 import { openTurnThread } from './turn-thread.opener';
 import { keepAs, releaseUnopened } from './conversations/idle-keep';
 import { IdleThreadsService } from './conversations/idle-threads.service';
-import { ThreadLockService } from './thread-lock.service';
 import { TurnSpec } from './turn-spec.types';
 import { ParkedTurnsService } from './tools/parked-turns.service';
 import { ToolCatalogService } from './tools/tool-catalog.service';
@@ -25,13 +24,11 @@ import { ToolSession } from './tools/tool-session';
 export interface TurnRunDeps {
   limiter: ConcurrencyLimiter;
   pool: CodexPoolService;
-  locks: ThreadLockService;
   spares: SpareThreadsService;
   parked: ParkedTurnsService;
   catalog: ToolCatalogService;
   reasoning: ToolReasoningCache;
   idle: IdleThreadsService;
-  cwd: string;
   timeoutMs: number;
   sandboxTmp?: SandboxTmp;
 }
@@ -68,10 +65,6 @@ export class TurnRun {
   /** Codex reported the turn's end (turn/completed). */
   private settled = false;
   private onSettled: (() => void) | null = null;
-  /** Lock on the stored thread this turn continues (resume) or reads from (fork). */
-  private sourceLease: (() => void) | null = null;
-  /** Lock on the stored thread this turn writes, held until Codex has unloaded it. */
-  private threadLease: (() => void) | null = null;
   /** The thread is a pre-started spare (SpareThreadsService). */
   private onSpare = false;
   private stopListening: (() => void) | null = null;
@@ -82,6 +75,8 @@ export class TurnRun {
   private readonly answer = new Map<string, string>();
   /** The idle thread this turn was to continue was gone: it runs on a fresh thread with the whole history. */
   private idleLost = false;
+  /** A lost stored conversation's earlier items (the target's `rebuild`), injected before the request's own. */
+  private rebuilt: JsonValue[] = [];
   /** The request of the current segment (a parked turn's follow-up replaces it). */
   private segmentSpec: TurnSpec;
 
@@ -167,27 +162,19 @@ export class TurnRun {
 
   private async begin(): Promise<void> {
     const target = this.spec.thread;
-    if (target.kind === 'resume' || target.kind === 'fork') this.sourceLease = target.lease;
     this.release = await this.deps.limiter.acquire(this.abort.signal);
     if (this.stopping) return;
     this.current = 'opening';
     // A conversation's idle thread lives on the process that ran its last turn.
-    const conn =
-      target.kind === 'loaded'
-        ? target.conn
-        : target.kind === 'resume' && target.loaded
-          ? target.loaded
-          : this.deps.pool.acquire();
+    const conn = target.kind === 'loaded' ? target.conn : this.deps.pool.acquire();
     this.conn = conn;
     this.cleanups.push(
       conn.beginTurn(),
       conn.onExit((err) => this.fail(err)),
     );
     this.timer = setTimeout(() => this.onTimeout(), this.deps.timeoutMs);
-    const opened = await openTurnThread(conn, this.spec, this.deps, this.sourceLease);
+    const opened = await openTurnThread(conn, this.spec, this.deps);
     this.onSpare = opened.onSpare;
-    this.threadLease = opened.threadLease;
-    this.sourceLease = opened.sourceLease;
     this.threadId = opened.threadId;
     let turn: Turn;
     try {
@@ -208,12 +195,8 @@ export class TurnRun {
       void conn.unloadThread(this.threadId, false);
       this.onSpare = false;
       this.idleLost = idle;
+      if (idle && target.rebuild) this.rebuilt = await target.rebuild();
       this.threadId = (await conn.request('thread/start', opened.freshParams)).thread.id;
-      // A stored spare's lock goes with it; the thread of its own is the one to hold.
-      if (this.threadLease) {
-        this.threadLease();
-        this.threadLease = this.deps.locks.claimNew(this.threadId);
-      }
       turn = await this.startTurn(conn, this.threadId);
     }
     this.turnId = turn.id;
@@ -258,11 +241,11 @@ export class TurnRun {
    * at thread/start, so a pre-started spare thread serves any system prompt (see SpareThreadsService).
    */
   private historyToInject(): JsonValue[] {
-    const { thread, developerInstructions, history } = this.spec;
+    const { thread, developerInstructions } = this.spec;
     // The thread has the instructions and the first `seen` items already.
-    if (thread.kind === 'loaded' && !this.idleLost) return history.slice(thread.seen);
-    const ephemeral = this.spec.tools || thread.kind === 'loaded' || (thread.kind === 'new' && thread.ephemeral);
-    if (!ephemeral || !developerInstructions) return history;
+    if (thread.kind === 'loaded' && !this.idleLost) return this.spec.history.slice(thread.seen);
+    const history = [...this.rebuilt, ...this.spec.history];
+    if (!developerInstructions) return history;
     return [
       { type: 'message', role: 'developer', content: [{ type: 'input_text', text: developerInstructions }] },
       ...history,
@@ -396,18 +379,13 @@ export class TurnRun {
     const { conn, threadId } = this;
     this.release?.();
     this.release = null;
-    if (threadId === null) releaseUnopened(this.spec.thread, this.sourceLease);
-    else this.sourceLease?.();
-    const lease = this.threadLease;
+    if (threadId === null) releaseUnopened(this.spec.thread);
     // A completed turn's thread may stay loaded for its conversation's next turn, unless turns are queueing.
     const keep =
-      this.answered && this.deps.limiter.queued === 0
-        ? keepAs(this.spec, this.segmentSpec, lease !== null, [...this.answer.values()].join('\n\n'))
+      this.answered && this.deps.limiter.queued === 0 && this.turnId !== null
+        ? keepAs(this.spec, this.segmentSpec, this.turnId, [...this.answer.values()].join('\n\n'))
         : null;
-    if (conn && threadId !== null && conn.alive && keep && this.deps.idle.keep(conn, threadId, keep)) return lease?.();
-    // Stored threads are handed on only after Codex has really unloaded them.
-    if (conn && threadId !== null && conn.alive)
-      void conn.unloadThread(threadId, lease !== null).finally(() => lease?.());
-    else lease?.();
+    if (conn && threadId !== null && conn.alive && keep && this.deps.idle.keep(conn, threadId, keep)) return;
+    if (conn && threadId !== null && conn.alive) void conn.unloadThread(threadId, false);
   }
 }

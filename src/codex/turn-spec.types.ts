@@ -5,16 +5,20 @@ import type { JsonValue } from './protocol/app-server.protocol';
 import type { ClientToolsSpec } from './tools/client-tools.types';
 
 /**
- * Where a turn runs: a new thread, or the continuation of a stored one. `lease` is the caller's
- * ThreadLockService lock on the stored thread; the engine releases it once Codex is done with it.
+ * Where a turn runs. Every thread is ephemeral (Codex writes no rollout for it): a new one, or a
+ * conversation's idle thread still loaded on `conn` (IdleThreadsService) that has seen the first
+ * `seen` history items. `rebuild`, for a stored Responses conversation, gives the whole earlier
+ * conversation should Codex no longer know that thread (a chat request's history is complete anyway).
  */
 export type ThreadTarget =
-  | { kind: 'new'; ephemeral: boolean }
-  /** `loaded`: the thread is still loaded on that process (an idle stored thread), so thread/resume is skipped. */
-  | { kind: 'resume'; threadId: string; lease: () => void; loaded?: AppServerConnection }
-  /** A chat conversation's idle thread (IdleThreadsService): it has seen the first `seen` history items. */
-  | { kind: 'loaded'; conn: AppServerConnection; threadId: string; seen: number }
-  | { kind: 'fork'; threadId: string; lastTurnId: string; ephemeral: boolean; lease: () => void };
+  | { kind: 'new' }
+  | {
+      kind: 'loaded';
+      conn: AppServerConnection;
+      threadId: string;
+      seen: number;
+      rebuild?: () => Promise<JsonValue[]>;
+    };
 
 /** One validated turn, as the HTTP features hand it to the engine. */
 export interface TurnSpec {
@@ -35,8 +39,10 @@ export interface TurnSpec {
    */
   tools?: ClientToolsSpec | null;
   /**
-   * Chat conversation affinity: the scope (key, model, instructions, tools, policy, the client's
-   * cache key) under which the thread may be kept after the turn and found by the next request.
+   * Whether the thread stays loaded after a completed turn, and how the next request finds it.
+   * `scope`: chat conversation affinity, under the scope (key, model, instructions, tools, policy,
+   * the client's cache key) and the answered conversation. `head`: a stored Responses conversation,
+   * by thread id and this turn's id (the response that a `previous_response_id` names).
    */
-  conversation?: { scope: string } | null;
+  conversation?: { scope: string } | { head: true } | null;
 }

@@ -104,12 +104,7 @@ export class ResponseRequestService {
       : 0;
     if (inputBytes > this.codex.responsesMaxRecordBytes)
       throw recordTooLarge(inputBytes, this.codex.responsesMaxRecordBytes, 'input');
-    const { spec, images } = await this.preparer.build(
-      turn,
-      shape,
-      { model, policy, thread: { kind: 'new', ephemeral: !store } },
-      client,
-    );
+    const { spec, images } = await this.preparer.build(turn, shape, { model, policy, thread: { kind: 'new' } }, client);
     return {
       base,
       spec,

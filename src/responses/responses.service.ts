@@ -18,6 +18,8 @@ import type { PreparedResponse } from './response-request.service';
 import type { ResponseObject, ResponseStreamEvent } from './responses.types';
 import type { JsonValue } from '../codex/protocol/app-server.protocol';
 import { storedToolCall } from './response-tool-output';
+import { storableCodexItem } from './store/codex-items';
+import type { TurnSpec } from '../codex/turn-spec.types';
 
 @Injectable()
 export class ResponsesService {
@@ -91,13 +93,15 @@ export class ResponsesService {
   /** The turn's Responses events; the record is stored before `response.completed` leaves. */
   private events(prepared: PreparedResponse, mapper: ResponseEventMapper): Observable<ResponseStreamEvent> {
     let ids: { threadId: string; turnId: string } | null = null;
+    const raw: JsonValue[] = [];
     return this.turn(prepared).pipe(
       concatMap((event: CodexEvent) => {
         if (event.type === 'started') ids = { threadId: event.threadId, turnId: event.turnId };
+        if (event.type === 'raw_item') raw.push(storableCodexItem(event.item));
         const out = mapper.map(event);
         const ended = event.type === 'completed' || event.type === 'tool_calls';
         if (!ended || !prepared.store || !ids) return of(...out);
-        return from(this.save(prepared, mapper, ids)).pipe(concatMap(() => of(...out)));
+        return from(this.save(prepared, mapper, ids, raw)).pipe(concatMap(() => of(...out)));
       }),
     );
   }
@@ -107,20 +111,20 @@ export class ResponsesService {
       const abort = new AbortController();
       let inner: { unsubscribe(): void } | null = null;
       this.planner
-        .plan(
-          prepared.previous,
-          prepared.spec.developerInstructions,
-          prepared.store,
-          abort.signal,
-          prepared.tools !== null,
-        )
+        .plan(prepared.previous, prepared.spec.developerInstructions, prepared.store, prepared.tools !== null)
         .then((plan) => {
+          // The client left while the thread was being chosen: a claimed loaded thread is unloaded.
           if (abort.signal.aborted) {
-            // The client left while the thread was being chosen: a claimed loaded thread is unloaded, the lock given back.
-            if (plan.thread.kind !== 'new') releaseUnopened(plan.thread, plan.thread.lease);
+            releaseUnopened(plan.thread);
             return;
           }
-          const spec = { ...prepared.spec, thread: plan.thread, history: [...plan.history, ...prepared.spec.history] };
+          const spec: TurnSpec = {
+            ...prepared.spec,
+            thread: plan.thread,
+            history: [...plan.history, ...prepared.spec.history],
+            // A stored conversation's thread stays loaded as its head; a client-tool turn's is its own.
+            conversation: prepared.store && !prepared.tools ? { head: true } : null,
+          };
           inner = this.engine.runTurn(spec).subscribe(subscriber);
         })
         .catch((err: unknown) => {
@@ -138,6 +142,7 @@ export class ResponsesService {
     prepared: PreparedResponse,
     mapper: ResponseEventMapper,
     ids: { threadId: string; turnId: string },
+    raw: JsonValue[],
   ): Promise<void> {
     const response = mapper.response;
     const outputs = response.output.flatMap((item): JsonValue[] => {
@@ -160,6 +165,8 @@ export class ResponsesService {
       previousResponseId: prepared.previous?.id ?? null,
       threadInstructions: prepared.spec.developerInstructions,
       items: [...prepared.items, ...outputs],
+      // What the model saw, for an exact rebuild: the request's own injected items (the chain is the records before), then the turn's.
+      ...(prepared.tools ? {} : { codexItems: [...prepared.spec.history.map(storableCodexItem), ...raw] }),
       inputItems: prepared.inputItems,
       encryptedReasoning: mapper.encrypted,
       response: structuredClone({ ...response, status: 'completed' }),

@@ -1,7 +1,6 @@
 import type { AppServerConnection } from '../app-server.connection';
 import type { CodexConfig } from '../../config/codex.config';
 import type { JsonValue } from '../protocol/app-server.protocol';
-import { ThreadLockService } from '../thread-lock.service';
 import { answeredItems } from './conversation-chain';
 import { IdleThreadsService } from './idle-threads.service';
 
@@ -37,7 +36,7 @@ describe('IdleThreadsService', () => {
   let service: IdleThreadsService;
   let conn: ReturnType<typeof fakeConnection>;
   const make = (max = 4, ttlMs = 60_000) =>
-    new IdleThreadsService({ maxIdleThreads: max, idleThreadMs: ttlMs } as CodexConfig, new ThreadLockService());
+    new IdleThreadsService({ maxIdleThreads: max, idleThreadMs: ttlMs } as CodexConfig);
   beforeEach(() => {
     conn = fakeConnection();
     service = make();
@@ -79,7 +78,7 @@ describe('IdleThreadsService', () => {
 
   it('does not keep a thread whose answer was empty, nor any when the cap is 0', () => {
     expect(keep('t1', 's', [msg('user', 'hi'), msg('assistant', '  ')])).toBe(false);
-    expect(make(0).keep(conn, 't2', { stored: true })).toBe(false);
+    expect(make(0).keep(conn, 't2', { head: 'turn_1' })).toBe(false);
   });
 
   it('releases the oldest beyond the cap, and all of them under pressure', () => {
@@ -104,22 +103,20 @@ describe('IdleThreadsService', () => {
 
   it('forgets the threads of a process that exited, without unloading them', () => {
     keep('t1');
-    service.keep(conn, 't2', { stored: true });
+    service.keep(conn, 't2', { head: 'turn_1' });
     conn.exit();
     expect(service.size).toBe(0);
     expect(conn.unloaded).toEqual([]);
   });
 
-  it('hands a stored thread to its next turn by id, and unloads it under its lock when released', async () => {
-    const locks = new ThreadLockService();
-    service = new IdleThreadsService({ maxIdleThreads: 1, idleThreadMs: 60_000 } as CodexConfig, locks);
-    service.keep(conn, 'st1', { stored: true });
-    expect(service.claimThread('st1')?.threadId).toBe('st1');
-    expect(service.claimThread('st1')).toBeNull();
-    service.keep(conn, 'st1', { stored: true });
-    service.keep(conn, 'st2', { stored: true });
-    await new Promise((r) => setImmediate(r));
+  it('hands a Responses head to the continuation of its last turn only, once, and unloads it when released', () => {
+    service = new IdleThreadsService({ maxIdleThreads: 1, idleThreadMs: 60_000 } as CodexConfig);
+    service.keep(conn, 'st1', { head: 'turn_2' });
+    expect(service.claimHead('st1', 'turn_1')).toBeNull();
+    expect(service.claimHead('st1', 'turn_2')?.threadId).toBe('st1');
+    expect(service.claimHead('st1', 'turn_2')).toBeNull();
+    service.keep(conn, 'st1', { head: 'turn_3' });
+    service.keep(conn, 'st2', { head: 'turn_1' });
     expect(conn.unloaded).toEqual(['st1']);
-    expect(locks.isLocked('st1')).toBe(false);
   });
 });

@@ -2,15 +2,17 @@ import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { AppServerConnection } from '../app-server.connection';
 import { codexConfig, CodexConfig } from '../../config/codex.config';
 import type { JsonValue } from '../protocol/app-server.protocol';
-import { ThreadLockService } from '../thread-lock.service';
 import { canonOf, conversationKey } from './conversation-chain';
 
 /** A loaded Codex thread whose turn has ended, kept so that the conversation's next turn skips opening it. */
 export interface IdleThread {
   conn: AppServerConnection;
   threadId: string;
-  /** A stored (Responses) thread: continued by thread id, unloaded under its lock. */
-  stored: boolean;
+  /**
+   * A stored Responses conversation's head: the id of the thread's last turn, which produced the
+   * response a continuation names (claimHead); null for chat.
+   */
+  head: string | null;
   /** Chat: the scope and the key of the answered conversation. */
   scope: string | null;
   key: string | null;
@@ -28,7 +30,7 @@ export interface ClaimedConversation {
 }
 
 /**
- * Idle threads by conversation (chat affinity) and by thread id (stored Responses threads), with a
+ * Idle threads by conversation (chat affinity) and by thread and turn (Responses heads), with a
  * TTL (CODEX_IDLE_THREAD_SECONDS) and a cap per gateway (CODEX_MAX_IDLE_THREADS, oldest released
  * first). They are the first thing given back when turns queue (see relieve()). Taking one removes
  * it, so a thread never has two writers; correctness never depends on this map: a request that
@@ -44,10 +46,7 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
   /** Idle threads taken up again by their conversation's next turn. */
   readonly reused = { conversations: 0, stored: 0 };
 
-  constructor(
-    @Inject(codexConfig.KEY) private readonly config: CodexConfig,
-    private readonly locks: ThreadLockService,
-  ) {}
+  constructor(@Inject(codexConfig.KEY) private readonly config: CodexConfig) {}
 
   get enabled(): boolean {
     return this.config.maxIdleThreads > 0;
@@ -61,22 +60,20 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
   keep(
     conn: AppServerConnection,
     threadId: string,
-    how: { stored: true } | { scope: string; items: JsonValue[] },
+    how: { head: string } | { scope: string; items: JsonValue[] },
   ): boolean {
     const last = 'items' in how ? canonOf(how.items[how.items.length - 1] ?? null) : null;
     // An empty answer is left out of what clients send back, so it could never be matched.
     if (!this.enabled || !conn.alive || ('items' in how && last === null)) return false;
     this.drop(this.byThread.get(threadId));
-    const stored = 'stored' in how;
     const timer = setTimeout(() => this.release(idle, 'expired'), this.config.idleThreadMs);
     timer.unref();
-    const chat = stored
-      ? null
-      : { scope: how.scope, key: conversationKey(how.scope, how.items), length: how.items.length };
+    const chat =
+      'head' in how ? null : { scope: how.scope, key: conversationKey(how.scope, how.items), length: how.items.length };
     const idle: IdleThread = {
       conn,
       threadId,
-      stored,
+      head: 'head' in how ? how.head : null,
       scope: null,
       key: null,
       length: 0,
@@ -116,10 +113,13 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
     return { idle: best, seen: best.length };
   }
 
-  /** The idle stored thread `threadId`, taken out of the map; the caller holds its lock. */
-  claimThread(threadId: string): IdleThread | null {
+  /**
+   * The idle thread `threadId` when its last turn is `turnId` (the conversation's head), taken out
+   * of the map, so one request continues it; an older response of that thread is rebuilt instead.
+   */
+  claimHead(threadId: string, turnId: string): IdleThread | null {
     const idle = this.byThread.get(threadId);
-    if (!idle?.stored || !idle.conn.alive) return null;
+    if (idle?.head !== turnId || !idle.conn.alive) return null;
     this.drop(idle);
     this.reused.stored++;
     return idle;
@@ -134,7 +134,7 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
   }
 
   beforeApplicationShutdown(): void {
-    // Stored threads are on disk already; the processes stop right after this.
+    // The processes stop right after this; a stored conversation is rebuilt from the store.
     for (const idle of [...this.byThread.values()]) this.drop(idle);
   }
 
@@ -147,9 +147,7 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
     if (this.byThread.get(idle.threadId) !== idle) return;
     this.released[reason]++;
     this.drop(idle);
-    if (!idle.stored) return void idle.conn.unloadThread(idle.threadId, false);
-    // A stored thread is handed on only after Codex has closed it, like at the end of a turn.
-    void this.locks.acquire(idle.threadId).then((lease) => idle.conn.unloadThread(idle.threadId, true).finally(lease));
+    void idle.conn.unloadThread(idle.threadId, false);
   }
 
   private drop(idle: IdleThread | undefined): void {
