@@ -263,13 +263,11 @@ describe('stored Responses conversations on loaded ephemeral threads, rebuilt fr
       const keys: (string | null)[] = [];
       let previous: string | undefined;
       for (let i = 0; i < 5; i++) {
-        const r = await gw
-          .client()
-          .responses.create({
-            model,
-            input: input(`turn ${i + 1} SCENARIO=reasoning`),
-            previous_response_id: previous,
-          });
+        const r = await gw.client().responses.create({
+          model,
+          input: input(`turn ${i + 1} SCENARIO=reasoning`),
+          previous_response_id: previous,
+        });
         previous = r.id;
         keys.push(last(gw).promptCacheKey);
         // Every earlier turn's reasoning comes back to the model, encrypted content intact.
@@ -349,23 +347,37 @@ describe('stored Responses conversations on loaded ephemeral threads, rebuilt fr
     }
   });
 
-  it('forks from an older response while the newest one keeps its loaded thread', async () => {
+  it('forks from an older response with exactly the history up to it, while the newest one keeps its loaded thread', async () => {
     const gw = await startGateway();
     try {
-      const one = await gw.client().responses.create({ model, input: input('root') });
-      const two = await gw.client().responses.create({ model, input: input('branch a'), previous_response_id: one.id });
+      const one = await gw.client().responses.create({ model, input: input('root SCENARIO=reasoning') });
+      const two = await gw
+        .client()
+        .responses.create({ model, input: input('branch a SCENARIO=reasoning'), previous_response_id: one.id });
+      // What the model saw of the conversation up to `one`, on its own thread, when `two` continued it.
+      const upToOne = conversationOf(last(gw)).slice(0, -1);
+      const headKey = last(gw).promptCacheKey;
       const fork = await gw
         .client()
         .responses.create({ model, input: input('branch b'), previous_response_id: one.id });
       expect(fork.status).toBe('completed');
-      expect(FakeProvider.texts(last(gw).body, 'user').filter((t) => !t.startsWith('<'))).toEqual(['root', 'branch b']);
+      expect(last(gw).promptCacheKey).not.toBe(headKey);
+      expect(conversationOf(last(gw)).slice(0, -1)).toEqual(upToOne);
+      expect(FakeProvider.texts(last(gw).body, 'user').filter((t) => !t.startsWith('<'))).toEqual([
+        'root SCENARIO=reasoning',
+        'branch b',
+      ]);
+      expect(FakeProvider.reasoningItems(last(gw).body).map((r) => r.encrypted_content)).toEqual([
+        encryptedReasoningFor('root SCENARIO=reasoning'),
+      ]);
       const three = await gw
         .client()
         .responses.create({ model, input: input('a again'), previous_response_id: two.id });
       expect(three.status).toBe('completed');
+      expect(last(gw).promptCacheKey).toBe(headKey);
       expect(FakeProvider.texts(last(gw).body, 'user').filter((t) => !t.startsWith('<'))).toEqual([
-        'root',
-        'branch a',
+        'root SCENARIO=reasoning',
+        'branch a SCENARIO=reasoning',
         'a again',
       ]);
     } finally {
