@@ -46,7 +46,7 @@ export class BaselineClient implements BenchTarget {
   async run(prompt: string): Promise<RunResult> {
     const startedAt = performance.now();
     try {
-      const threadId = await this.startThread(true);
+      const threadId = await this.startThread();
       const result = await this.turnOn(threadId, prompt, startedAt);
       this.unload(threadId);
       return result;
@@ -56,17 +56,17 @@ export class BaselineClient implements BenchTarget {
   }
 
   /**
-   * The same steps for a conversation: `history` injected first (a chat request with history), a
-   * stored thread (a Responses first turn), or a turn on a thread this client kept loaded (a
-   * continuation). The thread is left loaded for the next call; `unload` gives it back.
+   * The same steps for a conversation: a new ephemeral thread, with `history` injected first (a
+   * chat request with history), or a turn on a thread this client kept loaded (a continuation).
+   * The thread is left loaded for the next call; `unload` gives it back.
    */
   async runSteps(
     prompt: string,
-    how: { history?: unknown[]; stored?: boolean; threadId?: string },
+    how: { history?: unknown[]; threadId?: string },
   ): Promise<RunResult & { threadId: string | null }> {
     const startedAt = performance.now();
     try {
-      const threadId = how.threadId ?? (await this.startThread(!how.stored));
+      const threadId = how.threadId ?? (await this.startThread());
       if (how.history) await this.call('thread/inject_items', { threadId, items: how.history });
       return { ...(await this.turnOn(threadId, prompt, startedAt)), threadId };
     } catch (err) {
@@ -78,7 +78,7 @@ export class BaselineClient implements BenchTarget {
     this.call('thread/unsubscribe', { threadId }).catch(() => undefined);
   }
 
-  private async startThread(ephemeral: boolean): Promise<string> {
+  private async startThread(): Promise<string> {
     const { model, cwd } = this.options;
     const start: ParamsOf<'thread/start'> = {
       model,
@@ -86,7 +86,7 @@ export class BaselineClient implements BenchTarget {
       sandbox: 'read-only',
       approvalPolicy: 'never',
       developerInstructions: null,
-      ephemeral,
+      ephemeral: true,
     };
     const { thread } = (await this.call('thread/start', start)) as { thread: { id: string } };
     return thread.id;

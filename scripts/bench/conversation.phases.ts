@@ -38,8 +38,9 @@ function distinctKeys(provider: FakeProvider, markers: string[]): number {
 
 /**
  * `conversations` five-turn conversations of each kind, interleaved: stored Responses turns
- * (first, then previous_response_id continuations), the bare client doing the same on a stored
- * thread it keeps loaded, chat conversations continued by affinity, and one-message chat turns.
+ * (first, then previous_response_id continuations), the bare client doing the same steps (a new
+ * ephemeral thread, then turns on it, kept loaded), chat conversations continued by affinity, and
+ * one-message chat turns.
  */
 export async function conversationRuns(
   gw: GatewayProcess,
@@ -73,7 +74,7 @@ export async function conversationRuns(
           (t === 1 ? out.gwFirst : out.gwNext).push(turn.run);
         },
         async () => {
-          const turn = await bare.runSteps(prompt(`B${c}x`, t), { stored: true, threadId });
+          const turn = await bare.runSteps(prompt(`B${c}x`, t), { threadId });
           threadId = turn.threadId ?? undefined;
           (t === 1 ? out.bareFirst : out.bareNext).push(turn);
         },
