@@ -11,7 +11,7 @@ describe('two gateway replicas on one real redis-server, behind nginx', () => {
     await s?.stop();
   });
 
-  it('continues a conversation from replica 1 on replica 2 and back: rebuilt where the thread is foreign, resumed on its holder', async () => {
+  it('continues a conversation from replica 1 on replica 2 and back: rebuilt where the thread is not loaded, continued on the replica that holds it', async () => {
     const [r1, r2] = s.replicas;
     const a = await s.respond(r1.url, 'conv', { input: 'My name is Ada.' });
     expect(a.status).toBe(200);
@@ -32,7 +32,7 @@ describe('two gateway replicas on one real redis-server, behind nginx', () => {
     expect(recC.replica).toBe('replica-1');
     expect(recC.threadId).not.toBe(recA.threadId);
 
-    // On the replica that holds C's thread, the thread itself is resumed: same thread, full history.
+    // On the replica where C's thread is still loaded, the thread itself goes on: same thread, full history.
     const d = await s.respond(r1.url, 'conv', { input: 'Last one.', previous_response_id: c.body.id });
     expect(d.status).toBe(200);
     expect(s.lastUserTexts()).toEqual(['My name is Ada.', 'What is my name?', 'And again?', 'Last one.']);
