@@ -95,7 +95,7 @@ export async function storePhase(
     });
     const ops = await storeOps(redis.socket, join(dataDir, 'ops'));
     const ms = (v: number): string => `${v.toFixed(3)} ms`;
-    const line = `store calls alone (median of 500): put ${ms(ops.file.put)} file / ${ms(ops.redis.put)} Redis; get + head ${ms(ops.file.read)} file / ${ms(ops.redis.read)} Redis`;
+    const line = `store calls alone (median of 500): put ${ms(ops.file.put)} file / ${ms(ops.redis.put)} Redis; get ${ms(ops.file.read)} file / ${ms(ops.redis.read)} Redis`;
     return {
       figures: [figure('stored turn', runs.created), figure('continued stored turn', runs.continued)],
       errors,

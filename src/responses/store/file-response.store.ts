@@ -13,7 +13,7 @@ const SWEEP_MS = 5 * 60_000;
 const COMPACT_MIN_DEAD_BYTES = 16 * 1024 * 1024;
 
 /**
- * An append-only JSON-lines log under CODEX_DATA_DIR. Only an index (offsets, thread heads) lives in
+ * An append-only JSON-lines log under CODEX_DATA_DIR. Only an index (offsets, dates) lives in
  * memory; a record is read from disk when asked for. Expired records are swept while running, and
  * the file is compacted once garbage outweighs it. A file that cannot be read stops the server.
  */
@@ -52,7 +52,7 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
         { cause: err },
       );
     }
-    if (damaged > 0 && this.index.entries.size === 0 && this.index.heads.size === 0) {
+    if (damaged > 0 && this.index.entries.size === 0) {
       throw new Error(
         `The response store ${this.path} holds no readable record (${damaged} damaged line(s)). Move it away to start with an empty store.`,
       );
@@ -94,12 +94,11 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
 
   put(record: StoredResponse): Promise<void> {
     this.unwritten.set(record.id, record);
-    this.index.heads.set(record.threadId, record.id);
     return this.enqueue(async (file) => {
       if (this.unwritten.get(record.id) !== record) return;
       const { offset, length } = await file.append(JSON.stringify({ op: 'put', record } satisfies LogLine));
       this.unwritten.delete(record.id);
-      this.index.set(record.id, { offset, length, createdAt: record.createdAt, threadId: record.threadId });
+      this.index.set(record.id, { offset, length, createdAt: record.createdAt });
     });
   }
 
@@ -112,17 +111,13 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
     }).then(() => true);
   }
 
-  latestOnThread(threadId: string): Promise<string | null> {
-    return Promise.resolve(this.index.heads.get(threadId) ?? null);
-  }
-
   /** Forgets expired records now (also on a timer), then compacts if that left enough garbage. */
   sweep(): Promise<void> {
     this.index.removeExpired((t) => this.expired(t));
     return this.enqueue(() => Promise.resolve());
   }
 
-  /** Rewrites the log with only the live records and the heads that outlived theirs. */
+  /** Rewrites the log with only the live records. */
   compact(): Promise<void> {
     return this.enqueue((file) => this.rewrite(file));
   }
@@ -135,7 +130,6 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
           const text = await file.read(entry.offset, entry.length);
           moved.set(id, { ...entry, offset: await out.write(Buffer.from(text, 'utf8')) });
         }
-        for (const head of this.index.orphanHeads()) await out.write(Buffer.from(`${JSON.stringify(head)}\n`, 'utf8'));
       },
       // Swapped in the same tick as the file, so no read pairs an old offset with the new file.
       // Records deleted while the copy ran stay deleted: only entries still present move.

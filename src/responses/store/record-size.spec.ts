@@ -9,7 +9,6 @@ function memoryStore(): ResponseStore & { records: StoredResponse[] } {
     get: (id) => Promise.resolve(records.find((r) => r.id === id) ?? null),
     put: (r) => Promise.resolve(void records.push(r)),
     delete: () => Promise.resolve(false),
-    latestOnThread: () => Promise.resolve(null),
   };
 }
 

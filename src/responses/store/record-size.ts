@@ -71,8 +71,4 @@ export class SizeCappedResponseStore implements ResponseStore, OnModuleInit, OnA
   delete(id: string): Promise<boolean> {
     return this.inner.delete(id);
   }
-
-  latestOnThread(threadId: string): Promise<string | null> {
-    return this.inner.latestOnThread(threadId);
-  }
 }

@@ -8,10 +8,9 @@ import type { ResponseStore, StoredResponse } from './response-store';
 import { storeUnavailable } from '../../common/errors/store-unavailable';
 
 /**
- * The response store shared by every replica: one JSON string per response (`<prefix>resp:<id>`)
- * and the newest response per thread (`<prefix>head:<replica>:<thread>`), both expiring after
- * RESPONSES_TTL_DAYS. Heads are per replica: a thread id means something only in its Codex home.
- * Whole-key TTLs, because per-field hash TTLs need Redis 7.4.
+ * The response store shared by every replica: one JSON string per response (`<prefix>resp:<id>`),
+ * expiring after RESPONSES_TTL_DAYS (a whole-key TTL). Any replica continues any response: where
+ * its thread is not loaded, the conversation is rebuilt from these records.
  */
 @Injectable()
 export class RedisResponseStore implements ResponseStore {
@@ -20,7 +19,7 @@ export class RedisResponseStore implements ResponseStore {
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     @Inject(codexConfig.KEY) private readonly codex: CodexConfig,
-    @Inject(redisConfig.KEY) private readonly config: RedisConfig,
+    @Inject(redisConfig.KEY) config: RedisConfig,
     private readonly health: RedisHealth,
   ) {
     this.prefix = config.keyPrefix;
@@ -37,35 +36,17 @@ export class RedisResponseStore implements ResponseStore {
 
   async put(record: StoredResponse): Promise<void> {
     const ttl = this.ttlMs(record);
-    const results = await this.call(() => {
-      const tx = this.redis.multi();
-      if (ttl === null) {
-        tx.set(this.recordKey(record.id), JSON.stringify(record));
-        tx.set(this.headKey(record.threadId, record.replica), record.id);
-      } else {
-        tx.set(this.recordKey(record.id), JSON.stringify(record), 'PX', ttl);
-        tx.set(this.headKey(record.threadId, record.replica), record.id, 'PX', ttl);
-      }
-      return tx.exec();
-    });
-    const failed = results?.find(([err]) => err !== null);
-    if (!results || failed) throw this.unavailable(failed?.[0] ?? new Error('transaction discarded'));
+    const key = this.recordKey(record.id);
+    const json = JSON.stringify(record);
+    await this.call(() => (ttl === null ? this.redis.set(key, json) : this.redis.set(key, json, 'PX', ttl)));
   }
 
   async delete(id: string): Promise<boolean> {
     return (await this.call(() => this.redis.del(this.recordKey(id)))) > 0;
   }
 
-  latestOnThread(threadId: string): Promise<string | null> {
-    return this.call(() => this.redis.get(this.headKey(threadId, this.config.replicaId)));
-  }
-
   private recordKey(id: string): string {
     return `${this.prefix}resp:${id}`;
-  }
-
-  private headKey(threadId: string, replica = this.config.replicaId): string {
-    return `${this.prefix}head:${replica}:${threadId}`;
   }
 
   /** Milliseconds left of the record's life, at least 1; null when responses never expire. */

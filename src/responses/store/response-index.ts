@@ -1,14 +1,14 @@
 import type { StoredResponse } from './response-store';
 
+/** `head` lines (the newest response per thread) come from stores written before threads were ephemeral: ignored. */
 export type LogLine =
   { op: 'put'; record: StoredResponse } | { op: 'delete'; id: string } | { op: 'head'; threadId: string; id: string };
 
-/** Where a live record's line is, and what expiry and thread heads need without reading it. */
+/** Where a live record's line is, and what expiry needs without reading it. */
 export interface Entry {
   offset: number;
   length: number;
   createdAt: number;
-  threadId: string;
 }
 
 /**
@@ -17,8 +17,6 @@ export interface Entry {
  */
 export class ResponseIndex {
   readonly entries = new Map<string, Entry>();
-  /** Newest response per thread, kept even when that response is deleted: its turn is still in the thread. */
-  readonly heads = new Map<string, string>();
   liveBytes = 0;
 
   replay(line: LogLine, offset: number, length: number): void {
@@ -26,13 +24,9 @@ export class ResponseIndex {
       this.drop(line.id);
       return;
     }
-    if (line.op === 'head') {
-      this.heads.set(line.threadId, line.id);
-      return;
-    }
-    const { id, threadId, createdAt } = line.record;
-    this.set(id, { offset, length, createdAt, threadId });
-    this.heads.set(threadId, id);
+    if (line.op === 'head') return;
+    const { id, createdAt } = line.record;
+    this.set(id, { offset, length, createdAt });
   }
 
   set(id: string, entry: Entry): void {
@@ -50,17 +44,7 @@ export class ResponseIndex {
 
   removeExpired(expired: (createdAt: number) => boolean): void {
     for (const [id, entry] of this.entries) {
-      if (!expired(entry.createdAt)) continue;
-      this.drop(id);
-      // The thread's newest response has expired, so every older one has too: nothing can continue it.
-      if (this.heads.get(entry.threadId) === id) this.heads.delete(entry.threadId);
+      if (expired(entry.createdAt)) this.drop(id);
     }
-  }
-
-  /** Head lines for the threads whose newest response is gone (deleted): compaction keeps them. */
-  orphanHeads(): LogLine[] {
-    return [...this.heads]
-      .filter(([, id]) => !this.entries.has(id))
-      .map(([threadId, id]) => ({ op: 'head', threadId, id }));
   }
 }

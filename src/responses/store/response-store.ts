@@ -55,8 +55,6 @@ export interface ResponseStore {
   get(id: string): Promise<StoredResponse | null>;
   put(record: StoredResponse): Promise<void>;
   delete(id: string): Promise<boolean>;
-  /** The id of the newest stored response on a Codex thread. */
-  latestOnThread(threadId: string): Promise<string | null>;
   /** False while a shared store cannot be reached, so `store: true` is refused before a turn runs; absent = always. */
   writable?(): boolean;
 }
