@@ -260,7 +260,7 @@ async function main(): Promise<number> {
       `conversations: ${samples(convs.gwFirst)} × 5 turns of each kind; prompt_cache_key values per 5-turn conversation: chat ${convs.keys.chat}, responses ${convs.keys.responses} (target 1: ${convs.keys.chat === 1 && convs.keys.responses === 1 ? 'PASS' : 'MISS'})`,
     );
     console.log(
-      `bare client medians: ephemeral turn ${median(okValues(plain.baseline, total)).toFixed(1)} ms, conversation first turn ${median(okValues(convs.bareFirst, total)).toFixed(1)} ms, turn on its loaded thread ${median(okValues(convs.bareNext, total)).toFixed(1)} ms`,
+      `bare client medians: ephemeral turn ${median(okValues(plain.baseline, total)).toFixed(1)} ms, conversation first turn ${median(okValues(convs.bareFirst, total)).toFixed(1)} ms, turn on its loaded thread ${median(okValues(convs.bareNext, total)).toFixed(1)} ms; gateway medians: Responses first turn ${median(okValues(convs.gwFirst, total)).toFixed(2)} ms, continuation ${median(okValues(convs.gwNext, total)).toFixed(2)} ms, chat turn ${median(okValues(convs.chatOne, total)).toFixed(2)} ms`,
     );
     console.log(
       `memory per idle thread (app-server, ${idleCount} threads kept loaded by the bare client): ${perIdleMb.toFixed(2)} MB`,
