@@ -347,6 +347,30 @@ describe('stored Responses conversations on loaded ephemeral threads, rebuilt fr
     }
   });
 
+  it('rebuilds from the store when Codex no longer knows the head it claimed', async () => {
+    const gw = await startGateway();
+    try {
+      const one = await gw.client().responses.create({ model, input: input('remember me SCENARIO=reasoning') });
+      const threadId = String(last(gw).promptCacheKey);
+      // Unloaded behind the gateway's back: the kept head now names a thread Codex has closed.
+      await gw.app.get(CodexPoolService).acquire().unloadThread(threadId, false);
+      await new Promise((r) => setTimeout(r, 200));
+      const two = await gw.client().responses.create({ model, input: input('do you?'), previous_response_id: one.id });
+      expect(two.status).toBe('completed');
+      expect(gw.app.get(IdleThreadsService).reused.stored).toBe(1);
+      expect(last(gw).promptCacheKey).not.toBe(threadId);
+      expect(FakeProvider.texts(last(gw).body, 'user').filter((t) => !t.startsWith('<'))).toEqual([
+        'remember me SCENARIO=reasoning',
+        'do you?',
+      ]);
+      expect(FakeProvider.reasoningItems(last(gw).body).map((r) => r.encrypted_content)).toEqual([
+        encryptedReasoningFor('remember me SCENARIO=reasoning'),
+      ]);
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('forks from an older response with exactly the history up to it, while the newest one keeps its loaded thread', async () => {
     const gw = await startGateway();
     try {
