@@ -137,10 +137,10 @@ describe('AppServerConnection against a scripted app-server', () => {
 
   it('turns a JSON-RPC error into a ProtocolError naming the method', async () => {
     const { fake, conn } = fakeConnection();
-    fake.script('thread/resume', () => ({ error: 'thread not found' }));
-    await expect(conn.request('thread/resume', { threadId: 'gone' })).rejects.toMatchObject({
+    fake.script('thread/unsubscribe', () => ({ error: 'thread not found' }));
+    await expect(conn.request('thread/unsubscribe', { threadId: 'gone' })).rejects.toMatchObject({
       code: CodexErrorCode.ProtocolError,
-      message: 'thread/resume: thread not found',
+      message: 'thread/unsubscribe: thread not found',
     });
   });
 

@@ -1,9 +1,6 @@
 import type { SandboxPolicy } from './protocol/app-server.protocol';
 import type { TurnSpec } from './turn-spec.types';
 
-const CLOSING_RETRIES = 40;
-const CLOSING_RETRY_MS = 50;
-
 export interface SandboxTmp {
   excludeSlashTmp: boolean;
   excludeTmpdirEnvVar: boolean;
@@ -24,17 +21,5 @@ export function toSandboxPolicy(
       return { type: 'workspaceWrite', writableRoots: [], networkAccess: spec.networkAccess, ...tmp };
     case 'read-only':
       return { type: 'readOnly', networkAccess: false };
-  }
-}
-
-/** A stored thread whose previous holder just let go can still be unloading for a few ms. */
-export async function retryWhileClosing<T>(call: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await call();
-    } catch (err) {
-      if (attempt >= CLOSING_RETRIES || !(err instanceof Error) || !/is closing/i.test(err.message)) throw err;
-      await new Promise((resolve) => setTimeout(resolve, CLOSING_RETRY_MS));
-    }
   }
 }
