@@ -17,8 +17,8 @@ import { ResponseThreadPlanner } from './response-thread.planner';
 import type { PreparedResponse } from './response-request.service';
 import type { ResponseObject, ResponseStreamEvent } from './responses.types';
 import type { JsonValue } from '../codex/protocol/app-server.protocol';
-import { storedToolCall } from './response-tool-output';
 import { storableCodexItem } from './store/codex-items';
+import { storedRecord } from './response-record.factory';
 import type { TurnSpec } from '../codex/turn-spec.types';
 
 @Injectable()
@@ -144,34 +144,9 @@ export class ResponsesService {
     ids: { threadId: string; turnId: string },
     raw: JsonValue[],
   ): Promise<void> {
-    const response = mapper.response;
-    const outputs = response.output.flatMap((item): JsonValue[] => {
-      if (item.type === 'message')
-        return [
-          {
-            type: 'message',
-            role: 'assistant',
-            content: item.content.map((c) => ({ type: 'output_text', text: c.text })),
-          },
-        ];
-      return prepared.tools ? storedToolCall(item, prepared.tools.codexName) : [];
-    });
-    await this.store.put({
-      id: response.id,
-      threadId: ids.threadId,
-      turnId: ids.turnId,
-      createdAt: response.created_at,
-      owner: prepared.owner,
-      previousResponseId: prepared.previous?.id ?? null,
-      threadInstructions: prepared.spec.developerInstructions,
-      items: [...prepared.items, ...outputs],
-      // What the model saw, for an exact rebuild: the request's own injected items (the chain is the records before), then the turn's.
-      ...(prepared.tools ? {} : { codexItems: [...prepared.spec.history.map(storableCodexItem), ...raw] }),
-      inputItems: prepared.inputItems,
-      encryptedReasoning: mapper.encrypted,
-      response: structuredClone({ ...response, status: 'completed' }),
-      replica: this.redis.replicaId,
-      ...(prepared.tools ? { toolThread: true } : {}),
-    });
+    const { response, encrypted: encryptedReasoning } = mapper;
+    await this.store.put(
+      storedRecord(prepared, { response, ...ids, raw, encryptedReasoning, replica: this.redis.replicaId }),
+    );
   }
 }
