@@ -316,7 +316,10 @@ describe('stored Responses conversations on loaded ephemeral threads, rebuilt fr
       const rebuilt = last(gw);
       expect(rebuilt.promptCacheKey).not.toBe(onThread.promptCacheKey);
       expect(gw.app.get(IdleThreadsService).reused.stored).toBe(0);
-      // Item for item what Codex's own thread gave the model (ids included); only the new message's id is new.
+      // The whole model input is the same (Codex's own preamble and the instructions included, ids aside)...
+      const withoutIds = (r: RecordedRequest) => (r.body.input ?? []).map((item) => ({ ...item, id: undefined }));
+      expect(withoutIds(rebuilt)).toEqual(withoutIds(onThread));
+      // ...and the conversation is item for item what Codex's own thread gave the model, ids included; only the new message's id is new.
       const { id: _newId, ...newMessage } = conversationOf(rebuilt).at(-1) as Record<string, unknown>;
       const { id: _oldId, ...sameMessage } = conversationOf(onThread).at(-1) as Record<string, unknown>;
       expect(conversationOf(rebuilt).slice(0, -1)).toEqual(conversationOf(onThread).slice(0, -1));
