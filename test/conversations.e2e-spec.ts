@@ -397,6 +397,16 @@ describe('stored Responses conversations on loaded ephemeral threads, rebuilt fr
       expect(FakeProvider.reasoningItems(last(gw).body).map((r) => r.encrypted_content)).toEqual([
         encryptedReasoningFor('root SCENARIO=reasoning'),
       ]);
+      // A rebuilt turn's own record holds only its turn (Codex's echoes of the injected chain are not its raw items):
+      // rebuilding from it again (its head taken by a first continuation) repeats nothing.
+      await gw.client().responses.create({ model, input: input('b1'), previous_response_id: fork.id });
+      await gw.client().responses.create({ model, input: input('b2'), previous_response_id: fork.id });
+      expect(FakeProvider.texts(last(gw).body, 'user').filter((t) => !t.startsWith('<'))).toEqual([
+        'root SCENARIO=reasoning',
+        'branch b',
+        'b2',
+      ]);
+      expect(FakeProvider.reasoningItems(last(gw).body)).toHaveLength(1);
       const three = await gw
         .client()
         .responses.create({ model, input: input('a again'), previous_response_id: two.id });
