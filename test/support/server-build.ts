@@ -19,18 +19,27 @@ let built: string | null = null;
  */
 export function builtServerEntry(): string {
   if (built) return built;
-  const parsed = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.build.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    join(ROOT, 'tsconfig.build.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
     },
-  });
+  );
   if (!parsed) throw new Error('tsconfig.build.json could not be read');
   const options: ts.CompilerOptions = { ...parsed.options, sourceMap: false };
   const files = [...parsed.fileNames].sort();
   const sources = files.map((f) => readFileSync(f, 'utf8'));
   const hash = createHash('sha256').update(ts.version).update(JSON.stringify(options));
-  files.forEach((f, i) => hash.update(relative(ROOT, f)).update('\0').update(sources[i] ?? ''));
+  files.forEach((f, i) =>
+    hash
+      .update(relative(ROOT, f))
+      .update('\0')
+      .update(sources[i] ?? ''),
+  );
   const name = hash.digest('hex').slice(0, 16);
   const out = join(CACHE, name);
   const entry = join(out, 'main.js');
