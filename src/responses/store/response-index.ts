@@ -1,7 +1,4 @@
-import type { StoredResponse } from './response-store';
-
-export type LogLine =
-  { op: 'put'; record: StoredResponse } | { op: 'delete'; id: string } | { op: 'head'; threadId: string; id: string };
+import type { LogLine, PutFields } from './response-log-line';
 
 /** Where a live record's line is, and what expiry and thread heads need without reading it. */
 export interface Entry {
@@ -21,7 +18,12 @@ export class ResponseIndex {
   readonly heads = new Map<string, string>();
   liveBytes = 0;
 
-  replay(line: LogLine, offset: number, length: number): void {
+  replay(line: LogLine | PutFields, offset: number, length: number): void {
+    if (line.op === 'put-fields') {
+      this.set(line.id, { offset, length, createdAt: line.createdAt, threadId: line.threadId });
+      this.heads.set(line.threadId, line.id);
+      return;
+    }
     if (line.op === 'delete') {
       this.drop(line.id);
       return;
