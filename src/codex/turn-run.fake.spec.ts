@@ -12,7 +12,8 @@ import type { ClientToolsSpec } from './tools/client-tools.types';
 import { ParkedTurnsService } from './tools/parked-turns.service';
 import type { ToolCatalogService } from './tools/tool-catalog.service';
 import { ToolReasoningCache } from './tools/tool-reasoning.cache';
-import { TurnRun, TurnRunDeps } from './turn-run';
+import { TurnRun } from './turn-run';
+import type { TurnRunDeps } from './turn-run.types';
 import type { TurnSpec } from './turn-spec.types';
 import type { CodexConfig } from '../config/codex.config';
 

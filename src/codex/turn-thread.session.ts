@@ -1,0 +1,169 @@
+import type { AppServerConnection, ServerRequestMessage } from './app-server.connection';
+import { CodexError, CodexErrorCode } from './codex.errors';
+import { keepAs, releaseUnopened } from './conversations/idle-keep';
+import type { Notification, Turn } from './protocol/app-server.protocol';
+import { historyToInject } from './turn-history.mapper';
+import { toSandboxPolicy } from './turn-protocol.mapper';
+import type { TurnRunDeps } from './turn-run.types';
+import type { TurnSpec } from './turn-spec.types';
+import { openTurnThread } from './turn-thread.opener';
+
+const INTERRUPT_WAIT_MS = 2_000;
+
+/** What the session hands on to its run: the thread's traffic, and whether the run is winding down. */
+export interface TurnThreadEvents {
+  notification: (n: Notification) => void;
+  /** Server→client requests of the thread; only a client-tool turn takes them. */
+  request: ((r: ServerRequestMessage) => boolean) | null;
+  stopping: () => boolean;
+}
+
+/** How a completed turn's thread is kept, or null to unload it; `stored`: the turn holds a stored thread's lock. */
+export type KeepFor = (stored: boolean) => ReturnType<typeof keepAs>;
+
+/**
+ * The Codex side of one turn: the process and thread it runs on (spare, idle, new, resumed or
+ * forked), the locks on stored threads, and the Codex turn itself. Its state is kept as it goes,
+ * so a run stopped between two awaits gives back exactly what was taken.
+ */
+export class TurnThreadSession {
+  conn: AppServerConnection | null = null;
+  threadId: string | null = null;
+  turnId: string | null = null;
+  /** Codex reported the turn's end (turn/completed). */
+  private settled = false;
+  private onSettled: (() => void) | null = null;
+  /** Lock on the stored thread this turn continues (resume) or reads from (fork). */
+  private sourceLease: (() => void) | null = null;
+  /** Lock on the stored thread this turn writes, held until Codex has unloaded it. */
+  private threadLease: (() => void) | null = null;
+  /** The thread is a pre-started spare (SpareThreadsService). */
+  private onSpare = false;
+  /** The idle thread this turn was to continue was gone: it runs on a fresh thread with the whole history. */
+  private idleLost = false;
+  private stopListening: (() => void) | null = null;
+
+  constructor(
+    private readonly spec: TurnSpec,
+    private readonly deps: TurnRunDeps,
+    private readonly events: TurnThreadEvents,
+  ) {
+    const target = spec.thread;
+    if (target.kind === 'resume' || target.kind === 'fork') this.sourceLease = target.lease;
+  }
+
+  /** Codex still runs the turn: ending it early means interrupting it. */
+  get running(): boolean {
+    return this.turnId !== null && !this.settled;
+  }
+
+  /** The process the turn runs on: a conversation's idle thread lives on the process that ran its last turn. */
+  connect(): AppServerConnection {
+    const target = this.spec.thread;
+    const conn =
+      target.kind === 'loaded'
+        ? target.conn
+        : target.kind === 'resume' && target.loaded
+          ? target.loaded
+          : this.deps.pool.acquire();
+    this.conn = conn;
+    return conn;
+  }
+
+  /** Opens the thread and starts the turn on it. */
+  async open(conn: AppServerConnection): Promise<{ threadId: string; turnId: string }> {
+    const target = this.spec.thread;
+    const opened = await openTurnThread(conn, this.spec, this.deps, this.sourceLease);
+    this.onSpare = opened.onSpare;
+    this.threadLease = opened.threadLease;
+    this.sourceLease = opened.sourceLease;
+    this.threadId = opened.threadId;
+    let turn: Turn;
+    try {
+      turn = await this.startTurn(conn, this.threadId);
+    } catch (err) {
+      const idle = target.kind === 'loaded' && !this.idleLost;
+      if (
+        !(this.onSpare || idle) ||
+        this.events.stopping() ||
+        !(err instanceof CodexError) ||
+        err.code !== CodexErrorCode.ProtocolError
+      )
+        throw err;
+      // A spare or idle thread that Codex no longer knows must not fail the request: start a thread of its own
+      // (an idle one's conversation then gets its whole history, like any request without affinity).
+      this.stopListening?.();
+      void conn.unloadThread(this.threadId, false);
+      this.onSpare = false;
+      this.idleLost = idle;
+      this.threadId = (await conn.request('thread/start', opened.freshParams)).thread.id;
+      // A stored spare's lock goes with it; the thread of its own is the one to hold.
+      if (this.threadLease) {
+        this.threadLease();
+        this.threadLease = this.deps.locks.claimNew(this.threadId);
+      }
+      turn = await this.startTurn(conn, this.threadId);
+    }
+    this.turnId = turn.id;
+    return { threadId: this.threadId, turnId: turn.id };
+  }
+
+  private async startTurn(conn: AppServerConnection, threadId: string): Promise<Turn> {
+    const stopRequests = this.events.request
+      ? conn.handleThreadRequests(threadId, this.events.request)
+      : () => undefined;
+    const stopNotifications = conn.subscribeThread(threadId, this.events.notification);
+    this.stopListening = () => {
+      stopRequests();
+      stopNotifications();
+    };
+    const history = historyToInject(this.spec, this.idleLost);
+    if (history.length > 0) await conn.request('thread/inject_items', { threadId, items: history });
+    if (this.events.stopping()) throw new CodexError(CodexErrorCode.Interrupted, 'client gone before the turn started');
+    const { turn } = await conn.request('turn/start', {
+      threadId,
+      input: this.spec.input,
+      model: this.spec.model,
+      effort: this.spec.effort,
+      sandboxPolicy: toSandboxPolicy(this.spec, this.deps.sandboxTmp),
+      outputSchema: this.spec.outputSchema,
+    });
+    return turn;
+  }
+
+  markSettled(): void {
+    this.settled = true;
+    this.onSettled?.();
+  }
+
+  /** Interrupts a turn Codex still runs, and waits for its end (turn/completed) for a short while. */
+  async interrupt(): Promise<void> {
+    const { conn, threadId, turnId } = this;
+    if (!conn?.alive || threadId === null || turnId === null || this.settled) return;
+    const done = new Promise<void>((resolve) => {
+      this.onSettled = resolve;
+      setTimeout(resolve, INTERRUPT_WAIT_MS).unref();
+    });
+    conn.request('turn/interrupt', { threadId, turnId }).catch(() => this.markSettled());
+    await done;
+  }
+
+  /** Stops routing the thread's notifications and requests to the run. */
+  unlisten(): void {
+    this.stopListening?.();
+  }
+
+  /** Gives the thread and its locks back once the run has ended. */
+  giveBack(keepFor: KeepFor): void {
+    const { conn, threadId } = this;
+    if (threadId === null) releaseUnopened(this.spec.thread, this.sourceLease);
+    else this.sourceLease?.();
+    const lease = this.threadLease;
+    const keep = keepFor(lease !== null);
+    if (conn && threadId !== null && conn.alive && keep && this.deps.idle.keep(conn, threadId, keep)) return lease?.();
+    // Stored threads are handed on only after Codex has really unloaded them.
+    if (conn && threadId !== null && conn.alive)
+      void conn.unloadThread(threadId, lease !== null).finally(() => lease?.());
+    else lease?.();
+  }
+}
