@@ -1,4 +1,5 @@
 import type { Subscriber } from 'rxjs';
+import type { CleanupStack, Release } from '../util/cleanup-stack';
 import type { ServerRequestMessage } from './app-server.connection';
 import type { CodexEvent } from './codex-event.types';
 import { TurnNotificationMapper } from './codex-notification.mapper';
@@ -32,12 +33,14 @@ export class TurnRelay {
   private readonly buffered: Notification[] = [];
   /** The assistant's messages of the current segment, by item id. */
   private readonly answer = new Map<string, string>();
-  private graceTimer: NodeJS.Timeout | null = null;
+  private graceTimer: Release | null = null;
   private completed = false;
 
   constructor(
     private readonly host: TurnRelayHost,
     private readonly tools: ToolSession | null,
+    /** The run's: the grace timer goes on it. */
+    private readonly cleanup: CleanupStack,
   ) {}
 
   /** The turn completed normally: its thread may stay loaded for the conversation's next turn. */
@@ -62,10 +65,6 @@ export class TurnRelay {
 
   nextSegment(): void {
     this.answer.clear();
-  }
-
-  dispose(): void {
-    if (this.graceTimer) clearTimeout(this.graceTimer);
   }
 
   onServerRequest(request: ServerRequestMessage): boolean {
@@ -110,11 +109,13 @@ export class TurnRelay {
   private maybePark(grace: boolean): void {
     const tools = this.tools;
     if (!tools || this.host.phase() !== 'running' || !tools.batch.ready(!grace)) {
-      if (tools?.batch.waiting && !this.graceTimer)
-        this.graceTimer = setTimeout(() => this.maybePark(true), BATCH_GRACE_MS);
+      if (tools?.batch.waiting && !this.graceTimer) {
+        const timer = setTimeout(() => this.maybePark(true), BATCH_GRACE_MS);
+        this.graceTimer = this.cleanup.add(() => clearTimeout(timer));
+      }
       return;
     }
-    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer?.();
     this.graceTimer = null;
     const taken = tools.batch.take();
     if (taken.calls.length === 0) return;

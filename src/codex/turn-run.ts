@@ -1,4 +1,6 @@
+import { Logger } from '@nestjs/common';
 import type { Subscriber } from 'rxjs';
+import { CleanupStack, type Release } from '../util/cleanup-stack';
 import { CodexError, CodexErrorCode } from './codex.errors';
 import { CodexEvent, emptyUsage } from './codex-event.types';
 import { keepAs } from './conversations/idle-keep';
@@ -19,11 +21,16 @@ import { TurnThreadSession } from './turn-thread.session';
  * The thread side is TurnThreadSession's, the events are TurnRelay's; the phases are the run's alone.
  */
 export class TurnRun {
+  private readonly logger = new Logger(TurnRun.name);
   private current: TurnPhase = 'queued';
   private abort = new AbortController();
-  private release: (() => void) | null = null;
-  private readonly cleanups: (() => void)[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  /** Everything the run holds, each release registered as it is taken; dispose() runs it once, whatever the ending. */
+  private readonly cleanup = new CleanupStack((err) => this.logger.error(`a turn's release failed: ${String(err)}`));
+  /** The segment's slot and CODEX_TIMEOUT timer, which go back early: when its HTTP answer ends or parks. */
+  private releaseSlot: Release = () => undefined;
+  private stopTimer: Release = () => undefined;
+  /** The registration in ParkedTurnsService while parked. */
+  private unpark: Release = () => undefined;
   private readonly tools: ToolSession | null;
   private readonly thread: TurnThreadSession;
   private readonly relay: TurnRelay;
@@ -46,12 +53,22 @@ export class TurnRun {
         park: (calls, expectKey, tools) => this.park(calls, expectKey, tools),
       },
       this.tools,
+      this.cleanup,
     );
-    this.thread = new TurnThreadSession(spec, deps, {
+    this.thread = new TurnThreadSession(spec, deps, this.cleanup, {
       notification: (n) => this.relay.onNotification(n),
       request: this.tools ? (r) => this.relay.onServerRequest(r) : null,
       stopping: () => this.stopping,
     });
+    // The thread (and the lock the spec came with) is held from the start. Registered first, it goes back
+    // last: after the slot, since whether it stays loaded depends on turns queueing for one.
+    this.cleanup.add(() =>
+      this.thread.giveBack((stored) =>
+        this.relay.answered && this.deps.limiter.queued === 0
+          ? keepAs(this.spec, this.segmentSpec, stored, this.relay.answerText)
+          : null,
+      ),
+    );
   }
 
   /** Where the run is in its life (see {@link TurnPhase}); only the run itself moves it on. */
@@ -82,8 +99,7 @@ export class TurnRun {
     this.abort.abort();
     // The slot belongs to the request and goes back when the request ends, even while start() still
     // awaits an answer from Codex (a call that is never answered once held it until the restart).
-    this.release?.();
-    this.release = null;
+    this.releaseSlot();
     // While start() or resume() is between awaits it owns the other resources; it finishes the cleanup itself.
     if (!owned) this.finish();
   }
@@ -103,10 +119,11 @@ export class TurnRun {
     this.out = out;
     this.segmentSpec = spec;
     this.relay.nextSegment();
+    this.unpark();
     this.current = 'resuming';
     this.abort = new AbortController();
     try {
-      this.release = await this.deps.limiter.acquire(this.abort.signal);
+      this.releaseSlot = this.cleanup.add(await this.deps.limiter.acquire(this.abort.signal));
     } catch (err) {
       // A client that left while queued stops the turn below; any other refusal reaches the client.
       if (!this.stopping) this.fail(err);
@@ -118,7 +135,7 @@ export class TurnRun {
     const conn = this.thread.conn;
     if (!conn || !this.tools) return;
     this.current = 'running';
-    this.timer = setTimeout(() => this.onTimeout(), this.deps.timeoutMs);
+    this.startTimer();
     this.tools.nextSegment([...spec.history, ...inputItems(spec.input)]);
     const pending = this.tools.pending;
     this.tools.pending = new Map();
@@ -127,15 +144,13 @@ export class TurnRun {
   }
 
   private async begin(): Promise<void> {
-    this.release = await this.deps.limiter.acquire(this.abort.signal);
+    this.releaseSlot = this.cleanup.add(await this.deps.limiter.acquire(this.abort.signal));
     if (this.stopping) return;
     this.current = 'opening';
     const conn = this.thread.connect();
-    this.cleanups.push(
-      conn.beginTurn(),
-      conn.onExit((err) => this.fail(err)),
-    );
-    this.timer = setTimeout(() => this.onTimeout(), this.deps.timeoutMs);
+    this.cleanup.add(conn.beginTurn());
+    this.cleanup.add(conn.onExit((err) => this.fail(err)));
+    this.startTimer();
     const { threadId, turnId } = await this.thread.open(conn);
     this.relay.begin(turnId);
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stop() may set it while the turn start was awaited
@@ -143,6 +158,12 @@ export class TurnRun {
     this.current = 'running';
     this.out?.next({ type: 'started', threadId, turnId });
     this.relay.replay();
+  }
+
+  /** CODEX_TIMEOUT counts from the slot on, so the time in the queue is not counted. */
+  private startTimer(): void {
+    const timer = setTimeout(() => this.onTimeout(), this.deps.timeoutMs);
+    this.stopTimer = this.cleanup.add(() => clearTimeout(timer));
   }
 
   private finish(): void {
@@ -153,14 +174,14 @@ export class TurnRun {
   /** running → parked: the HTTP answer ends with the calls; the slot and the timeout go back. */
   private park(calls: ClientToolCall[], expectKey: string, tools: ToolSession): void {
     this.current = 'parked';
-    if (this.timer) clearTimeout(this.timer);
-    this.release?.();
-    this.release = null;
+    this.stopTimer();
+    this.releaseSlot();
     const out = this.out;
     this.out = null;
     out?.next({ type: 'tool_calls', calls, usage: tools.segmentUsage(emptyUsage()) });
     const callIds = calls.map((c) => c.callId);
     this.deps.reasoning.remember(callIds, tools.lastReasoning);
+    this.unpark = this.cleanup.add(() => this.deps.parked.drop(this));
     // Parking is off (cap 0): the follow-up rebuilds the conversation, so this turn can go.
     if (!this.deps.parked.park(this, callIds, expectKey)) this.stop();
     out?.complete();
@@ -174,7 +195,7 @@ export class TurnRun {
   private fail(err: unknown): void {
     if (this.current === 'parked') {
       // Nobody listens while parked (engine exit, turn ended): forget the turn and give it back.
-      this.deps.parked.drop(this);
+      this.unpark();
       this.current = 'stopping';
       this.finish();
       return;
@@ -196,21 +217,10 @@ export class TurnRun {
     this.dispose();
   }
 
+  /** Every ending comes here once: all the run holds goes back, newest first. */
   private dispose(): void {
     if (this.current === 'ended') return;
     this.current = 'ended';
-    this.deps.parked.drop(this);
-    if (this.timer) clearTimeout(this.timer);
-    this.relay.dispose();
-    for (const fn of this.cleanups.splice(0)) fn();
-    this.thread.unlisten();
-    this.release?.();
-    this.release = null;
-    // A completed turn's thread may stay loaded for its conversation's next turn, unless turns are queueing.
-    this.thread.giveBack((stored) =>
-      this.relay.answered && this.deps.limiter.queued === 0
-        ? keepAs(this.spec, this.segmentSpec, stored, this.relay.answerText)
-        : null,
-    );
+    this.cleanup.run();
   }
 }

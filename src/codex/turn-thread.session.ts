@@ -1,3 +1,4 @@
+import type { CleanupStack, Release } from '../util/cleanup-stack';
 import type { AppServerConnection, ServerRequestMessage } from './app-server.connection';
 import { CodexError, CodexErrorCode } from './codex.errors';
 import { keepAs, releaseUnopened } from './conversations/idle-keep';
@@ -41,11 +42,13 @@ export class TurnThreadSession {
   private onSpare = false;
   /** The idle thread this turn was to continue was gone: it runs on a fresh thread with the whole history. */
   private idleLost = false;
-  private stopListening: (() => void) | null = null;
+  private stopListening: Release = () => undefined;
 
   constructor(
     private readonly spec: TurnSpec,
     private readonly deps: TurnRunDeps,
+    /** The run's: the thread's listeners go on it. */
+    private readonly cleanup: CleanupStack,
     private readonly events: TurnThreadEvents,
   ) {
     const target = spec.thread;
@@ -92,7 +95,7 @@ export class TurnThreadSession {
         throw err;
       // A spare or idle thread that Codex no longer knows must not fail the request: start a thread of its own
       // (an idle one's conversation then gets its whole history, like any request without affinity).
-      this.stopListening?.();
+      this.stopListening();
       void conn.unloadThread(this.threadId, false);
       this.onSpare = false;
       this.idleLost = idle;
@@ -113,10 +116,10 @@ export class TurnThreadSession {
       ? conn.handleThreadRequests(threadId, this.events.request)
       : () => undefined;
     const stopNotifications = conn.subscribeThread(threadId, this.events.notification);
-    this.stopListening = () => {
+    this.stopListening = this.cleanup.add(() => {
       stopRequests();
       stopNotifications();
-    };
+    });
     const history = historyToInject(this.spec, this.idleLost);
     if (history.length > 0) await conn.request('thread/inject_items', { threadId, items: history });
     if (this.events.stopping()) throw new CodexError(CodexErrorCode.Interrupted, 'client gone before the turn started');
@@ -146,11 +149,6 @@ export class TurnThreadSession {
     });
     conn.request('turn/interrupt', { threadId, turnId }).catch(() => this.markSettled());
     await done;
-  }
-
-  /** Stops routing the thread's notifications and requests to the run. */
-  unlisten(): void {
-    this.stopListening?.();
   }
 
   /** Gives the thread and its locks back once the run has ended. */
