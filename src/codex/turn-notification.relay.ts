@@ -1,6 +1,6 @@
 import type { Subscriber } from 'rxjs';
 import type { CleanupStack, Release } from '../util/cleanup-stack';
-import type { ServerRequestMessage } from './app-server.connection';
+import type { ServerRequestMessage } from './app-server.router';
 import type { CodexEvent } from './codex-event.types';
 import { TurnNotificationMapper } from './codex-notification.mapper';
 import type { Notification } from './protocol/app-server.protocol';

@@ -1,5 +1,6 @@
 import type { CleanupStack, Release } from '../util/cleanup-stack';
-import type { AppServerConnection, ServerRequestMessage } from './app-server.connection';
+import type { AppServerConnection } from './app-server.connection';
+import type { ServerRequestMessage } from './app-server.router';
 import { CodexError, CodexErrorCode } from './codex.errors';
 import { keepAs, releaseUnopened } from './conversations/idle-keep';
 import type { Notification, Turn } from './protocol/app-server.protocol';
