@@ -20,7 +20,7 @@ export interface TurnRelayHost {
   /** Codex reported the turn's end. */
   settled: () => void;
   /** The batch of client tool calls is complete: the HTTP answer ends with it. */
-  park: (calls: ClientToolCall[], expectKey: string, tools: ToolSession) => void;
+  park: (calls: ClientToolCall[], expectKey: string) => void;
 }
 
 /**
@@ -120,6 +120,6 @@ export class TurnRelay {
     const taken = tools.batch.take();
     if (taken.calls.length === 0) return;
     const { calls, expectKey } = tools.park(taken);
-    this.host.park(calls, expectKey, tools);
+    this.host.park(calls, expectKey);
   }
 }

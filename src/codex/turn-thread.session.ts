@@ -10,18 +10,15 @@ import type { TurnRunDeps } from './turn-run.types';
 import type { TurnSpec } from './turn-spec.types';
 import { openTurnThread } from './turn-thread.opener';
 
-const INTERRUPT_WAIT_MS = 2_000;
-
-/** What the session hands on to its run: the thread's traffic, and whether the run is winding down. */
+/** What the session needs of its run: where the thread's traffic goes, and how the run is doing. */
 export interface TurnThreadEvents {
   notification: (n: Notification) => void;
   /** Server→client requests of the thread; only a client-tool turn takes them. */
   request: ((r: ServerRequestMessage) => boolean) | null;
   stopping: () => boolean;
+  /** How the ended turn's thread is kept (keepAs), or null to unload it; `stored`: it holds a stored thread's lock. */
+  keepFor: (stored: boolean) => ReturnType<typeof keepAs>;
 }
-
-/** How a completed turn's thread is kept, or null to unload it; `stored`: the turn holds a stored thread's lock. */
-export type KeepFor = (stored: boolean) => ReturnType<typeof keepAs>;
 
 /**
  * The Codex side of one turn: the process and thread it runs on (spare, idle, new, resumed or
@@ -32,9 +29,6 @@ export class TurnThreadSession {
   conn: AppServerConnection | null = null;
   threadId: string | null = null;
   turnId: string | null = null;
-  /** Codex reported the turn's end (turn/completed). */
-  private settled = false;
-  private onSettled: (() => void) | null = null;
   /** Lock on the stored thread this turn continues (resume) or reads from (fork). */
   private sourceLease: (() => void) | null = null;
   /** Lock on the stored thread this turn writes, held until Codex has unloaded it. */
@@ -54,15 +48,16 @@ export class TurnThreadSession {
   ) {
     const target = spec.thread;
     if (target.kind === 'resume' || target.kind === 'fork') this.sourceLease = target.lease;
+    // The thread (and the lock the spec came with) is held from the start. Registered first, it goes back
+    // last: after the slot, since whether it stays loaded depends on turns queueing for one.
+    this.cleanup.add(() => this.giveBack());
   }
 
-  /** Codex still runs the turn: ending it early means interrupting it. */
-  get running(): boolean {
-    return this.turnId !== null && !this.settled;
-  }
-
-  /** The process the turn runs on: a conversation's idle thread lives on the process that ran its last turn. */
-  connect(): AppServerConnection {
+  /**
+   * The process the turn runs on: a conversation's idle thread lives on the process that ran its
+   * last turn. The turn counts there (the pool balances on it) and hears of its exit.
+   */
+  connect(onExit: (err: CodexError) => void): AppServerConnection {
     const target = this.spec.thread;
     const conn =
       target.kind === 'loaded'
@@ -71,6 +66,8 @@ export class TurnThreadSession {
           ? target.loaded
           : this.deps.pool.acquire();
     this.conn = conn;
+    this.cleanup.add(conn.beginTurn());
+    this.cleanup.add(conn.onExit(onExit));
     return conn;
   }
 
@@ -135,30 +132,13 @@ export class TurnThreadSession {
     return turn;
   }
 
-  markSettled(): void {
-    this.settled = true;
-    this.onSettled?.();
-  }
-
-  /** Interrupts a turn Codex still runs, and waits for its end (turn/completed) for a short while. */
-  async interrupt(): Promise<void> {
-    const { conn, threadId, turnId } = this;
-    if (!conn?.alive || threadId === null || turnId === null || this.settled) return;
-    const done = new Promise<void>((resolve) => {
-      this.onSettled = resolve;
-      setTimeout(resolve, INTERRUPT_WAIT_MS).unref();
-    });
-    conn.request('turn/interrupt', { threadId, turnId }).catch(() => this.markSettled());
-    await done;
-  }
-
   /** Gives the thread and its locks back once the run has ended. */
-  giveBack(keepFor: KeepFor): void {
+  private giveBack(): void {
     const { conn, threadId } = this;
     if (threadId === null) releaseUnopened(this.spec.thread, this.sourceLease);
     else this.sourceLease?.();
     const lease = this.threadLease;
-    const keep = keepFor(lease !== null);
+    const keep = this.events.keepFor(lease !== null);
     if (conn && threadId !== null && conn.alive && keep && this.deps.idle.keep(conn, threadId, keep)) return lease?.();
     // Stored threads are handed on only after Codex has really unloaded them.
     if (conn && threadId !== null && conn.alive)
