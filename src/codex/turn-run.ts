@@ -18,10 +18,8 @@ import { TurnThreadSession } from './turn-thread.session';
 /**
  * The life of one Codex turn, which may span several HTTP answers (segments) when it waits for
  * client tools: wait for a slot, open its thread, start it, relay its events, and on any ending
- * (done, failed, timed out, client gone, engine exit, parked turn expired, evicted or shut down)
- * interrupt what still runs and give everything back: every resource's release is on one cleanup
- * list, run once by dispose(). The phases are the run's alone; TurnThreadSession has the thread,
- * TurnRelay the events, TurnParking the client tools' waits.
+ * interrupt what still runs and give everything back, through one cleanup list run by dispose().
+ * The phases are the run's alone; the other files of docs/architecture.md §6 have the rest.
  */
 export class TurnRun {
   private readonly logger = new Logger(TurnRun.name);
@@ -71,11 +69,7 @@ export class TurnRun {
   }
 
   async start(): Promise<void> {
-    try {
-      await this.begin();
-    } catch (err) {
-      this.fail(err);
-    }
+    await this.begin().catch((err: unknown) => this.fail(err));
     if (this.current === 'stopping') this.finish();
   }
 
