@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { CodexConfig } from '../config/codex.config';
 import { settle } from './fake-app-server.testing';
 import type { TurnRun } from './turn-run';
@@ -246,5 +247,34 @@ describe('every ending of a TurnRun gives back what it took, each exactly once',
       exit: counts['exit listener'],
       handlers: counts['request handler'],
     }).toEqual({ slot: [1, 1], turnCount: [1, 0], exit: [1, 0], handlers: [1, 0] });
+  });
+
+  it('logs a release that throws, and still gives back everything else', async () => {
+    const h = harness();
+    const ledger = new ReleaseLedger(h);
+    const onExit = h.conn.onExit.bind(h.conn);
+    h.conn.onExit = (listener) => {
+      const release = onExit(listener);
+      return () => {
+        release();
+        throw new Error('listener already gone');
+      };
+    };
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    try {
+      const r = h.run();
+      const { threadId, turnId } = await started(h.fake);
+      h.fake.answerTurn(threadId, turnId);
+      expect(await r.ended).toBe('complete');
+      await untilEnded(r.turn);
+      await settle(20);
+      const counts = ledger.counts();
+      expect(counts).toEqual(Object.fromEntries(Object.entries(counts).map(([k, list]) => [k, list.map(() => 1)])));
+      expect({ active: h.limiter.active, turns: h.conn.activeTurns }).toEqual({ active: 0, turns: 0 });
+      expect(h.fake.callsOf('thread/unsubscribe')).toHaveLength(1);
+      expect(logged).toHaveBeenCalledWith(expect.stringContaining('listener already gone'));
+    } finally {
+      logged.mockRestore();
+    }
   });
 });

@@ -22,9 +22,10 @@ import { TurnThreadSession } from './turn-thread.session';
  * The phases are the run's alone; the other files of docs/architecture.md §6 have the rest.
  */
 export class TurnRun {
-  private readonly logger = new Logger(TurnRun.name);
+  /** One for all runs: a run is created per request. */
+  private static readonly logger = new Logger(TurnRun.name);
   private current: TurnPhase = 'queued';
-  private readonly cleanup = new CleanupStack((err) => this.logger.error(`a turn's release failed: ${String(err)}`));
+  private readonly cleanup = new CleanupStack((err) => TurnRun.logger.error(`a turn's release failed: ${String(err)}`));
   private segment: TurnSegment;
   private readonly thread: TurnThreadSession;
   private readonly end = new TurnEndWatch();
