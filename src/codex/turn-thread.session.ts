@@ -22,7 +22,7 @@ export interface TurnThreadEvents {
 
 /**
  * The Codex side of one turn: the process and thread it runs on (spare, idle, new, resumed or
- * forked), the locks on stored threads, and the Codex turn itself. Its state is kept as it goes,
+ * forked), the locks on stored threads, and the start of the Codex turn. Its state is kept as it goes,
  * so a run stopped between two awaits gives back exactly what was taken.
  */
 export class TurnThreadSession {
@@ -42,7 +42,7 @@ export class TurnThreadSession {
   constructor(
     private readonly spec: TurnSpec,
     private readonly deps: TurnRunDeps,
-    /** The run's: the thread's listeners go on it. */
+    /** The run's: the turn count, exit listener, thread listeners and the give-back go on it. */
     private readonly cleanup: CleanupStack,
     private readonly events: TurnThreadEvents,
   ) {
