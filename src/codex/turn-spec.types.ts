@@ -39,4 +39,12 @@ export interface TurnSpec {
    * cache key) under which the thread may be kept after the turn and found by the next request.
    */
   conversation?: { scope: string } | null;
+  /**
+   * Whether the turn's thread emits Codex's raw response items (`experimentalRawEvents`): encrypted
+   * reasoning and the exact items for the Responses API. Codex also echoes every injected history
+   * item as one, about 25 µs each in both processes (13 ms for 511 messages), so plain chat turns,
+   * which read none of them, go without. Absent = true; client-tool threads always have them (their
+   * batches end on raw events).
+   */
+  rawItems?: boolean;
 }

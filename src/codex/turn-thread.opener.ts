@@ -31,7 +31,7 @@ function ownEphemeralParams(
   deps: ThreadOpenerDeps,
   spec: TurnSpec,
 ): ReturnType<SpareThreadsService['ephemeralThreadParams']> {
-  return { ...deps.spares.ephemeralThreadParams(spec.model), sandbox: spec.sandbox };
+  return { ...deps.spares.ephemeralThreadParams(spec.model, spec.rawItems !== false), sandbox: spec.sandbox };
 }
 
 /**
@@ -55,7 +55,11 @@ export async function openTurnThread(
     ...extra,
   });
   const toolParams: SpareVariant['params'] | null = spec.tools
-    ? { config: clientToolsThreadConfig(await deps.catalog.path), dynamicTools: spec.tools.dynamicTools }
+    ? {
+        config: clientToolsThreadConfig(await deps.catalog.path),
+        dynamicTools: spec.tools.dynamicTools,
+        experimentalRawEvents: true,
+      }
     : null;
   // A chat conversation's idle thread, still loaded; a replacement (should Codex no longer know it) is a request's own.
   if (spec.thread.kind === 'loaded') return opened(spec.thread.threadId, { freshParams: { ...own, ...toolParams } });
@@ -73,13 +77,13 @@ export async function openTurnThread(
     sandbox: spec.sandbox,
     approvalPolicy: 'never' as const,
     developerInstructions: spec.developerInstructions,
-    experimentalRawEvents: true,
+    experimentalRawEvents: spec.rawItems !== false,
   };
   const target = spec.thread;
   switch (target.kind) {
     case 'new': {
       if (target.ephemeral) {
-        const spare = deps.spares.take(conn, spec.model, spec.sandbox);
+        const spare = deps.spares.take(conn, spec.model, spec.sandbox, undefined, spec.rawItems !== false);
         return opened(spare ?? (await conn.request('thread/start', own)).thread.id, { onSpare: spare !== null });
       }
       // A pre-started stored thread has no developer instructions, so it serves requests without them.
