@@ -3,10 +3,10 @@
 # information (isolatedModules), and its workers mostly wait on Codex and the fake provider, which
 # leaves CPU for tsc and ESLint. Three workers on two cores: every gateway has its own port (0), CODEX_HOME and
 # process.env, so suites never share state (docs/architecture.md, "How we test").
-npx tsc -p tsconfig.json --noEmit &
+# The type check and ESLint share one TypeScript program (scripts/check.mjs); Prettier runs beside them.
+node scripts/check.mjs &
 typecheck=$!
-# ESLint (type-checked typescript-eslint rules, eslint.config.mjs), then Prettier, in one background job.
-(npx eslint . && npx prettier --check --log-level warn .) &
+npx prettier --check --log-level warn . &
 lint=$!
 npx jest --config jest.config.js --selectProjects unit e2e --maxWorkers=3 "$@"
 tests=$?
@@ -14,6 +14,6 @@ wait "$typecheck"
 types=$?
 wait "$lint"
 linted=$?
-[ "$types" -eq 0 ] || echo "npm test: the type check failed" >&2
-[ "$linted" -eq 0 ] || echo "npm test: lint or format check failed (npm run lint, npm run format)" >&2
+[ "$types" -eq 0 ] || echo "npm test: the type check or ESLint failed (npm run typecheck, npm run lint)" >&2
+[ "$linted" -eq 0 ] || echo "npm test: the format check failed (npm run format)" >&2
 [ "$tests" -eq 0 ] && [ "$types" -eq 0 ] && [ "$linted" -eq 0 ]

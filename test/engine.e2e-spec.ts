@@ -137,13 +137,16 @@ describe('engine: process death', () => {
 
 describe('engine: spare threads', () => {
   const gw = suiteGateway({ env: { CODEX_SPARE_THREADS: '2' } });
+  // Chat turns read no raw items, so they take (and top up) the spares started without them.
+  const chatSpares = (spares: SpareThreadsService, conn: ReturnType<CodexPoolService['acquire']>): string[] =>
+    spares.peek(conn, TEST_MODELS.full, undefined, false);
 
   it('runs a stateless turn on a pre-started thread, with the system prompt still reaching the model', async () => {
     const spares = gw.app.get(SpareThreadsService);
     const conn = gw.app.get(CodexPoolService).acquire();
     expect((await postJson(`${gw.url}/v1/chat/completions`, body('warm up'))).status).toBe(200);
-    expect(await waitFor(() => spares.peek(conn, TEST_MODELS.full).length === 2)).toBe(true);
-    const spare = spares.peek(conn, TEST_MODELS.full)[0];
+    expect(await waitFor(() => chatSpares(spares, conn).length === 2)).toBe(true);
+    const spare = chatSpares(spares, conn)[0];
     const spec = {
       model: TEST_MODELS.full,
       effort: null,
@@ -154,6 +157,7 @@ describe('engine: spare threads', () => {
       input: [{ type: 'text' as const, text: 'hi', text_elements: [] }],
       outputSchema: null,
       thread: { kind: 'new' as const, ephemeral: true },
+      rawItems: false,
     };
     const before = gw.providerCalls();
     const events = await lastValueFrom(gw.app.get(CodexEngineService).runTurn(spec).pipe(toArray()));
@@ -161,15 +165,15 @@ describe('engine: spare threads', () => {
     expect(started?.type === 'started' && started.threadId).toBe(spare);
     expect(FakeProvider.texts(gw.provider.requests[before]!.body, 'developer')).toContain('Talk like a pirate.');
     // A new spare replaces the one taken, up to CODEX_SPARE_THREADS.
-    expect(await waitFor(() => spares.peek(conn, TEST_MODELS.full).length === 2)).toBe(true);
-    expect(spares.peek(conn, TEST_MODELS.full)).not.toContain(spare);
+    expect(await waitFor(() => chatSpares(spares, conn).length === 2)).toBe(true);
+    expect(chatSpares(spares, conn)).not.toContain(spare);
   });
 
   it('falls back to a thread of its own when Codex no longer knows the spare', async () => {
     const spares = gw.app.get(SpareThreadsService);
     const conn = gw.app.get(CodexPoolService).acquire();
-    expect(await waitFor(() => spares.peek(conn, TEST_MODELS.full).length === 2)).toBe(true);
-    for (const threadId of spares.peek(conn, TEST_MODELS.full)) await conn.unloadThread(threadId, true);
+    expect(await waitFor(() => chatSpares(spares, conn).length === 2)).toBe(true);
+    for (const threadId of chatSpares(spares, conn)) await conn.unloadThread(threadId, true);
     const r = await postJson(`${gw.url}/v1/chat/completions`, body('hi'));
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ choices: [{ message: { content: DEFAULT_TEXT } }] });
@@ -178,10 +182,10 @@ describe('engine: spare threads', () => {
   it('does not use a spare for a sandbox other than the default', async () => {
     const spares = gw.app.get(SpareThreadsService);
     const conn = gw.app.get(CodexPoolService).acquire();
-    expect(await waitFor(() => spares.peek(conn, TEST_MODELS.full).length === 2)).toBe(true);
-    const ready = spares.peek(conn, TEST_MODELS.full);
+    expect(await waitFor(() => chatSpares(spares, conn).length === 2)).toBe(true);
+    const ready = chatSpares(spares, conn);
     const r = await postJson(`${gw.url}/v1/chat/completions`, body('hi', { x_codex: { sandbox: 'workspace-write' } }));
     expect(r.status).toBe(200);
-    expect(spares.peek(conn, TEST_MODELS.full)).toEqual(ready);
+    expect(chatSpares(spares, conn)).toEqual(ready);
   });
 });

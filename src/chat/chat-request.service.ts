@@ -79,7 +79,8 @@ export class ChatRequestService {
     const { spec, images } = await this.preparer.build(
       turn,
       shape,
-      { model, policy, thread: { kind: 'new' }, conversation },
+      // Chat reads no raw items (tool threads have them anyway); without them an injected history costs Codex less.
+      { model, policy, thread: { kind: 'new' }, conversation, rawItems: false },
       client,
     );
     return {

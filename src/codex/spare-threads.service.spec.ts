@@ -66,6 +66,27 @@ describe('SpareThreadsService against a scripted app-server', () => {
     expect([spares.peek(conn, 'b'), spares.peek(conn, 'c')]).toEqual([['thr_2'], ['thr_3']]);
   });
 
+  it("counts a model's spares with and without raw items as one model, recent by its last use", async () => {
+    const { fake, conn } = fakeConnection();
+    const spares = new SpareThreadsService(config(1));
+    spares.take(conn, 'a', 'read-only');
+    await settle(10);
+    spares.take(conn, 'b', 'read-only');
+    await settle(10);
+    // Model a is used again, by a turn without raw items: b is now the least recently used.
+    spares.take(conn, 'a', 'read-only', undefined, false);
+    await settle(10);
+    spares.take(conn, 'c', 'read-only');
+    await settle(10);
+    expect(spares.peek(conn, 'b')).toEqual([]);
+    expect(fake.callsOf('thread/unsubscribe').map((c) => c.params.threadId)).toEqual(['thr_2']);
+    expect([spares.peek(conn, 'a'), spares.peek(conn, 'a', undefined, false), spares.peek(conn, 'c')]).toEqual([
+      ['thr_1'],
+      ['thr_3'],
+      ['thr_4'],
+    ]);
+  });
+
   it('stops topping up after a thread/start fails, without throwing', async () => {
     const { fake, conn } = fakeConnection();
     fake.script('thread/start', () => ({ error: 'model not found' }));

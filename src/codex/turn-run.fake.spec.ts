@@ -1,113 +1,9 @@
-import { Observable, Subscriber, Subscription } from 'rxjs';
-import type { AppServerConnection } from './app-server.connection';
-import type { CodexPoolService } from './codex-pool.service';
 import { CodexErrorCode } from './codex.errors';
-import type { CodexEvent } from './codex-event.types';
-import { ConcurrencyLimiter } from './concurrency-limiter';
-import { IdleThreadsService } from './conversations/idle-threads.service';
-import { FakeAppServer, fakeConnection, settle, textTurnSpec } from './fake-app-server.testing';
-import { SpareThreadsService } from './spare-threads.service';
-import type { ClientToolsSpec } from './tools/client-tools.types';
-import { ParkedTurnsService } from './tools/parked-turns.service';
-import type { ToolCatalogService } from './tools/tool-catalog.service';
-import { ToolReasoningCache } from './tools/tool-reasoning.cache';
-import { TurnRun, TurnRunDeps } from './turn-run';
+import { settle } from './fake-app-server.testing';
+import { baseSpec, callTool, exitFakes, type Harness, harness, observe, started, tools } from './turn-run.testing';
 import type { TurnSpec } from './turn-spec.types';
-import type { CodexConfig } from '../config/codex.config';
 
-const baseSpec: TurnSpec = textTurnSpec({ developerInstructions: 'Be brief.' });
-
-const tools: ClientToolsSpec = {
-  dynamicTools: [{ type: 'function', name: 'get_weather', description: 'weather', inputSchema: { type: 'object' } }],
-  clientNames: {},
-  key: 'tools-key',
-  threadKey: 'thread-key',
-};
-
-type Ending = { error: unknown } | 'complete';
-
-/**
- * Subscribes to a turn the way CodexEngineService.runTurn does: the subscriber's end (complete,
- * error, unsubscribe) tears the turn down. Records its events and how it ended.
- */
-function observe(begin: (sub: Subscriber<CodexEvent>) => TurnRun): {
-  events: CodexEvent[];
-  ended: Promise<Ending>;
-  subscription: Subscription;
-} {
-  const events: CodexEvent[] = [];
-  let done: (v: Ending) => void = () => undefined;
-  const ended = new Promise<Ending>((r) => (done = r));
-  const subscription = new Observable<CodexEvent>((sub) => {
-    const turn = begin(sub);
-    return () => turn.teardown();
-  }).subscribe({
-    next: (e) => events.push(e),
-    error: (error: unknown) => done({ error }),
-    complete: () => done('complete'),
-  });
-  return { events, ended, subscription };
-}
-
-interface Harness {
-  fake: FakeAppServer;
-  conn: AppServerConnection;
-  deps: TurnRunDeps;
-  limiter: ConcurrencyLimiter;
-  parked: ParkedTurnsService;
-  spares: SpareThreadsService;
-  /** Starts a turn; its events and its end are recorded. */
-  run: (spec?: TurnSpec) => { turn: TurnRun; events: CodexEvent[]; ended: Promise<Ending> };
-}
-
-const fakes: FakeAppServer[] = [];
-// A process that ends fails whatever still runs on it, so no turn's timer outlives its test.
-afterEach(() => fakes.splice(0).forEach((f) => f.exit(0)));
-
-function harness(overrides: Partial<CodexConfig> = {}, timeoutMs = 60_000, rpcTimeoutMs = 0): Harness {
-  const { fake, conn } = fakeConnection(rpcTimeoutMs);
-  fakes.push(fake);
-  const config = {
-    spareThreads: 0,
-    sandboxMode: 'read-only',
-    workdir: '/tmp/work',
-    maxParkedTurns: 4,
-    toolParkMs: 60_000,
-    maxIdleThreads: 0,
-    idleThreadMs: 60_000,
-    ...overrides,
-  } as CodexConfig;
-  const limiter = new ConcurrencyLimiter(2, 0, 1000);
-  const parked = new ParkedTurnsService(config);
-  const spares = new SpareThreadsService(config);
-  const deps: TurnRunDeps = {
-    limiter,
-    spares,
-    parked,
-    pool: { acquire: () => conn } as unknown as CodexPoolService,
-    catalog: { path: Promise.resolve(null) } as unknown as ToolCatalogService,
-    reasoning: new ToolReasoningCache(config),
-    idle: new IdleThreadsService(config),
-    timeoutMs,
-  };
-  const run = (spec = baseSpec) => {
-    let turn: TurnRun | null = null;
-    const { events, ended } = observe((sub) => {
-      turn = new TurnRun(spec, sub, deps);
-      void turn.start();
-      return turn;
-    });
-    return { turn: turn as unknown as TurnRun, events, ended };
-  };
-  return { fake, conn, deps, limiter, parked, spares, run };
-}
-
-/** The turn/start call's thread and the turn id the fake gave it. */
-async function started(fake: FakeAppServer, index = 0): Promise<{ threadId: string; turnId: string }> {
-  const call = await fake.waitForCall('turn/start', index);
-  await settle();
-  return { threadId: String(call.params.threadId), turnId: `turn_${index + 1}` };
-}
+afterEach(exitFakes);
 
 describe('TurnRun against a scripted app-server', () => {
   it('runs a turn to its end, gives the slot back and unloads the thread', async () => {
@@ -272,30 +168,6 @@ describe('TurnRun against a scripted app-server', () => {
     );
   });
 });
-
-/** Streams one model response that calls get_weather, with its item/tool/call request; resolves with the gateway's answer to it. */
-function callTool(fake: FakeAppServer, threadId: string, turnId: string, callId: string): Promise<unknown> {
-  fake.notify('rawResponseItem/completed', {
-    threadId,
-    turnId,
-    item: {
-      type: 'function_call',
-      id: `fc_${callId}`,
-      call_id: callId,
-      name: 'get_weather',
-      arguments: '{"city":"Paris"}',
-    },
-  });
-  const answered = fake.request(`req-${callId}`, 'item/tool/call', {
-    threadId,
-    turnId,
-    callId,
-    tool: 'get_weather',
-    arguments: { city: 'Paris' },
-  });
-  fake.notify('rawResponse/completed', { threadId, turnId, responseId: 'resp_1', usage: null });
-  return answered;
-}
 
 describe('TurnRun parked on client tool calls', () => {
   const toolSpec: TurnSpec = { ...baseSpec, tools };

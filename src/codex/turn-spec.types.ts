@@ -45,4 +45,12 @@ export interface TurnSpec {
    * by thread id and this turn's id (the response that a `previous_response_id` names).
    */
   conversation?: { scope: string } | { head: true } | null;
+  /**
+   * Whether the turn's thread emits Codex's raw response items (`experimentalRawEvents`): encrypted
+   * reasoning and the exact items for the Responses API. Codex also echoes every injected history
+   * item as one, about 25 µs each in both processes (13 ms for 511 messages), so plain chat turns,
+   * which read none of them, go without. Absent = true; client-tool threads always have them (their
+   * batches end on raw events).
+   */
+  rawItems?: boolean;
 }

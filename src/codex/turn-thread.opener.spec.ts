@@ -42,3 +42,39 @@ describe('openTurnThread against a scripted app-server', () => {
     expect(opened.freshParams).toMatchObject({ ephemeral: true, experimentalRawEvents: true });
   });
 });
+
+describe('raw response items (TurnSpec.rawItems)', () => {
+  const tools = { dynamicTools: [], clientNames: {}, key: 'k', threadKey: 'tk' };
+  const rawOf = (fake: ReturnType<typeof setup>['fake']): unknown[] =>
+    fake.callsOf('thread/start').map((c) => (c.params as { experimentalRawEvents?: unknown }).experimentalRawEvents);
+
+  it('starts a plain chat thread without them, and every other thread with them', async () => {
+    const { fake, conn, deps } = setup();
+    await openTurnThread(conn, spec({ kind: 'new' }, { rawItems: false }), deps);
+    await openTurnThread(conn, spec({ kind: 'new' }), deps);
+    // Client tools end their batches on raw events, whatever the API.
+    await openTurnThread(conn, spec({ kind: 'new' }, { rawItems: false, tools }), deps);
+    expect(rawOf(fake)).toEqual([false, true, true]);
+  });
+
+  it('keeps spares with and without them apart, so neither kind of turn gets the other', async () => {
+    const { fake, conn, deps } = setup();
+    const spares = new SpareThreadsService({
+      spareThreads: 1,
+      sandboxMode: 'read-only',
+      workdir: '/tmp/work',
+    } as CodexConfig);
+    const withSpares = { ...deps, spares };
+    // The first turn of each kind finds no spare and starts one of its own kind in the background.
+    await openTurnThread(conn, spec({ kind: 'new' }, { rawItems: false }), withSpares);
+    await openTurnThread(conn, spec({ kind: 'new' }), withSpares);
+    await new Promise((r) => setImmediate(r));
+    const plain = spares.peek(conn, 'm', undefined, false);
+    const raw = spares.peek(conn, 'm');
+    expect({ plain: plain.length, raw: raw.length }).toEqual({ plain: 1, raw: 1 });
+    expect(rawOf(fake).sort()).toEqual([false, false, true, true]);
+    const chat = await openTurnThread(conn, spec({ kind: 'new' }, { rawItems: false }), withSpares);
+    const responses = await openTurnThread(conn, spec({ kind: 'new' }), withSpares);
+    expect({ chat: chat.threadId, responses: responses.threadId }).toEqual({ chat: plain[0], responses: raw[0] });
+  });
+});

@@ -29,16 +29,21 @@ export async function openTurnThread(
   spec: TurnSpec,
   deps: ThreadOpenerDeps,
 ): Promise<OpenedThread> {
+  const raw = spec.rawItems !== false;
   // A request's own thread: a spare's parameters, with the request's sandbox.
-  const own = { ...deps.spares.ephemeralThreadParams(spec.model), sandbox: spec.sandbox };
+  const own = { ...deps.spares.ephemeralThreadParams(spec.model, raw), sandbox: spec.sandbox };
   const toolParams: SpareVariant['params'] | null = spec.tools
-    ? { config: clientToolsThreadConfig(await deps.catalog.path), dynamicTools: spec.tools.dynamicTools }
+    ? {
+        config: clientToolsThreadConfig(await deps.catalog.path),
+        dynamicTools: spec.tools.dynamicTools,
+        experimentalRawEvents: true,
+      }
     : null;
   const freshParams = { ...own, ...toolParams };
   // A conversation's idle thread; a replacement (should Codex no longer know it) is a request's own.
   if (spec.thread.kind === 'loaded') return { threadId: spec.thread.threadId, onSpare: false, freshParams };
   const variant = spec.tools && toolParams ? { key: spec.tools.threadKey, params: toolParams } : undefined;
-  const spare = deps.spares.take(conn, spec.model, spec.sandbox, variant);
+  const spare = deps.spares.take(conn, spec.model, spec.sandbox, variant, raw);
   const threadId = spare ?? (await conn.request('thread/start', freshParams)).thread.id;
   return { threadId, onSpare: spare !== null, freshParams };
 }

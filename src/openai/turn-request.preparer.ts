@@ -97,7 +97,13 @@ export class TurnRequestPreparer {
   async build(
     turn: TurnContent<HistoryItem>,
     shape: TurnShape,
-    run: { model: string; policy: TurnPolicy; thread: ThreadTarget; conversation?: TurnSpec['conversation'] },
+    run: {
+      model: string;
+      policy: TurnPolicy;
+      thread: ThreadTarget;
+      conversation?: TurnSpec['conversation'];
+      rawItems?: boolean;
+    },
     client: AbortSignal,
   ): Promise<{ spec: TurnSpec; images: ImageScope }> {
     const named = shape.tools ? { ...turn, history: withCodexNames(turn.history, shape.tools.codexName) } : turn;
@@ -110,6 +116,7 @@ export class TurnRequestPreparer {
       thread: run.thread,
       tools: shape.tools?.tools ?? null,
       ...(run.conversation !== undefined ? { conversation: run.conversation } : {}),
+      ...(run.rawItems !== undefined ? { rawItems: run.rawItems } : {}),
     });
     return { spec, images: scope };
   }

@@ -59,7 +59,7 @@ describe('Redis-backed stores against a real redis-server', () => {
 
   beforeAll(async () => {
     server = await startRedis();
-    client = createRedisClient(config(server.url, 'r1'))!;
+    client = (await createRedisClient(config(server.url, 'r1')))!;
     clients.push(client);
     health = new RedisHealth(client);
     health.onModuleInit();
@@ -135,7 +135,7 @@ describe('Redis-backed stores against a real redis-server', () => {
   });
 
   it('shares rate-limit counters between two clients (two replicas) under the key prefix', async () => {
-    const other = createRedisClient(config(server.url, 'r2'))!;
+    const other = (await createRedisClient(config(server.url, 'r2')))!;
     clients.push(other);
     await new Promise((resolve) => other.once('ready', resolve));
     const a = new FailOpenThrottlerStorage(new ThrottlerStorageRedisService(client), 'test:', health);

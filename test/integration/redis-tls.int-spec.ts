@@ -39,10 +39,10 @@ describe('REDIS_URL with TLS (rediss://), a password and REDIS_TLS_CA_FILE, agai
 
   it('refuses a wrong password and an untrusted certificate', async () => {
     const base = redisConfig();
-    const wrong = createRedisClient({ ...base, target: { ...base.target!, password: 'nope' } })!;
+    const wrong = (await createRedisClient({ ...base, target: { ...base.target!, password: 'nope' } }))!;
     expect(await errorOf(wrong)).toMatch(/WRONGPASS|invalid username-password/);
     wrong.disconnect();
-    const untrusted = createRedisClient({ ...base, tlsCa: null })!;
+    const untrusted = (await createRedisClient({ ...base, tlsCa: null }))!;
     expect(await errorOf(untrusted)).toMatch(/self[- ]signed certificate/);
     untrusted.disconnect();
   });

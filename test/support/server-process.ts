@@ -1,11 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { makeCodexHome } from './codex-home';
+import { builtServerEntry } from './server-build';
 import { FakeProvider } from './fake-provider';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** The gateway as production runs it: its own Node process, started by src/main.ts, logging JSON to stdout. */
+/** The gateway as production runs it: its own Node process, built from src/ (server-build.ts), logging JSON to stdout. */
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
@@ -25,7 +26,7 @@ export async function startServerProcess(
   env: Record<string, string> = {},
   dirs: { home: string; workdir: string } = makeCodexHome(provider.baseUrl),
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, [builtServerEntry()], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

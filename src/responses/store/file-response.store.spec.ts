@@ -123,4 +123,29 @@ describe('FileResponseStore', () => {
     expect((await c.get('resp_1'))?.id).toBe('resp_1');
     expect((await c.get('resp_2'))?.id).toBe('resp_2');
   });
+
+  it('boots from the index fields at the head of each line, reads lines written before them, and answers null for a line damaged after them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-'));
+    const legacy = record('resp_legacy', 't1');
+    const damaged = JSON.stringify({
+      op: 'put',
+      id: 'resp_bad',
+      threadId: 't2',
+      createdAt: legacy.createdAt,
+      record: {},
+    });
+    writeFileSync(
+      join(dir, 'responses.jsonl'),
+      `${JSON.stringify({ op: 'put', record: legacy })}\n${damaged.replace('"record":{}', '"record":{"id":"resp_bad",\u0000}')}\n`,
+    );
+    const a = await open(dir);
+    await a.put(record('resp_new', 't1'));
+    const line = readFileSync(join(dir, 'responses.jsonl'), 'utf8').trim().split('\n').at(-1) ?? '';
+    expect(line.startsWith('{"op":"put","id":"resp_new","threadId":"t1","createdAt":')).toBe(true);
+    const b = await open(dir);
+    expect(b.stats.records).toBe(3);
+    expect((await b.get('resp_legacy'))?.turnId).toBe('turn-resp_legacy');
+    expect((await b.get('resp_new'))?.turnId).toBe('turn-resp_new');
+    expect(await b.get('resp_bad')).toBeNull();
+  });
 });

@@ -3,7 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { codexConfig, CodexConfig } from '../../config/codex.config';
 import { JsonlFile } from './jsonl-file';
-import { Entry, LogLine, ResponseIndex } from './response-index';
+import { Entry, ResponseIndex } from './response-index';
+import { indexFields, LogLine, parseLogLine, putLine } from './response-log-line';
 import { ResponseStore, StoredResponse } from './response-store';
 
 // Expiry counts in days; a walk over the index every few minutes is cheap and timely enough.
@@ -40,7 +41,12 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
       this.file = await JsonlFile.open(this.path);
       ({ partialTail } = await this.file.scan((line, offset) => {
         try {
-          if (line.length > 0) this.index.replay(JSON.parse(line.toString('utf8')) as LogLine, offset, line.length + 1);
+          if (line.length > 0)
+            this.index.replay(
+              indexFields(line) ?? (JSON.parse(line.toString('utf8')) as LogLine),
+              offset,
+              line.length + 1,
+            );
         } catch {
           damaged++;
         }
@@ -87,7 +93,13 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
     if (fresh) return this.expired(fresh.createdAt) ? null : fresh;
     const entry = this.index.entries.get(id);
     if (!entry || !this.file || this.expired(entry.createdAt)) return null;
-    const line = JSON.parse(await this.file.read(entry.offset, entry.length)) as LogLine;
+    const line = parseLogLine(await this.file.read(entry.offset, entry.length));
+    if (!line) {
+      this.logger.error(
+        `the response store has a damaged record ${id} at byte ${entry.offset}; answering as if it were gone`,
+      );
+      return null;
+    }
     // Deleted while it was being read: gone.
     return line.op === 'put' && line.record.id === id && this.index.entries.has(id) ? line.record : null;
   }
@@ -96,7 +108,7 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
     this.unwritten.set(record.id, record);
     return this.enqueue(async (file) => {
       if (this.unwritten.get(record.id) !== record) return;
-      const { offset, length } = await file.append(JSON.stringify({ op: 'put', record } satisfies LogLine));
+      const { offset, length } = await file.append(JSON.stringify(putLine(record)));
       this.unwritten.delete(record.id);
       this.index.set(record.id, { offset, length, createdAt: record.createdAt });
     });
@@ -127,8 +139,7 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
     await file.rewrite(
       async (out) => {
         for (const [id, entry] of [...this.index.entries]) {
-          const text = await file.read(entry.offset, entry.length);
-          moved.set(id, { ...entry, offset: await out.write(Buffer.from(text, 'utf8')) });
+          moved.set(id, { ...entry, offset: await out.write(await file.readBytes(entry.offset, entry.length)) });
         }
       },
       // Swapped in the same tick as the file, so no read pairs an old offset with the new file.

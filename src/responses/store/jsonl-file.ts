@@ -88,9 +88,14 @@ export class JsonlFile {
 
   /** The line at `offset`, `length` bytes long (its newline included), as text. */
   async read(offset: number, length: number): Promise<string> {
+    return (await this.readBytes(offset, length)).toString('utf8');
+  }
+
+  /** The same line as bytes, for copying it unchanged (compaction) without decoding it. */
+  async readBytes(offset: number, length: number): Promise<Buffer> {
     const buf = Buffer.allocUnsafe(length);
     const { bytesRead } = await this.handle.use((fh) => fh.read(buf, 0, length, offset));
-    return buf.toString('utf8', 0, bytesRead);
+    return buf.subarray(0, bytesRead);
   }
 
   /**

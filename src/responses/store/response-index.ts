@@ -1,8 +1,4 @@
-import type { StoredResponse } from './response-store';
-
-/** `head` lines (the newest response per thread) come from stores written before threads were ephemeral: ignored. */
-export type LogLine =
-  { op: 'put'; record: StoredResponse } | { op: 'delete'; id: string } | { op: 'head'; threadId: string; id: string };
+import type { LogLine, PutFields } from './response-log-line';
 
 /** Where a live record's line is, and what expiry needs without reading it. */
 export interface Entry {
@@ -19,11 +15,16 @@ export class ResponseIndex {
   readonly entries = new Map<string, Entry>();
   liveBytes = 0;
 
-  replay(line: LogLine, offset: number, length: number): void {
+  replay(line: LogLine | PutFields, offset: number, length: number): void {
+    if (line.op === 'put-fields') {
+      this.set(line.id, { offset, length, createdAt: line.createdAt });
+      return;
+    }
     if (line.op === 'delete') {
       this.drop(line.id);
       return;
     }
+    // Thread heads, from stores written while Responses threads were persistent: nothing reads them now.
     if (line.op === 'head') return;
     const { id, createdAt } = line.record;
     this.set(id, { offset, length, createdAt });

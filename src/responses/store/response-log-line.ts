@@ -1,0 +1,54 @@
+import type { StoredResponse } from './response-store';
+
+/**
+ * One line of the store's log. A put line repeats the record's index fields before the record
+ * (lines written before that have `record` alone), so a boot indexes it from its first hundred
+ * bytes instead of parsing what may be megabytes of conversation: `indexFields`.
+ */
+export type LogLine =
+  | { op: 'put'; id?: string; threadId?: string; createdAt?: number; record: StoredResponse }
+  | { op: 'delete'; id: string }
+  /** Written by stores from before Responses threads were ephemeral; skipped, and dropped by compaction. */
+  | { op: 'head'; threadId: string; id: string };
+
+/** The fields the index needs, with the record left unparsed. */
+export interface PutFields {
+  op: 'put-fields';
+  id: string;
+  threadId: string;
+  createdAt: number;
+}
+
+export function putLine(record: StoredResponse): LogLine {
+  return { op: 'put', id: record.id, threadId: record.threadId, createdAt: record.createdAt, record };
+}
+
+const PUT_START = Buffer.from('{"op":"put","id":');
+const RECORD_KEY = Buffer.from(',"record":{');
+
+/**
+ * A put line's index fields from the text before its record, or null for any other line (or one
+ * that does not look exactly as `putLine` writes it), which the caller then parses whole. A line
+ * damaged after its fields is found when it is read (`get` answers null and logs it).
+ */
+export function indexFields(line: Buffer): PutFields | null {
+  if (line.length < PUT_START.length || !line.subarray(0, PUT_START.length).equals(PUT_START)) return null;
+  const end = line.indexOf(RECORD_KEY);
+  if (end < 0 || line[line.length - 1] !== 0x7d) return null;
+  try {
+    const head = JSON.parse(`${line.toString('utf8', 0, end)}}`) as Record<string, unknown>;
+    const { id, threadId, createdAt } = head;
+    if (typeof id !== 'string' || typeof threadId !== 'string' || typeof createdAt !== 'number') return null;
+    return { op: 'put-fields', id, threadId, createdAt };
+  } catch {
+    return null;
+  }
+}
+
+export function parseLogLine(text: string): LogLine | null {
+  try {
+    return JSON.parse(text) as LogLine;
+  } catch {
+    return null;
+  }
+}
