@@ -58,15 +58,16 @@ export class BaselineClient implements BenchTarget {
   /**
    * The same steps for a conversation: a new ephemeral thread, with `history` injected first (a
    * chat request with history), or a turn on a thread this client kept loaded (a continuation).
-   * The thread is left loaded for the next call; `unload` gives it back.
+   * `raw`: the thread sends raw response items, as a Responses conversation's must (they are what
+   * its store keeps). The thread is left loaded for the next call; `unload` gives it back.
    */
   async runSteps(
     prompt: string,
-    how: { history?: unknown[]; threadId?: string },
+    how: { history?: unknown[]; threadId?: string; raw?: boolean },
   ): Promise<RunResult & { threadId: string | null }> {
     const startedAt = performance.now();
     try {
-      const threadId = how.threadId ?? (await this.startThread());
+      const threadId = how.threadId ?? (await this.startThread(how.raw === true));
       if (how.history) await this.call('thread/inject_items', { threadId, items: how.history });
       return { ...(await this.turnOn(threadId, prompt, startedAt)), threadId };
     } catch (err) {
@@ -78,7 +79,7 @@ export class BaselineClient implements BenchTarget {
     this.call('thread/unsubscribe', { threadId }).catch(() => undefined);
   }
 
-  private async startThread(): Promise<string> {
+  private async startThread(raw = false): Promise<string> {
     const { model, cwd } = this.options;
     const start: ParamsOf<'thread/start'> = {
       model,
@@ -87,6 +88,7 @@ export class BaselineClient implements BenchTarget {
       approvalPolicy: 'never',
       developerInstructions: null,
       ephemeral: true,
+      experimentalRawEvents: raw,
     };
     const { thread } = (await this.call('thread/start', start)) as { thread: { id: string } };
     return thread.id;

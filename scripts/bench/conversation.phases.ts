@@ -39,7 +39,7 @@ function distinctKeys(provider: FakeProvider, markers: string[]): number {
 /**
  * `conversations` five-turn conversations of each kind, interleaved: stored Responses turns
  * (first, then previous_response_id continuations), the bare client doing the same steps (a new
- * ephemeral thread, then turns on it, kept loaded), chat conversations continued by affinity, and
+ * ephemeral thread with raw events, then turns on it, kept loaded), chat conversations continued by affinity, and
  * one-message chat turns.
  */
 export async function conversationRuns(
@@ -74,7 +74,7 @@ export async function conversationRuns(
           (t === 1 ? out.gwFirst : out.gwNext).push(turn.run);
         },
         async () => {
-          const turn = await bare.runSteps(prompt(`B${c}x`, t), { threadId });
+          const turn = await bare.runSteps(prompt(`B${c}x`, t), { threadId, raw: true });
           threadId = turn.threadId ?? undefined;
           (t === 1 ? out.bareFirst : out.bareNext).push(turn);
         },
