@@ -35,7 +35,8 @@ export class BaselineClient implements BenchTarget {
 
   static async start(options: BaselineOptions): Promise<BaselineClient> {
     const client = new BaselineClient(options);
-    await client.rpc.initialize('bench_baseline', null);
+    // As the gateway does: raw events (a Responses conversation's threads) are an experimental field.
+    await client.rpc.initialize('bench_baseline', { experimentalApi: true });
     return client;
   }
 
@@ -88,7 +89,7 @@ export class BaselineClient implements BenchTarget {
       approvalPolicy: 'never',
       developerInstructions: null,
       ephemeral: true,
-      experimentalRawEvents: raw,
+      ...(raw ? { experimentalRawEvents: true } : {}),
     };
     const { thread } = (await this.call('thread/start', start)) as { thread: { id: string } };
     return thread.id;
