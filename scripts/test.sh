@@ -3,10 +3,11 @@
 # information (isolatedModules), and its workers mostly wait on Codex and the fake provider, which
 # leaves CPU for tsc and ESLint. Three workers on two cores: every gateway has its own port (0), CODEX_HOME and
 # process.env, so suites never share state (docs/architecture.md, "How we test").
-# The type check and ESLint share one TypeScript program (scripts/check.mjs); Prettier runs beside them.
-node scripts/check.mjs &
+# The type check and ESLint share one TypeScript program (scripts/check.mjs); Prettier runs beside them. Both run
+# niced: jest is the longest job, and they finish well within it on the CPU its workers leave while they wait.
+nice -n 10 node scripts/check.mjs &
 typecheck=$!
-npx prettier --check --log-level warn . &
+nice -n 10 npx prettier --check --log-level warn . &
 lint=$!
 npx jest --config jest.config.js --selectProjects unit e2e --maxWorkers=3 "$@"
 tests=$?
