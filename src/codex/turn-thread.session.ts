@@ -26,9 +26,9 @@ export interface TurnThreadEvents {
  * awaits gives back exactly what was taken.
  */
 export class TurnThreadSession {
-  conn: AppServerConnection | null = null;
-  threadId: string | null = null;
-  turnId: string | null = null;
+  private process: AppServerConnection | null = null;
+  private thread: string | null = null;
+  private turn: string | null = null;
   /** The thread is a pre-started spare (SpareThreadsService). */
   private onSpare = false;
   /** The idle thread this turn was to continue was gone: it runs on a fresh thread with the whole history. */
@@ -49,6 +49,19 @@ export class TurnThreadSession {
     this.cleanup.add(() => this.giveBack());
   }
 
+  /** Where the turn runs, once connect() and open() have said; only the session sets them. */
+  get conn(): AppServerConnection | null {
+    return this.process;
+  }
+
+  get threadId(): string | null {
+    return this.thread;
+  }
+
+  get turnId(): string | null {
+    return this.turn;
+  }
+
   /**
    * The process the turn runs on: a conversation's idle thread lives on the process that ran its
    * last turn. The turn counts there (the pool balances on it) and hears of its exit.
@@ -56,7 +69,7 @@ export class TurnThreadSession {
   connect(onExit: (err: CodexError) => void): AppServerConnection {
     const target = this.spec.thread;
     const conn = target.kind === 'loaded' ? target.conn : this.deps.pool.acquire();
-    this.conn = conn;
+    this.process = conn;
     this.cleanup.add(conn.beginTurn());
     this.cleanup.add(conn.onExit(onExit));
     return conn;
@@ -67,10 +80,10 @@ export class TurnThreadSession {
     const target = this.spec.thread;
     const opened = await openTurnThread(conn, this.spec, this.deps);
     this.onSpare = opened.onSpare;
-    this.threadId = opened.threadId;
+    this.thread = opened.threadId;
     let turn: Turn;
     try {
-      turn = await this.startTurn(conn, this.threadId);
+      turn = await this.startTurn(conn, this.thread);
     } catch (err) {
       const idle = target.kind === 'loaded' && !this.idleLost;
       if (
@@ -83,16 +96,16 @@ export class TurnThreadSession {
       // A spare or idle thread that Codex no longer knows must not fail the request: start a thread of its own
       // (an idle one's conversation then gets its whole history, like any request without affinity).
       this.stopListening();
-      void conn.unloadThread(this.threadId, false);
+      void conn.unloadThread(this.thread, false);
       this.onSpare = false;
       this.idleLost = idle;
       // A stored conversation's earlier turns come from the store, a chat request's with its history.
       if (idle && target.rebuild) this.rebuilt = await target.rebuild();
-      this.threadId = (await conn.request('thread/start', opened.freshParams)).thread.id;
-      turn = await this.startTurn(conn, this.threadId);
+      this.thread = (await conn.request('thread/start', opened.freshParams)).thread.id;
+      turn = await this.startTurn(conn, this.thread);
     }
-    this.turnId = turn.id;
-    return { threadId: this.threadId, turnId: turn.id };
+    this.turn = turn.id;
+    return { threadId: this.thread, turnId: turn.id };
   }
 
   private async startTurn(conn: AppServerConnection, threadId: string): Promise<Turn> {
