@@ -127,6 +127,7 @@ describe('FileResponseStore', () => {
   it('boots from the index fields at the head of each line, reads lines written before them, and answers null for a line damaged after them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'store-'));
     const legacy = record('resp_legacy', 't1');
+    // Its fields as an earlier build wrote them (with the thread id, which the index no longer needs).
     const damaged = JSON.stringify({
       op: 'put',
       id: 'resp_bad',
@@ -141,7 +142,7 @@ describe('FileResponseStore', () => {
     const a = await open(dir);
     await a.put(record('resp_new', 't1'));
     const line = readFileSync(join(dir, 'responses.jsonl'), 'utf8').trim().split('\n').at(-1) ?? '';
-    expect(line.startsWith('{"op":"put","id":"resp_new","threadId":"t1","createdAt":')).toBe(true);
+    expect(line.startsWith('{"op":"put","id":"resp_new","createdAt":')).toBe(true);
     const b = await open(dir);
     expect(b.stats.records).toBe(3);
     expect((await b.get('resp_legacy'))?.turnId).toBe('turn-resp_legacy');

@@ -6,7 +6,7 @@ import type { StoredResponse } from './response-store';
  * bytes instead of parsing what may be megabytes of conversation: `indexFields`.
  */
 export type LogLine =
-  | { op: 'put'; id?: string; threadId?: string; createdAt?: number; record: StoredResponse }
+  | { op: 'put'; id?: string; createdAt?: number; record: StoredResponse }
   | { op: 'delete'; id: string }
   /** Written by stores from before Responses threads were ephemeral; skipped, and dropped by compaction. */
   | { op: 'head'; threadId: string; id: string };
@@ -15,12 +15,11 @@ export type LogLine =
 export interface PutFields {
   op: 'put-fields';
   id: string;
-  threadId: string;
   createdAt: number;
 }
 
 export function putLine(record: StoredResponse): LogLine {
-  return { op: 'put', id: record.id, threadId: record.threadId, createdAt: record.createdAt, record };
+  return { op: 'put', id: record.id, createdAt: record.createdAt, record };
 }
 
 const PUT_START = Buffer.from('{"op":"put","id":');
@@ -37,9 +36,9 @@ export function indexFields(line: Buffer): PutFields | null {
   if (end < 0 || line[line.length - 1] !== 0x7d) return null;
   try {
     const head = JSON.parse(`${line.toString('utf8', 0, end)}}`) as Record<string, unknown>;
-    const { id, threadId, createdAt } = head;
-    if (typeof id !== 'string' || typeof threadId !== 'string' || typeof createdAt !== 'number') return null;
-    return { op: 'put-fields', id, threadId, createdAt };
+    const { id, createdAt } = head;
+    if (typeof id !== 'string' || typeof createdAt !== 'number') return null;
+    return { op: 'put-fields', id, createdAt };
   } catch {
     return null;
   }
