@@ -5,7 +5,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { CodexConfig } from '../../config/codex.config';
 import { FileResponseStore } from './file-response.store';
-import { putLine } from './response-log-line';
+import { putLineText } from './response-log-line';
 import type { StoredResponse } from './response-store';
 
 setFlagsFromString('--expose_gc');
@@ -44,7 +44,7 @@ function writeStore(path: string, now: number): void {
       items: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: `${i}:${PAD_MARK}` }] }],
       response: { id: `resp_${i}`, object: 'response' } as StoredResponse['response'],
     };
-    const [before = '', after = ''] = JSON.stringify(putLine(record)).split(PAD_MARK);
+    const [before = '', after = ''] = putLineText(record).split(PAD_MARK);
     writeSync(fd, before);
     writeSync(fd, pad);
     writeSync(fd, `${after}\n`);

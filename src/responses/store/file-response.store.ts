@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { codexConfig, CodexConfig } from '../../config/codex.config';
 import { JsonlFile } from './jsonl-file';
 import { Entry, ResponseIndex } from './response-index';
-import { indexFields, LogLine, parseLogLine, putLine } from './response-log-line';
+import { indexFields, LogLine, parseLogLine, putLineText } from './response-log-line';
 import { ResponseStore, StoredResponse } from './response-store';
 
 // Expiry counts in days; a walk over the index every few minutes is cheap and timely enough.
@@ -104,11 +104,11 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
     return line.op === 'put' && line.record.id === id && this.index.entries.has(id) ? line.record : null;
   }
 
-  put(record: StoredResponse): Promise<void> {
+  put(record: StoredResponse, json?: string): Promise<void> {
     this.unwritten.set(record.id, record);
     return this.enqueue(async (file) => {
       if (this.unwritten.get(record.id) !== record) return;
-      const { offset, length } = await file.append(JSON.stringify(putLine(record)));
+      const { offset, length } = await file.append(putLineText(record, json));
       this.unwritten.delete(record.id);
       this.index.set(record.id, { offset, length, createdAt: record.createdAt });
     });

@@ -51,21 +51,24 @@ export class SizeCappedResponseStore implements ResponseStore, OnModuleInit, OnA
    * rebuilds from the text `items`, as records from before them do): the response stays usable.
    */
   put(record: StoredResponse): Promise<void> {
-    let bytes = jsonBytes(record);
+    // Measured on the JSON the store then writes, handed on so the record is serialised once.
+    const json = JSON.stringify(record);
+    let bytes = Buffer.byteLength(json, 'utf8');
     if (bytes > this.maxBytes && record.codexItems) {
       const rest: StoredResponse = { ...record };
       delete rest.codexItems;
-      const smaller = jsonBytes(rest);
+      const smallerJson = JSON.stringify(rest);
+      const smaller = Buffer.byteLength(smallerJson, 'utf8');
       if (smaller <= this.maxBytes) {
         this.logger.warn(
           `response ${record.id}: stored without its Codex items (${bytes} bytes with them, cap ${this.maxBytes}); a continuation rebuilds it from its messages`,
         );
-        return this.inner.put(rest);
+        return this.inner.put(rest, smallerJson);
       }
       bytes = smaller;
     }
     if (bytes > this.maxBytes) return Promise.reject(recordTooLarge(bytes, this.maxBytes, null));
-    return this.inner.put(record);
+    return this.inner.put(record, json);
   }
 
   delete(id: string): Promise<boolean> {

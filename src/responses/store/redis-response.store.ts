@@ -34,10 +34,9 @@ export class RedisResponseStore implements ResponseStore {
     return raw === null ? null : (JSON.parse(raw) as StoredResponse);
   }
 
-  async put(record: StoredResponse): Promise<void> {
+  async put(record: StoredResponse, json = JSON.stringify(record)): Promise<void> {
     const ttl = this.ttlMs(record);
     const key = this.recordKey(record.id);
-    const json = JSON.stringify(record);
     await this.call(() => (ttl === null ? this.redis.set(key, json) : this.redis.set(key, json, 'PX', ttl)));
   }
 

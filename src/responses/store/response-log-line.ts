@@ -18,8 +18,13 @@ export interface PutFields {
   createdAt: number;
 }
 
-export function putLine(record: StoredResponse): LogLine {
-  return { op: 'put', id: record.id, createdAt: record.createdAt, record };
+/**
+ * A put line as text: what `JSON.stringify({ op: 'put', id, createdAt, record })` gives, around the
+ * record's own JSON (`json`, when the caller has serialised the record already), so that it is not
+ * serialised twice.
+ */
+export function putLineText(record: StoredResponse, json = JSON.stringify(record)): string {
+  return `{"op":"put","id":${JSON.stringify(record.id)},"createdAt":${JSON.stringify(record.createdAt)},"record":${json}}`;
 }
 
 const PUT_START = Buffer.from('{"op":"put","id":');
@@ -27,7 +32,7 @@ const RECORD_KEY = Buffer.from(',"record":{');
 
 /**
  * A put line's index fields from the text before its record, or null for any other line (or one
- * that does not look exactly as `putLine` writes it), which the caller then parses whole. A line
+ * that does not look exactly as `putLineText` writes it), which the caller then parses whole. A line
  * damaged after its fields is found when it is read (`get` answers null and logs it).
  */
 export function indexFields(line: Buffer): PutFields | null {

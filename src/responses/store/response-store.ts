@@ -53,7 +53,8 @@ export interface StoredResponse {
  */
 export interface ResponseStore {
   get(id: string): Promise<StoredResponse | null>;
-  put(record: StoredResponse): Promise<void>;
+  /** `json`: `JSON.stringify(record)` when the caller has made it already (the size cap does), so it is made once. */
+  put(record: StoredResponse, json?: string): Promise<void>;
   delete(id: string): Promise<boolean>;
   /** False while a shared store cannot be reached, so `store: true` is refused before a turn runs; absent = always. */
   writable?(): boolean;
