@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { concatWith, defer, EMPTY, ignoreElements, lastValueFrom, Observable, of } from 'rxjs';
 import { appConfig, AppConfig } from '../../config/app.config';
 import { SseFrame, SseOptions, writeSse } from '../sse/sse-writer';
+import { writeJson } from './json-body';
 import { untilClosed } from './until-closed';
 
 /** What a feature service makes of a prepared turn: a chunk stream or one JSON body, never written by the service. */
@@ -39,6 +40,6 @@ export class TurnResponder {
       writeSse(res, reply.frames$, { ...reply.sse, keepaliveMs: this.app.sseKeepaliveMs });
       return;
     }
-    res.json(await lastValueFrom(reply.body$.pipe(untilClosed(res))));
+    writeJson(res, await lastValueFrom(reply.body$.pipe(untilClosed(res))));
   }
 }
