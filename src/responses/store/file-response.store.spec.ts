@@ -37,6 +37,35 @@ describe('FileResponseStore', () => {
     expect((await b.get('resp_2'))?.turnId).toBe('turn-resp_2');
   });
 
+  it('has the line on disk once put resolves, and answers a just-written record from memory until it is deleted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-'));
+    const a = await open(dir);
+    const path = join(dir, 'responses.jsonl');
+    await a.put(record('resp_1', 't1'));
+    const onDisk = readFileSync(path, 'utf8');
+    expect(onDisk).toContain('"id":"resp_1"');
+    // The bytes on disk no longer parse: only a record kept in memory can still answer.
+    writeFileSync(path, onDisk.replace(/"record":\{/, '"record":['));
+    expect((await a.get('resp_1'))?.turnId).toBe('turn-resp_1');
+    expect(await a.delete('resp_1')).toBe(true);
+    expect(await a.get('resp_1')).toBeNull();
+  });
+
+  it('queues a put behind a running compaction instead of writing in its middle', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-'));
+    const a = await open(dir);
+    for (let i = 0; i < 20; i++) await a.put(record(`resp_${i}`, 't1'));
+    const compaction = a.compact();
+    const late = a.put(record('resp_late', 't1'));
+    await Promise.all([compaction, late]);
+    const lines = readFileSync(join(dir, 'responses.jsonl'), 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(21);
+    expect(lines.at(-1)).toContain('"id":"resp_late"');
+    const b = await open(dir);
+    expect((await b.get('resp_late'))?.id).toBe('resp_late');
+    expect((await b.get('resp_0'))?.id).toBe('resp_0');
+  });
+
   it('forgets deleted responses, also after a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'store-'));
     const a = await open(dir);

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { codexConfig, CodexConfig } from '../../config/codex.config';
 import { JsonlFile } from './jsonl-file';
+import { RecentRecords } from './recent-records';
 import { Entry, ResponseIndex } from './response-index';
-import { indexFields, LogLine, parseLogLine, putLineText } from './response-log-line';
+import { openStoreFile } from './file-store.boot';
+import { LogLine, parseLogLine, putLineText } from './response-log-line';
 import { ResponseStore, StoredResponse } from './response-store';
 
 // Expiry counts in days; a walk over the index every few minutes is cheap and timely enough.
@@ -12,6 +13,11 @@ const SWEEP_MS = 5 * 60_000;
 // Compact once the dead bytes outweigh the live ones (and a floor, so small stores rarely rewrite):
 // the file stays below about twice its live size, and each byte is rewritten a bounded number of times.
 const COMPACT_MIN_DEAD_BYTES = 16 * 1024 * 1024;
+// A line up to this length is written on the spot when the file is idle (see JsonlFile.appendNow).
+const APPEND_NOW_MAX_CHARS = 64 * 1024;
+// Enough for the heads of the conversations the idle-thread cache keeps loaded, and then some.
+const RECENT_RECORDS = 256;
+const RECENT_BYTES = 4 * 1024 * 1024;
 
 /**
  * An append-only JSON-lines log under CODEX_DATA_DIR. Only an index (offsets, dates) lives in
@@ -24,6 +30,9 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
   private readonly index = new ResponseIndex();
   /** Put but not yet on disk: readable at once all the same. */
   private readonly unwritten = new Map<string, StoredResponse>();
+  private readonly recent = new RecentRecords(RECENT_RECORDS, RECENT_BYTES);
+  /** File operations queued or running: none, and an append may be written on the spot. */
+  private pending = 0;
   private readonly path: string;
   private file: JsonlFile | null = null;
   private queue: Promise<void> = Promise.resolve();
@@ -34,35 +43,8 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
   }
 
   async onModuleInit(): Promise<void> {
-    let damaged = 0;
-    let partialTail: boolean;
-    try {
-      await mkdir(this.config.dataDir, { recursive: true, mode: 0o700 });
-      this.file = await JsonlFile.open(this.path);
-      ({ partialTail } = await this.file.scan((line, offset) => {
-        try {
-          if (line.length > 0)
-            this.index.replay(
-              indexFields(line) ?? (JSON.parse(line.toString('utf8')) as LogLine),
-              offset,
-              line.length + 1,
-            );
-        } catch {
-          damaged++;
-        }
-      }));
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      throw new Error(
-        `The response store ${this.path} cannot be read (${reason}). Fix it or move it away; the server does not start with an empty store in its place.`,
-        { cause: err },
-      );
-    }
-    if (damaged > 0 && this.index.entries.size === 0) {
-      throw new Error(
-        `The response store ${this.path} holds no readable record (${damaged} damaged line(s)). Move it away to start with an empty store.`,
-      );
-    }
+    const { file, damaged, partialTail } = await openStoreFile(this.config.dataDir, this.path, this.index);
+    this.file = file;
     if (damaged > 0) this.logger.warn(`skipped ${damaged} damaged line(s) in the response store ${this.path}`);
     this.index.removeExpired((t) => this.expired(t));
     // A torn last line would swallow the next append: rewrite the file first.
@@ -89,7 +71,7 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
   }
 
   async get(id: string): Promise<StoredResponse | null> {
-    const fresh = this.unwritten.get(id);
+    const fresh = this.unwritten.get(id) ?? this.recent.get(id);
     if (fresh) return this.expired(fresh.createdAt) ? null : fresh;
     const entry = this.index.entries.get(id);
     if (!entry || !this.file || this.expired(entry.createdAt)) return null;
@@ -104,19 +86,39 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
     return line.op === 'put' && line.record.id === id && this.index.entries.has(id) ? line.record : null;
   }
 
+  /**
+   * Resolves once the line is handed to the OS (as before an answer leaves): written on the spot
+   * when the file is idle and the line small, else through the queue. A write that fails is logged
+   * and the record stays readable from memory until a restart, either way.
+   */
   put(record: StoredResponse, json?: string): Promise<void> {
     this.unwritten.set(record.id, record);
+    const line = putLineText(record, json);
+    if (this.pending === 0 && this.file && line.length <= APPEND_NOW_MAX_CHARS) {
+      try {
+        this.written(record, this.file.appendNow(line));
+      } catch (err) {
+        this.writeFailed(err);
+      }
+      if (this.needsCompaction(this.file)) void this.compact();
+      return Promise.resolve();
+    }
     return this.enqueue(async (file) => {
       if (this.unwritten.get(record.id) !== record) return;
-      const { offset, length } = await file.append(putLineText(record, json));
-      this.unwritten.delete(record.id);
-      this.index.set(record.id, { offset, length, createdAt: record.createdAt });
+      this.written(record, await file.append(line));
     });
+  }
+
+  private written(record: StoredResponse, { offset, length }: { offset: number; length: number }): void {
+    this.unwritten.delete(record.id);
+    this.index.set(record.id, { offset, length, createdAt: record.createdAt });
+    this.recent.add(record, length);
   }
 
   delete(id: string): Promise<boolean> {
     if (!this.index.entries.has(id) && !this.unwritten.has(id)) return Promise.resolve(false);
     this.unwritten.delete(id);
+    this.recent.delete(id);
     this.index.drop(id);
     return this.enqueue(async (file) => {
       await file.append(JSON.stringify({ op: 'delete', id } satisfies LogLine));
@@ -157,15 +159,25 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
 
   /** File operations run one at a time, so lines never interleave and a rewrite sees no append. */
   private enqueue(op: (file: JsonlFile) => Promise<void>): Promise<void> {
+    this.pending++;
     const run = this.queue.then(async () => {
       if (!this.file) return;
       await op(this.file);
-      const dead = this.file.size - this.index.liveBytes;
-      if (dead > Math.max(this.index.liveBytes, COMPACT_MIN_DEAD_BYTES)) await this.rewrite(this.file);
+      if (this.needsCompaction(this.file)) await this.rewrite(this.file);
     });
-    this.queue = run.catch((err: unknown) => {
-      this.logger.error(`cannot write the response store: ${err instanceof Error ? err.message : String(err)}`);
-    });
+    this.queue = run
+      .catch((err: unknown) => this.writeFailed(err))
+      .finally(() => {
+        this.pending--;
+      });
     return this.queue;
+  }
+
+  private needsCompaction(file: JsonlFile): boolean {
+    return file.size - this.index.liveBytes > Math.max(this.index.liveBytes, COMPACT_MIN_DEAD_BYTES);
+  }
+
+  private writeFailed(err: unknown): void {
+    this.logger.error(`cannot write the response store: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
