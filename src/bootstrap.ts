@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import type { HttpLogger } from 'pino-http';
+import type { Logger as Pino } from 'pino';
 import { AppModule } from './app.module';
 import { sendOpenAIError } from './common/errors/openai-exception.filter';
 import { answerClientErrorsAsOpenAI } from './common/http/client-error';
@@ -11,8 +11,10 @@ import { originCheck } from './common/http/origin-check';
 import { requestIdMiddleware } from './common/http/request-id';
 import { requestStatsMiddleware } from './common/http/request-stats';
 import { appConfig, AppConfig } from './config/app.config';
+import { opsConfig, OpsConfig } from './config/ops.config';
 import { ShutdownGateMiddleware } from './lifecycle/shutdown-gate.middleware';
-import { PINO_HTTP } from './logging/pino-http.factory';
+import { accessLog } from './logging/access-log.middleware';
+import { ROOT_LOGGER } from './logging/root-logger.factory';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 
 /**
@@ -34,7 +36,7 @@ export async function createApp(options: NestApplicationOptions = {}): Promise<N
   // Metrics first, so they count what every later step turns away.
   app.use(app.get(HttpMetricsMiddleware).handle);
   app.use(requestIdMiddleware);
-  app.use(app.get<HttpLogger>(PINO_HTTP, { strict: false }));
+  app.use(accessLog(app.get<Pino>(ROOT_LOGGER, { strict: false }), app.get<OpsConfig>(opsConfig.KEY).logPrompts));
   // Before CORS and the body parser, so a foreign page's request (preflight or not) costs nothing.
   app.use(originCheck(config.corsOrigins));
   if (config.corsOrigins.length > 0) {
