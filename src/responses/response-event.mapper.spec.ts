@@ -70,6 +70,27 @@ describe('ResponseEventMapper', () => {
     expect(hidden.out.some((e) => e.type.includes('reasoning'))).toBe(false);
   });
 
+  it('builds the same final response for a JSON answer, whose events are not copied, as for a stream, whose events keep what they carried', () => {
+    const events: CodexEvent[] = [
+      { type: 'item_started', item: message('a', '') },
+      { type: 'text_delta', itemId: 'a', delta: 'Hi' },
+      { type: 'item_completed', item: message('a', 'Hi') },
+      { type: 'completed', usage },
+    ];
+    const streamed = new ResponseEventMapper(base, false, { streamed: true });
+    const sent = events.flatMap((e) => streamed.map(e));
+    const json = new ResponseEventMapper(base, false, { streamed: false });
+    events.forEach((e) => json.map(e));
+    // Item ids are random per response; everything else is the same.
+    const withoutIds = (r: ResponseObject) => ({ ...r, output: r.output.map((item) => ({ ...item, id: '' })) });
+    expect(withoutIds(json.response)).toEqual(withoutIds(streamed.response));
+    expect(json.response).toMatchObject({ status: 'completed', output: [{ content: [{ text: 'Hi' }] }] });
+    // Sent before the answer was there, response.created still shows the response as it was then.
+    expect(sent[0]).toMatchObject({ type: 'response.created', response: { status: 'in_progress', output: [] } });
+    const added = sent.find((e) => e.type === 'response.output_item.added');
+    expect(added).toMatchObject({ item: { status: 'in_progress', content: [] } });
+  });
+
   it('reports a failure as response.failed after response.created', () => {
     const m = new ResponseEventMapper(base, false);
     expect(m.hasStarted).toBe(false);

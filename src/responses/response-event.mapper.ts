@@ -11,6 +11,8 @@ export interface ResponseMapperOptions {
   encryptedReasoning?: boolean;
   /** Client tools whose calls are `custom_tool_call` items. */
   customTools?: ReadonlySet<string>;
+  /** False for a JSON answer: its events are never sent (see ResponseStreamBuilder). Default true. */
+  streamed?: boolean;
 }
 
 /**
@@ -31,7 +33,7 @@ export class ResponseEventMapper {
     private readonly hideReasoning: boolean,
     private readonly options: ResponseMapperOptions = {},
   ) {
-    this.stream = new ResponseStreamBuilder(base);
+    this.stream = new ResponseStreamBuilder(base, options.streamed ?? true);
     this.response = this.stream.response;
     this.items = new ResponseTextItems(this.stream, hideReasoning, options.encryptedReasoning === true, this.encrypted);
   }

@@ -28,7 +28,7 @@ export function closeMessage(
   return [
     stream.ev('response.output_text.done', { ...base, text, logprobs: [] }),
     stream.ev('response.content_part.done', { ...base, part }),
-    stream.ev('response.output_item.done', { output_index: entry.index, item: structuredClone(item) }),
+    stream.ev('response.output_item.done', { output_index: entry.index, item: stream.copy(item) }),
   ];
 }
 
@@ -46,6 +46,6 @@ export function closeReasoning(
     events.push(stream.ev('response.reasoning_summary_text.done', { ...base, text }));
     events.push(stream.ev('response.reasoning_summary_part.done', { ...base, part: { type: 'summary_text', text } }));
   });
-  events.push(stream.ev('response.output_item.done', { output_index: entry.index, item: structuredClone(item) }));
+  events.push(stream.ev('response.output_item.done', { output_index: entry.index, item: stream.copy(item) }));
   return events;
 }

@@ -10,7 +10,15 @@ export class ResponseStreamBuilder {
   private created = false;
   readonly response: ResponseObject;
 
-  constructor(base: ResponseObject) {
+  /**
+   * `streamed`: the events reach a client. Without it (a JSON answer) they only feed the final
+   * object, so the copies that keep each event as it was when sent are skipped: they were a fifth
+   * of the CPU the gateway spent mapping a turn.
+   */
+  constructor(
+    base: ResponseObject,
+    private readonly streamed = true,
+  ) {
     this.response = { ...base, status: 'in_progress', output: [], usage: null, error: null };
   }
 
@@ -25,7 +33,12 @@ export class ResponseStreamBuilder {
 
   /** A copy of the response as it stands: later events must not change what an earlier one carried. */
   snapshot(): ResponseObject {
-    return structuredClone(this.response);
+    return this.copy(this.response);
+  }
+
+  /** `value` as it stands now, for an event: later changes to it must not reach an event already sent. */
+  copy<T>(value: T): T {
+    return this.streamed ? structuredClone(value) : value;
   }
 
   /** The opening events, the first time only. */

@@ -31,7 +31,7 @@ export class ResponseTextItems {
     };
     this.open.set(codexId, entry);
     this.stream.response.output.push(item);
-    out.push(this.stream.ev('response.output_item.added', { output_index: entry.index, item: structuredClone(item) }));
+    out.push(this.stream.ev('response.output_item.added', { output_index: entry.index, item: this.stream.copy(item) }));
     if (item.type === 'message') {
       out.push(
         this.stream.ev('response.content_part.added', {

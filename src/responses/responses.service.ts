@@ -37,12 +37,12 @@ export class ResponsesService {
     const { ignoredParams } = prepared;
     if (!stream) {
       const body$ = defer(() => {
-        const mapper = this.mapper(prepared);
+        const mapper = this.mapper(prepared, false);
         return finalValue(this.events(prepared, mapper), () => mapper.response);
       });
       return { ignoredParams, stream: false, body$ };
     }
-    const mapper = this.mapper(prepared);
+    const mapper = this.mapper(prepared, true);
     const frames$ = this.events(prepared, mapper).pipe(
       catchError((err: unknown) => {
         // Before anything was sent the status code can still tell; afterwards OpenAI's way is response.failed.
@@ -61,10 +61,11 @@ export class ResponsesService {
     };
   }
 
-  private mapper(prepared: PreparedResponse): ResponseEventMapper {
+  private mapper(prepared: PreparedResponse, streamed: boolean): ResponseEventMapper {
     return new ResponseEventMapper(prepared.base, prepared.policy.hideReasoning, {
       encryptedReasoning: prepared.encryptedReasoning,
       customTools: prepared.customTools,
+      streamed,
     });
   }
 
