@@ -26,7 +26,11 @@ export class ChatService {
     if (!stream) {
       const body$ = defer(() => {
         const reducer = new ChatCompletionReducer(this.meta(chat), chat.policy.hideReasoning);
-        return finalValue(this.turn(chat).pipe(tap((event) => reducer.add(event))), () => reducer.result);
+        return finalValue(
+          this.turn(chat).pipe(tap((event) => reducer.add(event))),
+          () => reducer.result,
+          (event) => event.type === 'completed',
+        );
       });
       return { ignoredParams, stream: false, body$ };
     }

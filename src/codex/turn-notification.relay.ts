@@ -75,6 +75,8 @@ export class TurnRelay {
   }
 
   onNotification(n: Notification): void {
+    // The turn is over; its stream completes in a moment (below) and nothing follows it.
+    if (this.completed) return;
     if (!this.mapper) {
       // Notifications can arrive before turn/start answers with the turn id.
       this.buffered.push(n);
@@ -98,7 +100,12 @@ export class TurnRelay {
       if (event.type === 'completed') {
         this.completed = true;
         this.host.out()?.next(this.tools ? { ...event, usage: this.tools.segmentUsage(event.usage) } : event);
-        return this.host.out()?.complete();
+        // Completed a moment later, after what the last event set off (a stored response's write,
+        // then its answer): the turn's teardown then follows the answer instead of delaying it.
+        const out = this.host.out();
+        const timer = setImmediate(() => out?.complete());
+        this.cleanup.add(() => clearImmediate(timer));
+        return;
       }
       this.host.out()?.next(event);
       if (event.type === 'raw_response_completed') this.maybePark(false);

@@ -38,7 +38,11 @@ export class ResponsesService {
     if (!stream) {
       const body$ = defer(() => {
         const mapper = this.mapper(prepared, false);
-        return finalValue(this.events(prepared, mapper), () => mapper.response);
+        return finalValue(
+          this.events(prepared, mapper),
+          () => mapper.response,
+          (event) => event.type === 'response.completed',
+        );
       });
       return { ignoredParams, stream: false, body$ };
     }

@@ -27,4 +27,34 @@ describe('finalValue (the JSON body of a turn)', () => {
       ),
     ).rejects.toBe(err);
   });
+
+  it('emits at the event isLast recognises, before the events complete, and only once', async () => {
+    const events = new Subject<string>();
+    const got: string[] = [];
+    let count = 0;
+    const sub = finalValue(
+      events,
+      () => `result after ${count} events`,
+      (e) => e === 'last',
+    ).subscribe({ next: (v) => got.push(v), complete: () => got.push('(complete)') });
+    for (const e of ['a', 'last']) {
+      count++;
+      events.next(e);
+    }
+    expect(got).toEqual(['result after 2 events']);
+    events.next('straggler');
+    events.complete();
+    expect(got).toEqual(['result after 2 events', '(complete)']);
+    sub.unsubscribe();
+    // Without the last event the result still comes, at completion.
+    expect(
+      await lastValueFrom(
+        finalValue(
+          of('a', 'b'),
+          () => 'end',
+          (e) => e === 'last',
+        ),
+      ),
+    ).toBe('end');
+  });
 });
