@@ -30,6 +30,16 @@ describe('precheckBody', () => {
   });
 });
 
+describe('precheckBody and the keys Nest strips', () => {
+  it('tells whether any object of the body has one, at any depth', () => {
+    expect(precheckBody({ messages: [{ role: 'user', content: 'x' }] }, 10)).toEqual({ reservedKeys: false });
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      const body: unknown = JSON.parse(`{"messages":[{"role":"user","content":[{"${key}":1}]}]}`);
+      expect(precheckBody(body, 10)).toEqual({ reservedKeys: true });
+    }
+  });
+});
+
 describe('precheckBody and text that is not valid Unicode', () => {
   const refusal = (body: unknown) => refusalOf(() => precheckBody(body, 10));
 

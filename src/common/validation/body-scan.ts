@@ -14,7 +14,12 @@ export interface BodyScan {
   tooDeep: boolean;
   /** The first string (value or key) holding a lone surrogate, as a `param`; null when there is none. */
   illFormed: { param: string | null } | null;
+  /** Some object has a key that Nest's ValidationPipe strips (`__proto__`, `constructor`, `prototype`). */
+  reservedKeys: boolean;
 }
+
+/** The keys Nest's ValidationPipe deletes from a body before class-transformer sees it. */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** `messages[0].content`, the way OpenAI names a `param`. */
 function pathOf(node: Node): string {
@@ -34,6 +39,7 @@ function pathOf(node: Node): string {
  */
 export function scanBody(body: unknown, maxDepth: number): BodyScan {
   let illFormed: BodyScan['illFormed'] = null;
+  let reservedKeys = false;
   const stack: Node[] = [{ value: body, key: null, parent: null, depth: 1 }];
   for (let node = stack.pop(); node; node = stack.pop()) {
     const { value, depth } = node;
@@ -42,19 +48,20 @@ export function scanBody(body: unknown, maxDepth: number): BodyScan {
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;
-    if (depth > maxDepth) return { tooDeep: true, illFormed };
+    if (depth > maxDepth) return { tooDeep: true, illFormed, reservedKeys };
     if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--)
         stack.push({ value: value[i] as unknown, key: i, parent: node, depth: depth + 1 });
       continue;
     }
     const entries = Object.entries(value as Record<string, unknown>);
-    // A bad key is reported at the object that holds it: the key itself cannot be a param.
-    if (!illFormed && entries.some(([key]) => !isWellFormedText(key))) illFormed = { param: pathOf(node) || null };
     for (let i = entries.length - 1; i >= 0; i--) {
       const [key, child] = entries[i] as [string, unknown];
+      // A bad key is reported at the object that holds it: the key itself cannot be a param.
+      if (!illFormed && !isWellFormedText(key)) illFormed = { param: pathOf(node) || null };
+      if (RESERVED_KEYS.has(key)) reservedKeys = true;
       stack.push({ value: child, key, parent: node, depth: depth + 1 });
     }
   }
-  return { tooDeep: false, illFormed };
+  return { tooDeep: false, illFormed, reservedKeys };
 }
