@@ -1,3 +1,4 @@
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString } from 'class-validator';
 import { CreateChatCompletionDto } from '../../chat/dto/create-chat-completion.dto';
 import { OpenAIHttpException } from '../errors/openai-error';
 import { createValidationPipe } from './validation-pipe.factory';
@@ -56,5 +57,28 @@ describe('the validation pipe and a DTO whose long arrays are prechecked', () =>
     };
     const dto = (await asBody(body)) as CreateChatCompletionDto;
     expect(Object.keys(dto.messages[0] ?? {})).toEqual(['role', 'content']);
+  });
+});
+
+class RuledArraysDto {
+  @IsArray() @ArrayMaxSize(2) capped!: unknown[];
+  @IsOptional() @IsString({ each: true }) names?: string[];
+  @IsArray() @ArrayMinSize(2) pairs!: unknown[];
+  static precheck(): void {}
+  static readonly prechecked = ['capped', 'names', 'pairs'];
+}
+
+describe('the validation pipe and prechecked arrays with rules a stand-in cannot answer', () => {
+  const transform = (value: unknown) => pipe.transform(value, { type: 'body', metatype: RuledArraysDto });
+
+  it('judges them on the real array', async () => {
+    await expect(transform({ capped: [1, 2, 3], pairs: [1, 2] })).rejects.toMatchObject({ param: 'capped' });
+    await expect(transform({ capped: [], names: ['a', 1], pairs: [1, 2] })).rejects.toMatchObject({ param: 'names' });
+    await expect(transform({ capped: [], pairs: [1] })).rejects.toMatchObject({ param: 'pairs' });
+    await expect(transform({ capped: [1, 2], names: ['a'], pairs: [1, 2] })).resolves.toMatchObject({
+      capped: [1, 2],
+      names: ['a'],
+      pairs: [1, 2],
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { invalidRequest } from '../errors/openai-error';
 import { precheckBody } from './body-precheck';
+import { standInFor, standInKeys, type PrecheckedDto } from './prechecked-arrays';
 
 /** `messages.0.content` → `messages[0].content`, the way OpenAI names a `param`. */
 function pathOf(parent: string, property: string): string {
@@ -17,14 +18,6 @@ function firstLeaf(errors: ValidationError[], parent = ''): { param: string; mes
     if (child) return child;
   }
   return null;
-}
-
-/** What a DTO class may add for its long arrays, see {@link PrecheckedValidationPipe.transform}. */
-interface PrecheckedDto {
-  /** Checks the body's long arrays item by item, in one plain pass, throwing the 400 a nested DTO would. */
-  precheck?: (body: unknown) => void;
-  /** The top-level arrays that `precheck` checks item by item and the handler takes as plain objects. */
-  prechecked?: readonly string[];
 }
 
 class PrecheckedValidationPipe extends ValidationPipe {
@@ -45,25 +38,25 @@ class PrecheckedValidationPipe extends ValidationPipe {
   /**
    * A DTO may check its long arrays in one plain pass (`precheck`) instead of as nested class
    * instances. Those arrays (`prechecked`) then reach class-transformer and class-validator as a
-   * stand-in of the same length (so `@IsArray`, `@ArrayMinSize` judge the real thing), and the
-   * handler gets the parsed array itself: Nest's three walks of the value (prototype keys, array
-   * gaps, binary values) and class-transformer's copy of every item were most of the cost of a
-   * long history. A body with a key Nest would strip (`__proto__`, ...) anywhere keeps the full path.
+   * stand-in that their class rules judge alike (see standInKeys), and the handler gets the parsed
+   * array itself: Nest's three walks of the value (prototype keys, array gaps, binary values) and
+   * class-transformer's copy of every item were most of the cost of a long history. A body with a
+   * key Nest would strip (`__proto__`, ...) anywhere keeps the full path.
    */
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type !== 'body') return super.transform(value, metadata);
     const { reservedKeys } = precheckBody(value, this.maxItems);
-    const dto = metadata.metatype as PrecheckedDto | undefined;
+    const dto = metadata.metatype as (PrecheckedDto & (new () => unknown)) | undefined;
     dto?.precheck?.(value);
     if (reservedKeys || !dto?.prechecked || typeof value !== 'object' || value === null)
       return super.transform(value, metadata);
     const body = value as Record<string, unknown>;
     const kept = new Map<string, unknown[]>();
-    for (const key of dto.prechecked) {
+    for (const key of standInKeys(dto)) {
       const items = body[key];
       if (!Array.isArray(items)) continue;
       kept.set(key, items);
-      body[key] = new Array<null>(items.length).fill(null);
+      body[key] = standInFor(items);
     }
     try {
       const entity = (await super.transform(body, metadata)) as Record<string, unknown>;
