@@ -57,6 +57,11 @@ describe('precheckBody and text that is not valid Unicode', () => {
     expect(refusal({ x: [[['\ud800']]] })).toEqual({ param: 'x[0][0][0]', code: 'invalid_text' });
   });
 
+  it('names the first in the order of the body, a bad key before what its object holds', () => {
+    expect(refusal({ a: { b: '\ud800' }, c: '\ud800' })).toEqual({ param: 'a.b', code: 'invalid_text' });
+    expect(refusal({ a: [{ x: '\ud800', ['\udc00']: 1 }] })).toEqual({ param: 'a[0]', code: 'invalid_text' });
+  });
+
   it('accepts paired surrogates (emoji) and replacement characters', () => {
     expect(refusal({ messages: [{ role: 'user', content: '😀 \ufffd \ud83d\ude00' }] })).toBeNull();
   });
