@@ -31,28 +31,17 @@ export function canonOf(item: JsonValue): string | null {
 }
 
 /**
- * Whether `a` (its first `aLength` items) and `b` (its first `bLength`) are the same conversation:
- * the same canonical forms in the same order, items without one (reasoning, an empty answer) left
- * out on either side. Compared item by item when a request could extend a kept conversation: the
- * hash of every kept conversation, made when its turn ended, cost 0.3-0.5 ms per 512 messages on
- * the answer's path.
+ * The key of `items` within `scope`: one hash over the scope and their canonical forms, one per line
+ * (JSON has no raw newline, so the lines cannot run into each other). A digest per item, chained,
+ * cost 0.75 ms for 512 messages against 0.1 ms.
  */
-export function sameConversation(
-  a: readonly JsonValue[],
-  aLength: number,
-  b: readonly JsonValue[],
-  bLength: number,
-): boolean {
-  let j = 0;
-  for (let i = 0; i < aLength; i++) {
-    const canon = canonOf(a[i] ?? null);
-    if (canon === null) continue;
-    let other: string | null = null;
-    while (j < bLength && other === null) other = canonOf(b[j++] ?? null);
-    if (canon !== other) return false;
+export function conversationKey(scope: string, items: readonly JsonValue[]): string {
+  const hash = createHash('sha256').update(scope);
+  for (const item of items) {
+    const canon = canonOf(item);
+    if (canon !== null) hash.update('\n').update(canon);
   }
-  for (; j < bLength; j++) if (canonOf(b[j] ?? null) !== null) return false;
-  return true;
+  return hash.digest('hex');
 }
 
 /**

@@ -2,8 +2,32 @@ import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import type { AppServerConnection } from '../app-server.connection';
 import { codexConfig, CodexConfig } from '../../config/codex.config';
 import type { JsonValue } from '../protocol/app-server.protocol';
-import { canonOf, sameConversation } from './conversation-chain';
-import { extendsKept, type ClaimedConversation, type IdleThread } from './idle-thread';
+import { canonOf, conversationKey } from './conversation-chain';
+
+/** A loaded Codex thread whose turn has ended, kept so that the conversation's next turn skips opening it. */
+export interface IdleThread {
+  conn: AppServerConnection;
+  threadId: string;
+  /**
+   * A stored Responses conversation's head: the id of the thread's last turn, which produced the
+   * response a continuation names (claimHead); null for chat.
+   */
+  head: string | null;
+  /** Chat: the scope and the key of the answered conversation. */
+  scope: string | null;
+  key: string | null;
+  /** Items in the answered conversation, and the canonical form of the last (the answer): a cheap first check. */
+  length: number;
+  last: string | null;
+  timer: NodeJS.Timeout;
+  stopExit: () => void;
+}
+
+export interface ClaimedConversation {
+  idle: IdleThread;
+  /** How many of the request's history items the thread has already seen. */
+  seen: number;
+}
 
 /**
  * Idle threads by conversation (chat affinity) and by thread and turn (Responses heads), with a
@@ -16,6 +40,7 @@ import { extendsKept, type ClaimedConversation, type IdleThread } from './idle-t
 export class IdleThreadsService implements BeforeApplicationShutdown {
   /** Insertion order is age: the first entry is the oldest. */
   private readonly byThread = new Map<string, IdleThread>();
+  private readonly byKey = new Map<string, IdleThread>();
   private readonly scopes = new Map<string, Set<IdleThread>>();
   readonly released = { expired: 0, evicted: 0, pressure: 0 };
   /** Idle threads taken up again by their conversation's next turn. */
@@ -43,13 +68,14 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
     this.drop(this.byThread.get(threadId));
     const timer = setTimeout(() => this.release(idle, 'expired'), this.config.idleThreadMs);
     timer.unref();
-    const chat = 'head' in how ? null : { scope: how.scope, items: how.items, length: how.items.length };
+    const chat =
+      'head' in how ? null : { scope: how.scope, key: conversationKey(how.scope, how.items), length: how.items.length };
     const idle: IdleThread = {
       conn,
       threadId,
       head: 'head' in how ? how.head : null,
       scope: null,
-      items: null,
+      key: null,
       length: 0,
       ...chat,
       last,
@@ -59,14 +85,11 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
     // The process took its threads with it: nothing is left to unload.
     idle.stopExit = conn.onExit(() => this.drop(idle));
     this.byThread.set(threadId, idle);
-    if (idle.items !== null && idle.scope !== null) {
-      const inScope = this.scopes.get(idle.scope) ?? new Set<IdleThread>();
-      // The same conversation answered twice keeps one thread, the newer.
-      const { items, length, last: answer } = idle;
-      const twin = [...inScope].find(
-        (o) => o.last === answer && o.items !== null && sameConversation(o.items, o.length, items, length),
-      );
+    if (idle.key !== null && idle.scope !== null) {
+      const twin = this.byKey.get(idle.key);
       if (twin) this.release(twin, 'evicted');
+      this.byKey.set(idle.key, idle);
+      const inScope = this.scopes.get(idle.scope) ?? new Set<IdleThread>();
       this.scopes.set(idle.scope, inScope.add(idle));
     }
     while (this.byThread.size > this.config.maxIdleThreads) this.releaseOldest('evicted');
@@ -75,13 +98,14 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
 
   /**
    * The idle thread whose answered conversation `history` extends (the longest), taken out of the
-   * map. Only a conversation whose last item equals the history's item at that place is compared.
+   * map. Only a conversation whose last item equals the history's item at that place is hashed.
    */
   claimConversation(scope: string, history: readonly JsonValue[]): ClaimedConversation | null {
     let best: IdleThread | null = null;
     for (const idle of this.scopes.get(scope) ?? []) {
-      if ((best && best.length >= idle.length) || !idle.conn.alive) continue;
-      if (extendsKept(history, idle)) best = idle;
+      if (idle.length > history.length || (best && best.length >= idle.length) || !idle.conn.alive) continue;
+      if (canonOf(history[idle.length - 1] ?? null) !== idle.last) continue;
+      if (conversationKey(scope, history.slice(0, idle.length)) === idle.key) best = idle;
     }
     if (!best) return null;
     this.drop(best);
@@ -131,6 +155,7 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
     clearTimeout(idle.timer);
     idle.stopExit();
     this.byThread.delete(idle.threadId);
+    if (idle.key !== null && this.byKey.get(idle.key) === idle) this.byKey.delete(idle.key);
     const inScope = idle.scope === null ? undefined : this.scopes.get(idle.scope);
     if (idle.scope !== null && inScope?.delete(idle) && inScope.size === 0) this.scopes.delete(idle.scope);
   }
