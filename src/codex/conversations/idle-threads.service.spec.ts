@@ -66,6 +66,28 @@ describe('IdleThreadsService', () => {
     expect(service.size).toBe(1);
   });
 
+  it('compares conversations on their canonical forms, items without one left out on either side', () => {
+    keep('t1', 's', [msg('user', 'q'), { type: 'reasoning', summary: [] }, msg('assistant', 'A')]);
+    expect(
+      service.claimConversation('s', [msg('user', 'q'), msg('assistant', 'x'), msg('assistant', 'A '), msg('user', 'n')]),
+    ).toBeNull();
+    expect(
+      service.claimConversation('s', [msg('user', 'q'), msg('assistant', ' '), msg('assistant', 'A '), msg('user', 'n')]),
+    ).toMatchObject({ idle: { threadId: 't1' }, seen: 3 });
+  });
+
+  it('keeps one thread for a conversation answered twice, the newer, and the longest match wins', () => {
+    keep('t1');
+    keep('t2', 's', [msg('user', 'hi'), { type: 'reasoning', summary: [] }, msg('assistant', 'Hello there.')]);
+    expect(conn.unloaded).toEqual(['t1']);
+    expect(service.released.evicted).toBe(1);
+    keep('t3', 's', [...answered, msg('user', 'more'), msg('assistant', 'Sure.')]);
+    const next = [...answered, msg('user', 'more'), msg('assistant', 'Sure.'), msg('user', 'again')];
+    expect(service.claimConversation('s', next)).toMatchObject({ idle: { threadId: 't3' }, seen: 4 });
+    expect(service.claimConversation('s', next)).toBeNull();
+    expect(service.size).toBe(1);
+  });
+
   it('builds the answered conversation as a client sends it back (no user message after tool results)', () => {
     const history = [
       msg('user', 'q'),
