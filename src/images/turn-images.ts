@@ -55,6 +55,9 @@ type HistoryPart = Exclude<HistoryContent, PendingImage> | { type: 'input_image'
 
 const isPending = (part: { type: string }): part is PendingImage => part.type === 'pending_image';
 
+/** A history message without images, as injected. */
+type ResolvedMessage = { type: 'message'; role: HistoryMessage['role']; content: Exclude<HistoryContent, PendingImage>[] };
+
 /** The turn as resolveTurnImages would give it when it has no image to load; null when it has one. */
 function plainTurn(turn: TurnContent<HistoryItem>): ResolvedTurn | null {
   const input: UserInput[] = [];
@@ -68,12 +71,9 @@ function plainTurn(turn: TurnContent<HistoryItem>): ResolvedTurn | null {
       history.push(m.item);
       continue;
     }
-    const content: HistoryPart[] = [];
-    for (const c of m.content) {
-      if (isPending(c)) return null;
-      content.push(c);
-    }
-    history.push({ type: m.type, role: m.role, content });
+    if (m.content.some(isPending)) return null;
+    // Mappers build each message as exactly { type, role, content }: without images it is the item itself.
+    history.push(m as ResolvedMessage);
   }
   return { history, input };
 }
