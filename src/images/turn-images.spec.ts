@@ -66,6 +66,9 @@ describe('resolveTurnImages', () => {
       raw.item,
     ]);
     expect(resolved.input).toEqual([text('and'), { type: 'localImage', path: '/tmp/b' }]);
-    expect(scope.loaded.sort()).toEqual(['file b messages[2].content[1].image_url', 'inline a messages[0].content[1].image_url']);
+    expect(scope.loaded.sort()).toEqual([
+      'file b messages[2].content[1].image_url',
+      'inline a messages[0].content[1].image_url',
+    ]);
   });
 });

@@ -56,7 +56,11 @@ type HistoryPart = Exclude<HistoryContent, PendingImage> | { type: 'input_image'
 const isPending = (part: { type: string }): part is PendingImage => part.type === 'pending_image';
 
 /** A history message without images, as injected. */
-type ResolvedMessage = { type: 'message'; role: HistoryMessage['role']; content: Exclude<HistoryContent, PendingImage>[] };
+type ResolvedMessage = {
+  type: 'message';
+  role: HistoryMessage['role'];
+  content: Exclude<HistoryContent, PendingImage>[];
+};
 
 /** The turn as resolveTurnImages would give it when it has no image to load; null when it has one. */
 function plainTurn(turn: TurnContent<HistoryItem>): ResolvedTurn | null {

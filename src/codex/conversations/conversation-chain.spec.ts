@@ -36,7 +36,9 @@ describe('canonOf', () => {
 describe('conversationKey', () => {
   it('depends on the scope and on every item, a newline inside a text included', () => {
     const key = conversationKey('s', [msg('user', 'a'), msg('assistant', 'b')]);
-    expect(conversationKey('s', [msg('user', 'a'), { type: 'reasoning', summary: [] }, msg('assistant', 'b ')])).toBe(key);
+    expect(conversationKey('s', [msg('user', 'a'), { type: 'reasoning', summary: [] }, msg('assistant', 'b ')])).toBe(
+      key,
+    );
     expect(conversationKey('t', [msg('user', 'a'), msg('assistant', 'b')])).not.toBe(key);
     expect(conversationKey('s', [msg('user', `a\n${canonOf(msg('assistant', 'b'))}`)])).not.toBe(key);
     expect(conversationKey('s', [msg('user', 'a'), msg('assistant', 'c')])).not.toBe(key);

@@ -70,10 +70,20 @@ describe('IdleThreadsService', () => {
   it('compares conversations on their canonical forms, items without one left out on either side', () => {
     keep('t1', 's', [msg('user', 'q'), { type: 'reasoning', summary: [] }, msg('assistant', 'A')]);
     expect(
-      service.claimConversation('s', [msg('user', 'q'), msg('assistant', 'x'), msg('assistant', 'A '), msg('user', 'n')]),
+      service.claimConversation('s', [
+        msg('user', 'q'),
+        msg('assistant', 'x'),
+        msg('assistant', 'A '),
+        msg('user', 'n'),
+      ]),
     ).toBeNull();
     expect(
-      service.claimConversation('s', [msg('user', 'q'), msg('assistant', ' '), msg('assistant', 'A '), msg('user', 'n')]),
+      service.claimConversation('s', [
+        msg('user', 'q'),
+        msg('assistant', ' '),
+        msg('assistant', 'A '),
+        msg('user', 'n'),
+      ]),
     ).toMatchObject({ idle: { threadId: 't1' }, seen: 3 });
   });
 
@@ -95,14 +105,18 @@ describe('IdleThreadsService', () => {
     keep('t1');
     keep('t2', 's', [msg('user', 'other'), msg('assistant', 'Hello there.')]);
     expect(hashed).not.toHaveBeenCalled();
-    expect(service.claimConversation('s', [...answered, msg('user', 'more')])).toMatchObject({ idle: { threadId: 't1' } });
+    expect(service.claimConversation('s', [...answered, msg('user', 'more')])).toMatchObject({
+      idle: { threadId: 't1' },
+    });
     expect(hashed).toHaveBeenCalledTimes(3);
     await new Promise((r) => setImmediate(r));
     expect(hashed).toHaveBeenCalledTimes(3);
     keep('t3');
     await new Promise((r) => setImmediate(r));
     expect(hashed).toHaveBeenCalledTimes(4);
-    expect(service.claimConversation('s', [...answered, msg('user', 'again')])).toMatchObject({ idle: { threadId: 't3' } });
+    expect(service.claimConversation('s', [...answered, msg('user', 'again')])).toMatchObject({
+      idle: { threadId: 't3' },
+    });
     hashed.mockRestore();
   });
 

@@ -32,9 +32,7 @@ export function standInKeys(dto: PrecheckedDto & (new (...args: never[]) => unkn
   const known = byClass.get(dto);
   if (known) return known;
   const rules = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
-  const keys = (dto.prechecked ?? []).filter((key) =>
-    rules.filter((r) => r.propertyName === key).every(emptinessOnly),
-  );
+  const keys = (dto.prechecked ?? []).filter((key) => rules.filter((r) => r.propertyName === key).every(emptinessOnly));
   byClass.set(dto, keys);
   return keys;
 }

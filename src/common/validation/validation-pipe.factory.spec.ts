@@ -1,10 +1,24 @@
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString } from 'class-validator';
-import { CreateChatCompletionDto } from '../../chat/dto/create-chat-completion.dto';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString } from 'class-validator';
 import { OpenAIHttpException } from '../errors/openai-error';
+import { invalidRequest } from '../errors/openai-error';
 import { createValidationPipe } from './validation-pipe.factory';
 
 const pipe = createValidationPipe(100);
-const asBody = (value: unknown) => pipe.transform(value, { type: 'body', metatype: CreateChatCompletionDto });
+
+/** Like a feature DTO: its items are checked by precheck() alone. */
+class ItemsDto {
+  @IsArray() @ArrayMinSize(1) items!: unknown[];
+  @IsOptional() @IsInt() n?: number;
+  static precheck(body: unknown): void {
+    const items = (body as { items?: unknown }).items;
+    if (Array.isArray(items) && items.some((i) => typeof i !== 'object'))
+      throw invalidRequest("Invalid value for 'items': each item must be an object", 'items');
+  }
+  static readonly prechecked = ['items'];
+}
+
+const asBody = (value: unknown, metatype: new () => unknown = ItemsDto) =>
+  pipe.transform(value, { type: 'body', metatype });
 
 async function refusal(value: unknown): Promise<{ param: string | null; message: string } | null> {
   try {
@@ -17,46 +31,39 @@ async function refusal(value: unknown): Promise<{ param: string | null; message:
 }
 
 describe('the validation pipe and a DTO whose long arrays are prechecked', () => {
-  const messages = () => [
-    { role: 'user', content: 'hi', extra: 1 },
-    { role: 'assistant', content: [{ type: 'text', text: 'hello' }] },
-  ];
+  const items = () => [{ a: 1, extra: { b: [1] } }, { c: 'x' }];
 
-  it('hands the parsed messages over as they came, the rest of the body as the DTO instance', async () => {
-    const body = { model: 'm', messages: messages(), unknown_field: 1, stream_options: { include_usage: true } };
-    const sent = body.messages;
-    const dto = (await asBody(body)) as CreateChatCompletionDto;
-    expect(dto).toBeInstanceOf(CreateChatCompletionDto);
-    expect(dto.messages).toBe(sent);
-    expect(dto.messages).toEqual(messages());
+  it('hands the parsed items over as they came, the rest of the body as the DTO instance', async () => {
+    const body = { items: items(), unknown_field: 1, n: 2 };
+    const sent = body.items;
+    const dto = (await asBody(body)) as ItemsDto;
+    expect(dto).toBeInstanceOf(ItemsDto);
+    expect(dto.items).toBe(sent);
+    expect(dto.items).toEqual(items());
     expect(dto).not.toHaveProperty('unknown_field');
-    expect(dto.stream_options).toEqual({ include_usage: true });
+    expect(dto.n).toBe(2);
     // The request's body keeps its own array (the stand-in never stays on it).
-    expect(body.messages).toBe(sent);
+    expect(body.items).toBe(sent);
   });
 
-  it('judges the array decorators on the real array', async () => {
-    expect(await refusal({ messages: [] })).toEqual({
-      param: 'messages',
-      message: "Invalid value for 'messages': messages must contain at least 1 elements",
+  it('judges the array decorators on the real array, and the precheck first', async () => {
+    expect(await refusal({ items: [] })).toEqual({
+      param: 'items',
+      message: "Invalid value for 'items': items must contain at least 1 elements",
     });
-    expect(await refusal({ messages: 'hi' })).toMatchObject({ param: 'messages' });
-    expect(await refusal({})).toMatchObject({ param: 'messages' });
-  });
-
-  it('still refuses a bad message with its param, and a bad field next to the messages', async () => {
-    expect(await refusal({ messages: [{ role: 'user', content: 'hi' }, { role: 'robot' }] })).toMatchObject({
-      param: 'messages[1].role',
+    expect(await refusal({ items: 'hi' })).toMatchObject({ param: 'items' });
+    expect(await refusal({})).toMatchObject({ param: 'items' });
+    expect(await refusal({ items: [{}, 3] })).toMatchObject({
+      param: 'items',
+      message: expect.stringContaining('object'),
     });
-    expect(await refusal({ messages: messages(), n: 0 })).toMatchObject({ param: 'n' });
+    expect(await refusal({ items: items(), n: 'x' })).toMatchObject({ param: 'n' });
   });
 
-  it('lets Nest strip prototype keys inside the messages when the body has any', async () => {
-    const body = JSON.parse('{"messages":[{"role":"user","content":"hi","constructor":1,"__proto__":{"x":1}}]}') as {
-      messages: object[];
-    };
-    const dto = (await asBody(body)) as CreateChatCompletionDto;
-    expect(Object.keys(dto.messages[0] ?? {})).toEqual(['role', 'content']);
+  it('lets Nest strip prototype keys inside the items when the body has any', async () => {
+    const body = JSON.parse('{"items":[{"a":1,"constructor":1,"__proto__":{"x":1}}]}') as { items: object[] };
+    const dto = (await asBody(body)) as ItemsDto;
+    expect(Object.keys(dto.items[0] ?? {})).toEqual(['a']);
   });
 });
 
@@ -69,7 +76,7 @@ class RuledArraysDto {
 }
 
 describe('the validation pipe and prechecked arrays with rules a stand-in cannot answer', () => {
-  const transform = (value: unknown) => pipe.transform(value, { type: 'body', metatype: RuledArraysDto });
+  const transform = (value: unknown) => asBody(value, RuledArraysDto);
 
   it('judges them on the real array', async () => {
     await expect(transform({ capped: [1, 2, 3], pairs: [1, 2] })).rejects.toMatchObject({ param: 'capped' });
