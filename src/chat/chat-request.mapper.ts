@@ -40,6 +40,22 @@ function partsOf(content: ChatMessageDto['content'], param: string, imagesAllowe
   });
 }
 
+/** What the tool-pair check needs of a message (its param is never reported). */
+const MESSAGE_REF: ToolHistoryRef = { kind: 'message', param: 'messages' };
+
+/** A user or assistant message before the last with string content and no tool calls. */
+function plainHistoryMessage(
+  m: ChatMessageDto,
+  beforeLast: boolean,
+): m is ChatMessageDto & { role: 'user' | 'assistant'; content: string } {
+  return (
+    beforeLast &&
+    typeof m.content === 'string' &&
+    (m.role === 'user' || m.role === 'assistant') &&
+    (m.tool_calls === undefined || m.tool_calls === null)
+  );
+}
+
 const texts = (parts: TurnPart[]): string[] => parts.flatMap((p) => (p.type === 'text' ? [p.text] : []));
 
 /**
@@ -59,6 +75,16 @@ export function toChatTurn(messages: ChatMessageDto[]): ChatTurnContent {
   let input: (UserInput | PendingImage)[] = [];
   const size = { textChars: 0, imageParams: [] as string[], textParam: 'messages' };
   messages.forEach((m, i) => {
+    if (plainHistoryMessage(m, i < messages.length - 1)) {
+      // Most of a long history: text from the user or the assistant, nothing else to look at.
+      size.textChars += m.content.length;
+      if (m.role === 'user' && m.content.trim() === '')
+        throw invalidRequest('A user message must not be empty.', `messages[${i}].content`, 'empty_content');
+      refs.push(MESSAGE_REF);
+      const type = m.role === 'user' ? 'input_text' : 'output_text';
+      history.push({ type: 'message', role: m.role, content: [{ type, text: m.content }] });
+      return;
+    }
     const param = `messages[${i}].content`;
     if (m.role === 'function') {
       throw invalidRequest(

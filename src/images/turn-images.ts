@@ -53,6 +53,35 @@ export interface ResolvedTurn {
 
 type HistoryPart = Exclude<HistoryContent, PendingImage> | { type: 'input_image'; image_url: string };
 
+const isPending = (part: { type: string }): part is PendingImage => part.type === 'pending_image';
+
+/** A history message without images, as injected. */
+type ResolvedMessage = {
+  type: 'message';
+  role: HistoryMessage['role'];
+  content: Exclude<HistoryContent, PendingImage>[];
+};
+
+/** The turn as resolveTurnImages would give it when it has no image to load; null when it has one. */
+function plainTurn(turn: TurnContent<HistoryItem>): ResolvedTurn | null {
+  const input: UserInput[] = [];
+  for (const p of turn.input) {
+    if (isPending(p)) return null;
+    input.push(p);
+  }
+  const history: JsonValue[] = [];
+  for (const m of turn.history) {
+    if (m.type === 'raw') {
+      history.push(m.item);
+      continue;
+    }
+    if (m.content.some(isPending)) return null;
+    // Mappers build each message as exactly { type, role, content }: without images it is the item itself.
+    history.push(m as ResolvedMessage);
+  }
+  return { history, input };
+}
+
 /**
  * Loads every image of the turn before it starts (downloads included), all in parallel. Images of
  * the last message become `localImage` inputs backed by the scope's temp files; images of earlier
@@ -60,6 +89,9 @@ type HistoryPart = Exclude<HistoryContent, PendingImage> | { type: 'input_image'
  * from the checked bytes, so a client that resends a conversation with images keeps working.
  */
 export async function resolveTurnImages(turn: TurnContent<HistoryItem>, scope: ImageScope): Promise<ResolvedTurn> {
+  // Most turns have no image: one plain pass instead of two promises per history message.
+  const withoutImages = plainTurn(turn);
+  if (withoutImages) return withoutImages;
   const input = Promise.all(
     turn.input.map(async (p): Promise<UserInput> =>
       p.type === 'pending_image' ? { type: 'localImage', ...(await scope.materialize(p.url, p.param)) } : p,

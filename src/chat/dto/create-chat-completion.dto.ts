@@ -91,4 +91,7 @@ export class CreateChatCompletionDto {
   static precheck(body: unknown): void {
     if (isRecord(body)) checkChatMessages(body.messages);
   }
+
+  /** Checked by precheck() alone: the pipe hands them over as parsed, without class-transformer's copy. */
+  static readonly prechecked = ['messages'] as const;
 }

@@ -3,11 +3,20 @@ import { isRecord } from '../../util/is-record';
 import type { UserInput } from '../protocol/app-server.protocol';
 import type { JsonValue } from '../protocol/app-server.protocol';
 
+/** A part's text, or an image by its URL. */
+const textOf = (part: unknown): string =>
+  isRecord(part) ? (typeof part.text === 'string' ? part.text : `[image ${String(part.image_url ?? '')}]`) : '';
+
 /**
  * The canonical form of one conversation item for chat conversation affinity: role and texts of a
  * message (an assistant's text with the whitespace at its ends dropped, since clients trim what
  * they send back; an empty one left out, as clients leave it out), images by their URL, tool calls
  * by id, name and argument string, tool results by id and text. Anything else by its JSON.
+ * Messages, most of a long history, are written with length prefixes rather than as JSON (a
+ * JSON.stringify per text was most of the cost of a key): `assistant <length>:<text>`, or
+ * `<role length>:<role> <parts>` then ` <length>:<text>` per part. Neither can be read as JSON
+ * (which never starts with a letter other than t, f, n, nor has a colon in a number), nor one as
+ * the other, so two items have the same form only when they say the same.
  */
 export function canonOf(item: JsonValue): string | null {
   if (!isRecord(item)) return JSON.stringify(item);
@@ -15,12 +24,18 @@ export function canonOf(item: JsonValue): string | null {
   if (item.type === 'reasoning') return null;
   if (item.type === 'message' && typeof item.role === 'string') {
     const parts = Array.isArray(item.content) ? item.content : [];
-    const texts = parts.map((p) =>
-      isRecord(p) ? (typeof p.text === 'string' ? p.text : `[image ${String(p.image_url ?? '')}]`) : '',
-    );
-    if (item.role !== 'assistant') return JSON.stringify([item.role, texts]);
-    const text = texts.join('').trim();
-    return text === '' ? null : JSON.stringify(['assistant', text]);
+    if (item.role === 'assistant') {
+      let text = '';
+      for (const part of parts) text += textOf(part);
+      text = text.trim();
+      return text === '' ? null : `assistant ${text.length}:${text}`;
+    }
+    let form = `${item.role.length}:${item.role} ${parts.length}`;
+    for (const part of parts) {
+      const text = textOf(part);
+      form += ` ${text.length}:${text}`;
+    }
+    return form;
   }
   if (item.type === 'function_call') return JSON.stringify(['call', item.call_id, item.name, item.arguments]);
   if (item.type === 'function_call_output') {
@@ -32,16 +47,16 @@ export function canonOf(item: JsonValue): string | null {
 
 /**
  * The key of `items` within `scope`: one hash over the scope and their canonical forms, one per line
- * (JSON has no raw newline, so the lines cannot run into each other). A digest per item, chained,
- * cost 0.75 ms for 512 messages against 0.1 ms.
+ * (a form may hold a newline, but its length prefix says where it ends). Hashed as one string: a
+ * digest per item, chained, cost 0.75 ms for 512 messages, two updates per item 0.09 ms more.
  */
 export function conversationKey(scope: string, items: readonly JsonValue[]): string {
-  const hash = createHash('sha256').update(scope);
+  let text = scope;
   for (const item of items) {
     const canon = canonOf(item);
-    if (canon !== null) hash.update('\n').update(canon);
+    if (canon !== null) text += `\n${canon}`;
   }
-  return hash.digest('hex');
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /**

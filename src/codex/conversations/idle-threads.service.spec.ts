@@ -1,6 +1,7 @@
 import type { AppServerConnection } from '../app-server.connection';
 import type { CodexConfig } from '../../config/codex.config';
 import type { JsonValue } from '../protocol/app-server.protocol';
+import * as chain from './conversation-chain';
 import { answeredItems } from './conversation-chain';
 import { IdleThreadsService } from './idle-threads.service';
 
@@ -64,6 +65,59 @@ describe('IdleThreadsService', () => {
     ).toBeNull();
     expect(service.claimConversation('s', [msg('user', 'hi')])).toBeNull();
     expect(service.size).toBe(1);
+  });
+
+  it('compares conversations on their canonical forms, items without one left out on either side', () => {
+    keep('t1', 's', [msg('user', 'q'), { type: 'reasoning', summary: [] }, msg('assistant', 'A')]);
+    expect(
+      service.claimConversation('s', [
+        msg('user', 'q'),
+        msg('assistant', 'x'),
+        msg('assistant', 'A '),
+        msg('user', 'n'),
+      ]),
+    ).toBeNull();
+    expect(
+      service.claimConversation('s', [
+        msg('user', 'q'),
+        msg('assistant', ' '),
+        msg('assistant', 'A '),
+        msg('user', 'n'),
+      ]),
+    ).toMatchObject({ idle: { threadId: 't1' }, seen: 3 });
+  });
+
+  it('keeps one thread for a conversation answered twice, the newer, and the longest match wins', async () => {
+    keep('t1');
+    keep('t2', 's', [msg('user', 'hi'), { type: 'reasoning', summary: [] }, msg('assistant', 'Hello there.')]);
+    await new Promise((r) => setImmediate(r));
+    expect(conn.unloaded).toEqual(['t1']);
+    expect(service.released.evicted).toBe(1);
+    keep('t3', 's', [...answered, msg('user', 'more'), msg('assistant', 'Sure.')]);
+    const next = [...answered, msg('user', 'more'), msg('assistant', 'Sure.'), msg('user', 'again')];
+    expect(service.claimConversation('s', next)).toMatchObject({ idle: { threadId: 't3' }, seen: 4 });
+    expect(service.claimConversation('s', next)).toBeNull();
+    expect(service.size).toBe(1);
+  });
+
+  it('makes the key once the answer has gone, or when a lookup needs it first', async () => {
+    const hashed = jest.spyOn(chain, 'conversationKey');
+    keep('t1');
+    keep('t2', 's', [msg('user', 'other'), msg('assistant', 'Hello there.')]);
+    expect(hashed).not.toHaveBeenCalled();
+    expect(service.claimConversation('s', [...answered, msg('user', 'more')])).toMatchObject({
+      idle: { threadId: 't1' },
+    });
+    expect(hashed).toHaveBeenCalledTimes(3);
+    await new Promise((r) => setImmediate(r));
+    expect(hashed).toHaveBeenCalledTimes(3);
+    keep('t3');
+    await new Promise((r) => setImmediate(r));
+    expect(hashed).toHaveBeenCalledTimes(4);
+    expect(service.claimConversation('s', [...answered, msg('user', 'again')])).toMatchObject({
+      idle: { threadId: 't3' },
+    });
+    hashed.mockRestore();
   });
 
   it('builds the answered conversation as a client sends it back (no user message after tool results)', () => {

@@ -3,31 +3,7 @@ import type { AppServerConnection } from '../app-server.connection';
 import { codexConfig, CodexConfig } from '../../config/codex.config';
 import type { JsonValue } from '../protocol/app-server.protocol';
 import { canonOf, conversationKey } from './conversation-chain';
-
-/** A loaded Codex thread whose turn has ended, kept so that the conversation's next turn skips opening it. */
-export interface IdleThread {
-  conn: AppServerConnection;
-  threadId: string;
-  /**
-   * A stored Responses conversation's head: the id of the thread's last turn, which produced the
-   * response a continuation names (claimHead); null for chat.
-   */
-  head: string | null;
-  /** Chat: the scope and the key of the answered conversation. */
-  scope: string | null;
-  key: string | null;
-  /** Items in the answered conversation, and the canonical form of the last (the answer): a cheap first check. */
-  length: number;
-  last: string | null;
-  timer: NodeJS.Timeout;
-  stopExit: () => void;
-}
-
-export interface ClaimedConversation {
-  idle: IdleThread;
-  /** How many of the request's history items the thread has already seen. */
-  seen: number;
-}
+import type { ClaimedConversation, IdleThread } from './idle-thread';
 
 /**
  * Idle threads by conversation (chat affinity) and by thread and turn (Responses heads), with a
@@ -56,7 +32,11 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
     return this.byThread.size;
   }
 
-  /** Keeps a thread whose turn completed; false when keeping is off and the caller unloads it. */
+  /**
+   * Keeps a thread whose turn completed; false when keeping is off and the caller unloads it. A
+   * chat conversation's key (0.1 ms for 512 messages) is made once the answer has gone
+   * (setImmediate: the client cannot send its next turn before that), or at once by a lookup.
+   */
   keep(
     conn: AppServerConnection,
     threadId: string,
@@ -68,14 +48,14 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
     this.drop(this.byThread.get(threadId));
     const timer = setTimeout(() => this.release(idle, 'expired'), this.config.idleThreadMs);
     timer.unref();
-    const chat =
-      'head' in how ? null : { scope: how.scope, key: conversationKey(how.scope, how.items), length: how.items.length };
+    const chat = 'head' in how ? null : { scope: how.scope, unkeyed: how.items, length: how.items.length };
     const idle: IdleThread = {
       conn,
       threadId,
       head: 'head' in how ? how.head : null,
       scope: null,
       key: null,
+      unkeyed: null,
       length: 0,
       ...chat,
       last,
@@ -85,12 +65,10 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
     // The process took its threads with it: nothing is left to unload.
     idle.stopExit = conn.onExit(() => this.drop(idle));
     this.byThread.set(threadId, idle);
-    if (idle.key !== null && idle.scope !== null) {
-      const twin = this.byKey.get(idle.key);
-      if (twin) this.release(twin, 'evicted');
-      this.byKey.set(idle.key, idle);
+    if (idle.scope !== null) {
       const inScope = this.scopes.get(idle.scope) ?? new Set<IdleThread>();
       this.scopes.set(idle.scope, inScope.add(idle));
+      setImmediate(() => this.settle(idle)).unref();
     }
     while (this.byThread.size > this.config.maxIdleThreads) this.releaseOldest('evicted');
     return true;
@@ -101,9 +79,12 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
    * map. Only a conversation whose last item equals the history's item at that place is hashed.
    */
   claimConversation(scope: string, history: readonly JsonValue[]): ClaimedConversation | null {
+    const inScope = [...(this.scopes.get(scope) ?? [])];
+    for (const idle of inScope) this.settle(idle);
     let best: IdleThread | null = null;
-    for (const idle of this.scopes.get(scope) ?? []) {
+    for (const idle of inScope) {
       if (idle.length > history.length || (best && best.length >= idle.length) || !idle.conn.alive) continue;
+      if (this.byThread.get(idle.threadId) !== idle) continue;
       if (canonOf(history[idle.length - 1] ?? null) !== idle.last) continue;
       if (conversationKey(scope, history.slice(0, idle.length)) === idle.key) best = idle;
     }
@@ -136,6 +117,18 @@ export class IdleThreadsService implements BeforeApplicationShutdown {
   beforeApplicationShutdown(): void {
     // The processes stop right after this; a stored conversation is rebuilt from the store.
     for (const idle of [...this.byThread.values()]) this.drop(idle);
+  }
+
+  /** Makes a kept chat conversation's key; the same conversation answered twice keeps one thread, the newer. */
+  private settle(idle: IdleThread): void {
+    const items = idle.unkeyed;
+    if (items === null || idle.scope === null) return;
+    idle.unkeyed = null;
+    if (this.byThread.get(idle.threadId) !== idle) return;
+    idle.key = conversationKey(idle.scope, items);
+    const twin = this.byKey.get(idle.key);
+    if (twin && twin !== idle) this.release(twin, 'evicted');
+    this.byKey.set(idle.key, idle);
   }
 
   private releaseOldest(reason: keyof IdleThreadsService['released']): void {

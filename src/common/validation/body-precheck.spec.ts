@@ -30,6 +30,16 @@ describe('precheckBody', () => {
   });
 });
 
+describe('precheckBody and the keys Nest strips', () => {
+  it('tells whether any object of the body has one, at any depth', () => {
+    expect(precheckBody({ messages: [{ role: 'user', content: 'x' }] }, 10)).toEqual({ reservedKeys: false });
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      const body: unknown = JSON.parse(`{"messages":[{"role":"user","content":[{"${key}":1}]}]}`);
+      expect(precheckBody(body, 10)).toEqual({ reservedKeys: true });
+    }
+  });
+});
+
 describe('precheckBody and text that is not valid Unicode', () => {
   const refusal = (body: unknown) => refusalOf(() => precheckBody(body, 10));
 
@@ -45,6 +55,11 @@ describe('precheckBody and text that is not valid Unicode', () => {
     expect(refusal({ a: { b: { ['k\ud800']: 1 } } })).toEqual({ param: 'a.b', code: 'invalid_text' });
     expect(refusal({ ['\ud800']: 1 })).toEqual({ param: null, code: 'invalid_text' });
     expect(refusal({ x: [[['\ud800']]] })).toEqual({ param: 'x[0][0][0]', code: 'invalid_text' });
+  });
+
+  it('names the first in the order of the body, a bad key before what its object holds', () => {
+    expect(refusal({ a: { b: '\ud800' }, c: '\ud800' })).toEqual({ param: 'a.b', code: 'invalid_text' });
+    expect(refusal({ a: [{ x: '\ud800', ['\udc00']: 1 }] })).toEqual({ param: 'a[0]', code: 'invalid_text' });
   });
 
   it('accepts paired surrogates (emoji) and replacement characters', () => {

@@ -1,14 +1,8 @@
 import { invalidRequest } from '../errors/openai-error';
-import { scanBody } from './body-scan';
+import { RESERVED_KEYS, scanBody } from './body-scan';
 
 /** Deeper than any real request (JSON schemas included); deep enough nesting overflows the validator's stack. */
 export const MAX_JSON_DEPTH = 64;
-
-/**
- * Keys that class-transformer drops without a word when it builds the x_codex DTO, so OnlyKeys
- * never sees them: refused here, on the raw body, like any other unknown x_codex field.
- */
-const RESERVED_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 /** Top-level arrays whose items get validated one by one: chat `messages`, responses `input`. */
 const ITEM_ARRAYS = ['messages', 'input'];
@@ -18,9 +12,9 @@ const ITEM_ARRAYS = ['messages', 'input'];
  * both walk every item recursively, so an 8 MB body of tiny messages or deep nesting would
  * otherwise cost seconds of CPU or a stack overflow (a 500) before any rule could refuse it.
  */
-export function precheckBody(body: unknown, maxItems: number): void {
-  if (typeof body !== 'object' || body === null) return;
-  const { tooDeep, illFormed } = scanBody(body, MAX_JSON_DEPTH);
+export function precheckBody(body: unknown, maxItems: number): { reservedKeys: boolean } {
+  if (typeof body !== 'object' || body === null) return { reservedKeys: false };
+  const { tooDeep, illFormed, reservedKeys } = scanBody(body, MAX_JSON_DEPTH);
   if (tooDeep) {
     throw invalidRequest(
       `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`,
@@ -37,8 +31,12 @@ export function precheckBody(body: unknown, maxItems: number): void {
     );
   }
   const xCodex: unknown = (body as Record<string, unknown>).x_codex;
+  // class-transformer drops these without a word when it builds the x_codex DTO, so OnlyKeys
+  // never sees them: refused here, on the raw body, like any other unknown x_codex field.
   const reserved =
-    typeof xCodex === 'object' && xCodex !== null ? RESERVED_KEYS.find((k) => Object.hasOwn(xCodex, k)) : undefined;
+    typeof xCodex === 'object' && xCodex !== null
+      ? [...RESERVED_KEYS].find((k) => Object.hasOwn(xCodex, k))
+      : undefined;
   if (reserved)
     throw invalidRequest(`Invalid value for 'x_codex': unknown field '${reserved}'.`, 'x_codex', 'unknown_field');
   for (const key of ITEM_ARRAYS) {
@@ -51,4 +49,5 @@ export function precheckBody(body: unknown, maxItems: number): void {
       );
     }
   }
+  return { reservedKeys };
 }

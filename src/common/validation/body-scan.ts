@@ -1,60 +1,75 @@
 import { isWellFormedText } from '../../util/well-formed';
 
-interface Node {
-  value: unknown;
-  key: string | number | null;
-  parent: Node | null;
-  /** The root is 1; only objects and arrays count against the limit. */
-  depth: number;
-}
-
 /** What the one walk over a raw body found. */
 export interface BodyScan {
   /** Some object or array sits deeper than the limit. */
   tooDeep: boolean;
   /** The first string (value or key) holding a lone surrogate, as a `param`; null when there is none. */
   illFormed: { param: string | null } | null;
+  /** Some object has a key that Nest's ValidationPipe strips (`__proto__`, `constructor`, `prototype`). */
+  reservedKeys: boolean;
 }
 
+/** The keys Nest's ValidationPipe deletes from a body before class-transformer sees it. */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** `messages[0].content`, the way OpenAI names a `param`. */
-function pathOf(node: Node): string {
+function pathOf(keys: readonly (string | number)[]): string {
   let path = '';
-  for (let n: Node | null = node; n && n.key !== null; n = n.parent) {
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const key = keys[i] as string | number;
     const glue = path === '' || path.startsWith('[') ? '' : '.';
-    path = `${typeof n.key === 'number' ? `[${n.key}]` : n.key}${glue}${path}`;
+    path = `${typeof key === 'number' ? `[${key}]` : key}${glue}${path}`;
   }
   return path;
 }
 
 /**
- * One pass over the raw body for the two checks that must come before the DTOs are built: nesting
- * deeper than `maxDepth` (enough of it overflows the validator's stack) and text with a lone
- * surrogate. Iterative, so it cannot overflow the stack it protects; the path is only built for the
- * one string it reports, so an 8 MB body costs one walk.
+ * One pass over the raw body for the checks that must come before the DTOs are built: nesting
+ * deeper than `maxDepth` (enough of it overflows the validator's stack), text with a lone
+ * surrogate, and keys Nest strips. Recursive, but never deeper than `maxDepth` + 1 frames, so it
+ * cannot overflow the stack it protects. It allocates nothing per value (the path is formatted for
+ * the one string it reports): a walk with a node object per value cost 2.5x as much with its
+ * garbage collection (100 against 40 µs for 512 messages).
  */
 export function scanBody(body: unknown, maxDepth: number): BodyScan {
-  let illFormed: BodyScan['illFormed'] = null;
-  const stack: Node[] = [{ value: body, key: null, parent: null, depth: 1 }];
-  for (let node = stack.pop(); node; node = stack.pop()) {
-    const { value, depth } = node;
+  const scan: BodyScan = { tooDeep: false, illFormed: null, reservedKeys: false };
+  const keys: (string | number)[] = [];
+  const report = (): void => {
+    scan.illFormed ??= { param: pathOf(keys) || null };
+  };
+  /** False once something sits too deep: the walk stops there. */
+  const walk = (value: unknown, depth: number): boolean => {
     if (typeof value === 'string') {
-      if (!illFormed && !isWellFormedText(value)) illFormed = { param: pathOf(node) || null };
-      continue;
+      if (!scan.illFormed && !isWellFormedText(value)) report();
+      return true;
     }
-    if (typeof value !== 'object' || value === null) continue;
-    if (depth > maxDepth) return { tooDeep: true, illFormed };
+    if (typeof value !== 'object' || value === null) return true;
+    if (depth > maxDepth) return false;
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--)
-        stack.push({ value: value[i] as unknown, key: i, parent: node, depth: depth + 1 });
-      continue;
+      for (let i = 0; i < value.length; i++) {
+        keys.push(i);
+        const ok = walk(value[i] as unknown, depth + 1);
+        keys.pop();
+        if (!ok) return false;
+      }
+      return true;
     }
-    const entries = Object.entries(value as Record<string, unknown>);
-    // A bad key is reported at the object that holds it: the key itself cannot be a param.
-    if (!illFormed && entries.some(([key]) => !isWellFormedText(key))) illFormed = { param: pathOf(node) || null };
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [key, child] = entries[i] as [string, unknown];
-      stack.push({ value: child, key, parent: node, depth: depth + 1 });
+    const record = value as Record<string, unknown>;
+    const own = Object.keys(record);
+    for (const key of own) {
+      // A bad key is reported at the object that holds it: the key itself cannot be a param.
+      if (!scan.illFormed && !isWellFormedText(key)) report();
+      if (RESERVED_KEYS.has(key)) scan.reservedKeys = true;
     }
-  }
-  return { tooDeep: false, illFormed };
+    for (const key of own) {
+      keys.push(key);
+      const ok = walk(record[key], depth + 1);
+      keys.pop();
+      if (!ok) return false;
+    }
+    return true;
+  };
+  scan.tooDeep = !walk(body, 1);
+  return scan;
 }
