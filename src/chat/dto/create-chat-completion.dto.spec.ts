@@ -1,19 +1,7 @@
-import { OpenAIHttpException } from '../../common/errors/openai-error';
-import { createValidationPipe } from '../../common/validation/validation-pipe.factory';
+import { bodyPipe } from '../../common/validation/validation-pipe.testing';
 import { CreateChatCompletionDto } from './create-chat-completion.dto';
 
-const pipe = createValidationPipe(100);
-const asBody = (value: unknown) => pipe.transform(value, { type: 'body', metatype: CreateChatCompletionDto });
-
-async function refusal(value: unknown): Promise<{ param: string | null; message: string } | null> {
-  try {
-    await asBody(value);
-    return null;
-  } catch (e) {
-    if (e instanceof OpenAIHttpException) return { param: e.param, message: e.message };
-    throw e;
-  }
-}
+const { asBody, refusal } = bodyPipe(CreateChatCompletionDto);
 
 describe('CreateChatCompletionDto through the validation pipe', () => {
   const messages = () => [

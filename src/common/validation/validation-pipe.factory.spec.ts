@@ -1,9 +1,6 @@
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString } from 'class-validator';
-import { OpenAIHttpException } from '../errors/openai-error';
 import { invalidRequest } from '../errors/openai-error';
-import { createValidationPipe } from './validation-pipe.factory';
-
-const pipe = createValidationPipe(100);
+import { bodyPipe } from './validation-pipe.testing';
 
 /** Like a feature DTO: its items are checked by precheck() alone. */
 class ItemsDto {
@@ -17,18 +14,7 @@ class ItemsDto {
   static readonly prechecked = ['items'];
 }
 
-const asBody = (value: unknown, metatype: new () => unknown = ItemsDto) =>
-  pipe.transform(value, { type: 'body', metatype });
-
-async function refusal(value: unknown): Promise<{ param: string | null; message: string } | null> {
-  try {
-    await asBody(value);
-    return null;
-  } catch (e) {
-    if (e instanceof OpenAIHttpException) return { param: e.param, message: e.message };
-    throw e;
-  }
-}
+const { asBody, refusal } = bodyPipe(ItemsDto);
 
 describe('the validation pipe and a DTO whose long arrays are prechecked', () => {
   const items = () => [{ a: 1, extra: { b: [1] } }, { c: 'x' }];
