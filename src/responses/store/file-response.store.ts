@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { codexConfig, CodexConfig } from '../../config/codex.config';
 import { JsonlFile } from './jsonl-file';
 import { RecentRecords } from './recent-records';
+import { SerialQueue } from './serial-queue';
 import { Entry, ResponseIndex } from './response-index';
 import { openStoreFile } from './file-store.boot';
 import { LogLine, parseLogLine, putLineText } from './response-log-line';
@@ -31,11 +32,10 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
   /** Put but not yet on disk: readable at once all the same. */
   private readonly unwritten = new Map<string, StoredResponse>();
   private readonly recent = new RecentRecords(RECENT_RECORDS, RECENT_BYTES);
-  /** File operations queued or running: none, and an append may be written on the spot. */
-  private pending = 0;
   private readonly path: string;
   private file: JsonlFile | null = null;
-  private queue: Promise<void> = Promise.resolve();
+  /** File operations run one at a time, so lines never interleave and a rewrite sees no append. */
+  private readonly queue = new SerialQueue((err) => this.writeFailed(err));
   private sweeper: NodeJS.Timeout | null = null;
 
   constructor(@Inject(codexConfig.KEY) private readonly config: CodexConfig) {
@@ -57,7 +57,7 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
   /** After the drain (GracefulShutdownService runs in onModuleDestroy): turns finishing then still store. */
   async onApplicationShutdown(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
-    await this.queue;
+    await this.queue.drained();
     await this.file?.close();
   }
 
@@ -94,7 +94,7 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
   put(record: StoredResponse, json?: string): Promise<void> {
     this.unwritten.set(record.id, record);
     const line = putLineText(record, json);
-    if (this.pending === 0 && this.file && line.length <= APPEND_NOW_MAX_CHARS) {
+    if (this.queue.idle && this.file && line.length <= APPEND_NOW_MAX_CHARS) {
       try {
         this.written(record, this.file.appendNow(line));
       } catch (err) {
@@ -157,20 +157,12 @@ export class FileResponseStore implements ResponseStore, OnModuleInit, OnApplica
     return this.config.responsesTtlMs > 0 && Date.now() - createdAt * 1000 > this.config.responsesTtlMs;
   }
 
-  /** File operations run one at a time, so lines never interleave and a rewrite sees no append. */
   private enqueue(op: (file: JsonlFile) => Promise<void>): Promise<void> {
-    this.pending++;
-    const run = this.queue.then(async () => {
+    return this.queue.run(async () => {
       if (!this.file) return;
       await op(this.file);
       if (this.needsCompaction(this.file)) await this.rewrite(this.file);
     });
-    this.queue = run
-      .catch((err: unknown) => this.writeFailed(err))
-      .finally(() => {
-        this.pending--;
-      });
-    return this.queue;
   }
 
   private needsCompaction(file: JsonlFile): boolean {
