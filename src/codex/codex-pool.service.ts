@@ -6,6 +6,7 @@ import { APP_SERVER_ARGS, appServerEnv, prepareCodexDirs } from './codex-launch'
 import { CodexProcessRunner } from './codex-process.runner';
 import { CodexError, CodexErrorCode } from './codex.errors';
 import { watchConnection } from './codex-watchdog';
+import { UNREAD_NOTIFICATIONS } from './unread-notifications';
 
 const INIT_TIMEOUT_MS = 30_000;
 const MAX_BACKOFF_MS = 10_000;
@@ -123,7 +124,11 @@ export class CodexPoolService implements OnApplicationBootstrap, BeforeApplicati
     try {
       const clientInfo = { name: 'codex_wrapper', title: 'Codex-Wrapper', version: '0.1.0' };
       // Experimental: dynamic tools, item/tool/call and raw response events (client-tools.md §1).
-      const capabilities = { experimentalApi: true, requestAttestation: false };
+      const capabilities = {
+        experimentalApi: true,
+        requestAttestation: false,
+        optOutNotificationMethods: [...UNREAD_NOTIFICATIONS],
+      };
       const init = await conn.request('initialize', { clientInfo, capabilities }, INIT_TIMEOUT_MS);
       conn.notify('initialized');
       this.replacing.delete(index);
