@@ -40,7 +40,7 @@ describe('two replicas: a replica restart and a Redis outage', () => {
       { headers: auth('conv') },
     ).then((res) => readSse(res));
     await until(
-      async () => s.provider.requests.filter((r) => r.scenario === 'slow' && !r.finished).length,
+      async () => s.provider.requests.filter((r) => r.scenario === 'slow' && !r.finished && !r.aborted).length,
       (n) => n === 2,
       'both turns at the provider',
     );

@@ -17,6 +17,7 @@ export interface RecordedRequest {
   promptCacheKey: string | null;
   /** The connection closed before the fake finished answering (the client gave up). */
   aborted: boolean;
+  /** The fake wrote its whole answer (never set once the connection closed first). */
   finished: boolean;
 }
 
@@ -111,7 +112,8 @@ export class FakeProvider {
         if (!record.finished) record.aborted = true;
       });
       void this.answer(scenario, body, res, pauseMs).then(() => {
-        record.finished = true;
+        // An answer that stopped because the client left is not a finished one.
+        if (!record.aborted) record.finished = true;
         res.end();
       });
     });
