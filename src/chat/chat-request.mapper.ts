@@ -7,7 +7,7 @@ import {
   type TurnContent,
   type TurnPart,
 } from '../images/turn-images';
-import { checkToolPairs, type ToolHistoryRef } from '../openai/tool-history';
+import { checkToolPairs, MESSAGE_REF, type ToolHistoryRef } from '../openai/tool-history';
 import { toolCallItems, toolOutputItem } from './chat-tool-messages';
 import type { ChatContentPart, ChatMessageDto } from './dto/chat-message.dto';
 
@@ -39,9 +39,6 @@ function partsOf(content: ChatMessageDto['content'], param: string, imagesAllowe
     );
   });
 }
-
-/** What the tool-pair check needs of a message (its param is never reported). */
-const MESSAGE_REF: ToolHistoryRef = { kind: 'message', param: 'messages' };
 
 /** A user or assistant message before the last with string content and no tool calls. */
 function plainHistoryMessage(
@@ -102,12 +99,12 @@ export function toChatTurn(messages: ChatMessageDto[]): ChatTurnContent {
     if (m.role === 'tool') {
       history.push(toolOutputItem(m, i, texts(parts).join(''), refs));
     } else if (i === messages.length - 1) {
-      refs.push({ kind: 'message', param });
+      refs.push(MESSAGE_REF);
       input = parts.map((p) => (p.type === 'text' ? { type: 'text', text: p.text, text_elements: [] } : p));
     } else if (m.role === 'system' || m.role === 'developer') {
       instructions.push(texts(parts).join('\n'));
     } else {
-      refs.push({ kind: 'message', param });
+      refs.push(MESSAGE_REF);
       const type = m.role === 'user' ? 'input_text' : 'output_text';
       if (parts.length > 0)
         history.push({

@@ -77,14 +77,7 @@ describe('client tools', () => {
     ],
     [
       'a call left open',
-      () =>
-        checkToolPairs(
-          [
-            { kind: 'call', callId: 'a', param: 'p0' },
-            { kind: 'message', param: 'p1' },
-          ],
-          'messages',
-        ),
+      () => checkToolPairs([{ kind: 'call', callId: 'a', param: 'p0' }, { kind: 'message' }], 'messages'),
       'messages',
     ],
   ])('refuses %s', (_name, run, param) => {

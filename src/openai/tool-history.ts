@@ -3,9 +3,15 @@ import { isRecord } from '../util/is-record';
 import type { JsonValue } from '../codex/protocol/app-server.protocol';
 import type { HistoryMessage, RawHistoryItem } from '../images/turn-images';
 
-/** A conversation item as the pairing check sees it, with where it came from in the request. */
-export type ToolHistoryRef =
-  { kind: 'call' | 'output'; callId: string; param: string } | { kind: 'message'; param: string };
+/**
+ * A conversation item as the pairing check sees it: a call or output with where it came from in
+ * the request (the param of its 400), or a message, which is only a point the calls must be
+ * answered by.
+ */
+export type ToolHistoryRef = { kind: 'call' | 'output'; callId: string; param: string } | { kind: 'message' };
+
+/** Every message's ref: it carries nothing of its own. */
+export const MESSAGE_REF: ToolHistoryRef = { kind: 'message' };
 
 /**
  * Every tool output answers an earlier call, once; every call is answered before the

@@ -9,7 +9,7 @@ import {
   type TurnPart,
 } from '../images/turn-images';
 import { isRecord } from '../util/is-record';
-import type { ToolHistoryRef } from '../openai/tool-history';
+import { MESSAGE_REF, type ToolHistoryRef } from '../openai/tool-history';
 import { itemId } from './response-item-ids';
 import { storedToolInputItem, toolInputItem, toolItemChars } from './response-tool-items';
 import { fileText } from './response-file.part';
@@ -144,7 +144,7 @@ export function toResponseTurn(input: unknown, responseId = ''): ResponseTurnCon
     const empty = parts.every((p) => p.type === 'text' && p.text.trim() === '');
     if (role === 'user' && empty)
       throw invalidRequest('A user message must not be empty.', `${param}.content`, 'empty_content');
-    toolRefs.push({ kind: 'message', param });
+    toolRefs.push(MESSAGE_REF);
     const message = historyMessage(role, parts);
     (isLast ? finalMessage : history).push(message);
     items.push(storedItem(message));
